@@ -1,0 +1,237 @@
+"""ipywidgets apps: one ``build_*_app()`` per notebook, wiring sliders to the model and charts.
+
+Every app is a :class:`LiveApp`: its controls' changes call a pure ``render`` function that returns
+key numbers (HTML) and Altair charts; the charts update in place (``alt.JupyterChart``); a bad input
+shows the :class:`fundlib.InputError` message in a red box instead of a traceback, and any other
+error is printed into the app's log area so it is never lost.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib.metadata as _md
+import platform
+import sys
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import Callable
+
+import altair as alt
+import ipywidgets as widgets
+import pandas as pd
+
+from fundlib import assumptions as A
+from fundlib import charts as C
+from fundlib import structure as S
+from fundlib._validate import InputError
+
+__all__ = [
+    "setup",
+    "LiveApp",
+    "View",
+    "slider",
+    "environment_report",
+    "widget_roundtrip_check",
+    "build_start_app",
+    "render_start",
+]
+
+_READY = False
+
+
+def setup() -> None:
+    """Make charts render with no network (Vega JavaScript bundled by vl-convert) and enable the theme.
+
+    Idempotent; every ``build_*_app`` calls it.
+    """
+    global _READY
+    if _READY:
+        return
+    alt.JupyterChart.enable_offline()
+    alt.renderers.enable("jupyter", offline=True)
+    alt.theme.enable(C.THEME)
+    _READY = True
+
+
+@dataclass
+class View:
+    """What a render function returns: key numbers as HTML and charts by slot name."""
+
+    html: str
+    charts: dict[str, alt.TopLevelMixin] = field(default_factory=dict)
+
+
+def slider(id: str, description: str, *, step: float | None = None, fmt: str = ".2f",
+           scale: float = 1.0, value: float | None = None, width: str = "420px") -> widgets.FloatSlider:
+    """A FloatSlider whose range and default come from the assumption register entry ``id``.
+
+    ``scale`` multiplies the register's value and range (e.g. 100 to show a decimal as percent).
+    """
+    a = A.get(id)
+    lo, hi = a.low * scale, a.high * scale
+    return widgets.FloatSlider(
+        value=(a.value * scale) if value is None else value,
+        min=lo, max=hi, step=step or (hi - lo) / 100, description=description,
+        readout_format=fmt, continuous_update=False,
+        style={"description_width": "170px"}, layout=widgets.Layout(width=width),
+        tooltip=f"{a.source} (range {a.low:g}–{a.high:g} {a.unit})",
+    )
+
+
+def _error_html(exc: Exception) -> str:
+    return ("<div class='fundlib-error' style='border-left:4px solid #D55E00;background:#fff3ec;"
+            f"padding:6px 10px;margin:4px 0'><b>Input problem:</b> {html.escape(str(exc))}</div>")
+
+
+class LiveApp(widgets.VBox):
+    """Controls → ``render(**values)`` → numbers + charts, recomputed on every change.
+
+    ``render`` is a pure function of the control values that returns a :class:`View`.
+    ``last_seconds`` holds the time of the latest recompute (model + chart specs + widget update).
+    """
+
+    def __init__(self, title: str, controls: dict[str, widgets.ValueWidget],
+                 render: Callable[..., View], *, layout: str = "side", intro: str = ""):
+        setup()
+        self.controls = controls
+        self.render = render
+        self.numbers = widgets.HTML(layout=widgets.Layout(min_width="300px"))
+        self.message = widgets.HTML()
+        self.error_log = widgets.Output()
+        self.chart_widgets: dict[str, alt.JupyterChart] = {}
+        self.last_seconds = float("nan")
+        self.last_view: View | None = None
+        first = self._compute()
+        chart_box = widgets.HBox([self._chart_widget(k, c) for k, c in (first.charts if first else {}).items()],
+                                 layout=widgets.Layout(flex_flow="row wrap"))
+        panel = widgets.VBox(list(controls.values()), layout=widgets.Layout(min_width="440px"))
+        header = widgets.HTML(f"<h3 style='margin:4px 0'>{html.escape(title)}</h3>"
+                              + (f"<div style='color:#444'>{intro}</div>" if intro else ""))
+        top = widgets.HBox([panel, self.numbers], layout=widgets.Layout(flex_flow="row wrap"))
+        super().__init__([header, top, self.message, chart_box, self.error_log])
+        self.add_class("fundlib-app")
+        for w in controls.values():
+            w.observe(self._on_change, names="value")
+
+    def _chart_widget(self, key: str, chart) -> alt.JupyterChart:
+        jc = alt.JupyterChart(chart)
+        self.chart_widgets[key] = jc
+        return jc
+
+    def values(self) -> dict:
+        return {k: w.value for k, w in self.controls.items()}
+
+    def _compute(self) -> View | None:
+        t0 = time.perf_counter()
+        try:
+            view = self.render(**self.values())
+        except InputError as exc:
+            self.message.value = _error_html(exc)
+            self.last_seconds = time.perf_counter() - t0
+            return None
+        except Exception:  # noqa: BLE001 - shown to the user, never swallowed
+            self.error_log.append_stderr(traceback.format_exc())
+            self.message.value = _error_html(RuntimeError("unexpected error; details below"))
+            return None
+        self.message.value = ""
+        self.numbers.value = view.html
+        for key, chart in view.charts.items():
+            if key in self.chart_widgets:
+                self.chart_widgets[key].chart = chart
+        self.last_view = view
+        self.last_seconds = time.perf_counter() - t0
+        return view
+
+    def _on_change(self, _change=None) -> None:
+        self._compute()
+
+    def recompute(self) -> float:
+        """Recompute now and return the seconds it took."""
+        self._compute()
+        return self.last_seconds
+
+
+def _table_html(rows: list[tuple[str, str]], caption: str = "") -> str:
+    cells = "".join(f"<tr><td style='padding:2px 12px 2px 0'>{html.escape(k)}</td>"
+                    f"<td style='text-align:right;font-variant-numeric:tabular-nums'><b>{html.escape(v)}</b></td></tr>"
+                    for k, v in rows)
+    cap = f"<caption style='text-align:left;font-weight:bold;padding-bottom:4px'>{html.escape(caption)}</caption>" if caption else ""
+    return f"<table class='fundlib-numbers'>{cap}{cells}</table>"
+
+
+def usd_bn(x: float) -> str:
+    return f"${x:,.0f}bn" if abs(x) >= 10 else f"${x:,.1f}bn"
+
+
+# ----------------------------------------------------------------------------- 00 start here
+
+
+def render_start(equity_usd_bn: float, leverage: float, us_share_pct: float, other_share_pct: float) -> View:
+    """The start-here app: equity, leverage and ownership → deployable capital and each owner's stake."""
+    fund = S.FundStructure.from_sliders(equity_usd_bn, leverage, us_share_pct / 100.0, other_share_pct / 100.0)
+    own = S.ownership_table(fund)
+    rows = [("Deployable capital (assets)", usd_bn(fund.assets_usd_bn)),
+            ("of which guaranteed debt", usd_bn(fund.debt_usd_bn)),
+            ("of which equity", usd_bn(fund.equity_usd_bn))]
+    rows += [(f"{r.owner} stake ({r.share:.0%})", usd_bn(r.stake_usd_bn)) for r in own.itertuples()]
+    rows.append(("Assets per $1 of equity", f"${fund.leverage:.2f}"))
+    return View(_table_html(rows, "The fund in numbers"),
+                {"stack": C.capital_stack_chart(S.capital_stack(fund), "Who funds the assets")})
+
+
+def build_start_app() -> LiveApp:
+    """Sliders for equity, leverage and ownership; numbers and the capital stack update in place."""
+    controls = {
+        "equity_usd_bn": slider("equity_usd_bn", "Equity ($bn)", step=10, fmt=",.0f"),
+        "leverage": slider("leverage_x", "Leverage (assets / equity, ×)", step=0.1, fmt=".1f"),
+        "us_share_pct": slider("us_treasury_share", "US Treasury share (%)", step=5, fmt=".0f", scale=100),
+        "other_share_pct": slider("other_lp_share", "Other LPs' share (%)", step=5, fmt=".0f", scale=100),
+    }
+    return LiveApp("The fund at a glance", controls, render_start,
+                   intro="Japan's Ministry of Finance holds whatever equity the US Treasury and other "
+                         "limited partners do not.")
+
+
+# ----------------------------------------------------------------------------- environment check
+
+_PACKAGES = ["fundlib", "numpy", "pandas", "altair", "vl-convert-python", "ipywidgets", "jupyterlab_widgets",
+             "anywidget", "jupyterlab", "ipykernel"]
+
+
+def environment_report() -> pd.DataFrame:
+    """Versions of the packages the suite depends on, with a verdict on the known incompatibilities."""
+    rows = [("python", platform.python_version(), "ok" if sys.version_info >= (3, 11) else "needs Python ≥ 3.11")]
+    versions = {}
+    for p in _PACKAGES:
+        try:
+            versions[p] = _md.version(p)
+        except _md.PackageNotFoundError:
+            versions[p] = None
+    for p, v in versions.items():
+        status = "ok" if v else "missing: run `make lab` again"
+        rows.append((p, v or "—", status))
+    ipw, jlw = versions.get("ipywidgets"), versions.get("jupyterlab_widgets")
+    if ipw and jlw and (ipw.split(".")[0] == "8") != (jlw.split(".")[0] == "3"):
+        rows.append(("widgets pairing", f"ipywidgets {ipw} / jupyterlab_widgets {jlw}",
+                     "mismatch: widgets will show 'model not found'"))
+    else:
+        rows.append(("widgets pairing", f"ipywidgets {ipw} / jupyterlab_widgets {jlw}", "ok"))
+    return pd.DataFrame(rows, columns=["package", "version", "status"])
+
+
+def widget_roundtrip_check() -> widgets.VBox:
+    """A slider linked to a number box in the browser only; the kernel echoes what arrives.
+
+    If moving the slider changes the echo line, the browser ↔ kernel widget channel works.
+    """
+    s = widgets.IntSlider(value=0, min=0, max=10, description="Move me", continuous_update=False)
+    box = widgets.IntText(value=0, description="Browser copy", disabled=True)
+    widgets.jslink((s, "value"), (box, "value"))  # browser-side link: no kernel involved
+    echo = widgets.HTML("Kernel has not heard from the browser yet: move the slider.")
+
+    def _echo(change):
+        echo.value = f"<b>✓ Round trip works:</b> the kernel received {change['new']} from the browser."
+
+    box.observe(_echo, names="value")
+    return widgets.VBox([widgets.HBox([s, box]), echo])

@@ -1,0 +1,146 @@
+"""Altair chart builders: pure functions from tidy DataFrames to chart specs, plus one shared theme.
+
+No state and no widgets here. Every axis title carries its unit; money is formatted as $bn,
+rates as % (values are decimals, formatted by Vega), spreads as bp. Colours come from the
+Okabe–Ito palette, which stays distinguishable under the common forms of colour-blindness.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+__all__ = [
+    "PALETTE",
+    "OWNER_COLORS",
+    "capital_stack_chart",
+    "rates_history_chart",
+    "save",
+    "THEME",
+]
+
+# Okabe & Ito (2008) colour-blind-safe palette.
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#56B4E9", "#E69F00", "#CC79A7", "#F0E442", "#000000"]
+GREY = "#8C8C8C"
+
+OWNER_COLORS = {
+    "Senior guaranteed debt": GREY,
+    "US Treasury": "#0072B2",
+    "Japan MoF": "#D55E00",
+    "Other LPs": "#009E73",
+    "US retail savers": "#56B4E9",
+    "Japanese retail savers": "#E69F00",
+}
+
+THEME = "fundlib"
+USD_BN = "$,.0f"  # d3 format: $1,234 (the axis title says "$bn")
+
+
+@alt.theme.register(THEME, enable=True)
+def _theme() -> alt.theme.ThemeConfig:
+    font = "DejaVu Sans, Helvetica, Arial, sans-serif"
+    return {
+        "config": {
+            "font": font,
+            "view": {"continuousWidth": 520, "continuousHeight": 300, "stroke": None},
+            "axis": {"labelFontSize": 12, "titleFontSize": 13, "titleFontWeight": "normal",
+                     "gridColor": "#e6e6e6", "domainColor": "#888", "tickColor": "#888"},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "columns": 3,
+                       "symbolType": "square"},
+            "title": {"fontSize": 15, "anchor": "start", "subtitleFontSize": 12, "subtitleColor": "#555"},
+            "range": {"category": PALETTE},
+            "line": {"strokeWidth": 2},
+            "bar": {"stroke": "white", "strokeWidth": 0.5},
+        }
+    }
+
+
+def _color_scale(domain) -> alt.Scale:
+    return alt.Scale(domain=list(domain), range=[OWNER_COLORS.get(d, GREY) for d in domain])
+
+
+def capital_stack_chart(stack: pd.DataFrame, title: str = "Capital stack") -> alt.Chart:
+    """Stacked bar of the fund's liabilities (debt at the bottom, then each owner's equity), $bn.
+
+    ``stack`` is :func:`fundlib.structure.capital_stack` output.
+    """
+    df = stack.copy()
+    df["order"] = range(len(df))
+    df["pct"] = df["share_of_assets"]
+    total = float(df["amount_usd_bn"].sum())
+    domain = list(df["layer"])
+    base = alt.Chart(df, title=alt.Title(title, subtitle=f"Total assets ${total:,.0f}bn")).encode(
+        y=alt.Y("amount_usd_bn:Q", title="Amount ($bn)", stack="zero", axis=alt.Axis(format=USD_BN),
+                scale=alt.Scale(domainMin=0)),
+        order=alt.Order("order:Q", sort="ascending"),
+    )
+    bars = base.mark_bar(size=110).encode(
+        color=alt.Color("layer:N", title="Layer", scale=_color_scale(domain), sort=domain),
+        tooltip=[alt.Tooltip("layer:N", title="Layer"),
+                 alt.Tooltip("amount_usd_bn:Q", title="$bn", format=",.1f"),
+                 alt.Tooltip("pct:Q", title="Share of assets", format=".1%")],
+    )
+    labels = base.transform_window(
+        cum="sum(amount_usd_bn)", sort=[alt.SortField("order")], frame=[None, 0]
+    ).transform_calculate(
+        mid="datum.cum - datum.amount_usd_bn / 2",
+        label="'$' + format(datum.amount_usd_bn, ',.0f') + 'bn'",
+    ).transform_filter(alt.datum.amount_usd_bn > 0.06 * total).mark_text(
+        color="white", fontWeight="bold", fontSize=12
+    ).encode(y=alt.Y("mid:Q"), text="label:N")
+    return (bars + labels).properties(width=200, height=320)
+
+
+_RATE_LABELS = {
+    "jgb_30y": "JGB 30Y (FILP cost)",
+    "ust_30y": "US Treasury 30Y",
+    "sofr": "SOFR (USD overnight)",
+    "tona": "TONA (JPY overnight)",
+}
+
+
+def rates_history_chart(rates: pd.DataFrame, columns=("jgb_30y", "ust_30y", "sofr", "tona"),
+                        title: str = "Funding rates since 2000") -> alt.VConcatChart:
+    """Month-end rates (decimals) as lines, with an overview strip whose interval brush zooms the main view.
+
+    Drag on the lower strip to choose a period; double-click it to reset.
+    """
+    df = rates[list(columns)].copy()
+    df.index = df.index.to_timestamp(how="end").normalize() if hasattr(df.index, "to_timestamp") else df.index
+    long = (df.rename_axis("month").reset_index()
+            .melt(id_vars="month", var_name="series", value_name="rate").dropna())
+    long["series"] = long["series"].map(lambda c: _RATE_LABELS.get(c, c))
+    domain = [_RATE_LABELS.get(c, c) for c in columns]
+    brush = alt.selection_interval(encodings=["x"], name="period")
+    color = alt.Color("series:N", title="Series", sort=domain,
+                      scale=alt.Scale(domain=domain, range=PALETTE[: len(domain)]))
+    upper = alt.Chart(long, title=alt.Title(title, subtitle=["Month-end values; SOFR starts 2018-04, TONA 2021-08. UST 30Y for 2002-03..2006-01 are Treasury estimates (no 30Y bond was issued then).", "Drag across the lower strip to zoom; double-click it to reset."])).mark_line().encode(
+        x=alt.X("month:T", title="Month-end", scale=alt.Scale(domain={"param": "period", "encoding": "x"})),
+        y=alt.Y("rate:Q", title="Yield or rate (% a year)", axis=alt.Axis(format=".1%")),
+        color=color,
+        tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("month:T", title="Month", format="%b %Y"),
+                 alt.Tooltip("rate:Q", title="Rate", format=".2%")],
+    ).properties(width=620, height=280)
+    lower = alt.Chart(long).mark_line(strokeWidth=1).encode(
+        x=alt.X("month:T", title="Drag here to choose a period"),
+        y=alt.Y("rate:Q", title="%", axis=alt.Axis(format=".0%", tickCount=3)),
+        color=color,
+    ).add_params(brush).properties(width=620, height=70)
+    return alt.vconcat(upper, lower).resolve_scale(color="shared")
+
+
+def save(chart: alt.TopLevelMixin, path: str | Path, scale: float = 2.0) -> Path:
+    """Write ``chart`` to PNG, SVG, PDF or self-contained HTML by the file's extension (no network)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".html":
+        chart.save(str(path), inline=True)
+    elif suffix in (".png", ".svg", ".pdf"):
+        chart.save(str(path), scale_factor=scale) if suffix == ".png" else chart.save(str(path))
+    else:
+        from fundlib import InputError
+
+        raise InputError("path", str(path), "a file name ending .png, .svg, .pdf or .html")
+    return path

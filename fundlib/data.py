@@ -1,0 +1,368 @@
+"""Loading and validating the suite's ``data/`` tables, and parsing the official source formats.
+
+Loaders check every table's schema (columns, types, ranges, sorted unique dates) and fail with a
+:class:`DataError` naming the file and the row. Rates are converted from the percent the sources
+publish to decimals on load.
+
+The parsers read the publishers' own formats (the MoF ``jgbcm_all.csv`` in Shift-JIS with
+Japanese era dates and ``-`` for missing values; FRED CSV; the BoJ/MoF daily pipeline layout) so
+that anyone with internet access can download fresh files and rebuild ``rates_monthly.csv`` with
+:func:`build_rates_monthly`. Nothing here touches the network.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "DataError",
+    "data_dir",
+    "load_rates_monthly",
+    "load_filp_facts",
+    "load_comparators",
+    "load_assumptions_table",
+    "parse_mof_jgb_csv",
+    "parse_fred_csv",
+    "parse_daily_close_csv",
+    "month_end",
+    "build_rates_monthly",
+    "JGB_TENORS",
+    "UST_TENORS",
+]
+
+JGB_TENORS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 15, 20, 25, 30, 40)
+UST_TENORS = {"3m": 0.25, "1y": 1, "2y": 2, "5y": 5, "7y": 7, "10y": 10, "20y": 20, "30y": 30}
+
+
+class DataError(ValueError):
+    """A data file does not have the shape the suite expects; the message names file and row."""
+
+
+def data_dir() -> Path:
+    """The folder with the suite's CSV tables (``$FUNDLIB_DATA`` overrides the project's ``data/``)."""
+    env = os.environ.get("FUNDLIB_DATA")
+    return Path(env) if env else Path(__file__).resolve().parent.parent / "data"
+
+
+# --------------------------------------------------------------------------- schema checks
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # "float", "text", "month"
+    low: float = -np.inf
+    high: float = np.inf
+    required: bool = True  # False: blanks allowed
+
+
+def _read(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        raise DataError(f"{path}: file not found (the suite's data/ folder is incomplete)")
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def _validate(df: pd.DataFrame, path: Path, columns: list[Column], key: str | None = None) -> pd.DataFrame:
+    """Check and convert a table read as text; rows are reported as in a spreadsheet (header = 1)."""
+    missing = [c.name for c in columns if c.name not in df.columns]
+    if missing:
+        raise DataError(f"{path.name}: missing column(s) {missing}; found {list(df.columns)}")
+    out = pd.DataFrame(index=df.index)
+    for col in columns:
+        raw = df[col.name].str.strip()
+        blank = raw == ""
+        if col.required and blank.any():
+            row = int(np.flatnonzero(blank.to_numpy())[0]) + 2
+            raise DataError(f"{path.name}, row {row}: column '{col.name}' is empty")
+        if col.kind == "text":
+            out[col.name] = raw.where(~blank, None)
+            continue
+        if col.kind == "month":
+            ok = raw.str.fullmatch(r"\d{4}-\d{2}")
+            if not ok.all():
+                row = int(np.flatnonzero(~ok.to_numpy())[0]) + 2
+                raise DataError(f"{path.name}, row {row}: '{col.name}' = {raw.iloc[row - 2]!r} is not YYYY-MM")
+            out[col.name] = pd.PeriodIndex(raw, freq="M")
+            continue
+        vals = pd.to_numeric(raw.where(~blank, None), errors="coerce")
+        bad = vals.isna() & ~blank
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0]) + 2
+            raise DataError(f"{path.name}, row {row}: '{col.name}' = {raw.iloc[row - 2]!r} is not a number")
+        out_of = ~vals.isna() & ((vals < col.low) | (vals > col.high))
+        if out_of.any():
+            row = int(np.flatnonzero(out_of.to_numpy())[0]) + 2
+            raise DataError(
+                f"{path.name}, row {row}: '{col.name}' = {vals.iloc[row - 2]} is outside [{col.low}, {col.high}]"
+            )
+        out[col.name] = vals.astype(float)
+    if key is not None:
+        dup = out[key].duplicated()
+        if dup.any():
+            row = int(np.flatnonzero(dup.to_numpy())[0]) + 2
+            raise DataError(f"{path.name}, row {row}: duplicate {key} {out[key].iloc[row - 2]}")
+        if columns[0].kind == "month" and not out[key].is_monotonic_increasing:
+            s = out[key].to_numpy()
+            row = int(np.flatnonzero(s[1:] < s[:-1])[0]) + 3
+            raise DataError(f"{path.name}, row {row}: months are not in increasing order")
+    return out
+
+
+RATE_COLUMNS = (
+    [f"jgb_{t}y" for t in JGB_TENORS] + [f"ust_{k}" for k in UST_TENORS] + ["sofr", "tona"]
+)
+
+_RATES_SCHEMA = (
+    [Column("month", "month")]
+    + [Column(f"{c}_pct", "float", -5.0, 25.0, required=False) for c in RATE_COLUMNS]
+    + [Column("usdjpy", "float", 50.0, 400.0, required=False)]
+)
+
+
+@lru_cache(maxsize=4)
+def _rates_cached(path: str) -> pd.DataFrame:
+    p = Path(path)
+    df = _validate(_read(p), p, _RATES_SCHEMA, key="month")
+    df = df.set_index("month")
+    for c in RATE_COLUMNS:
+        df[c] = df.pop(f"{c}_pct") / 100.0
+    df["usdjpy"] = df.pop("usdjpy")
+    df.index.name = "month"
+    return df
+
+
+def load_rates_monthly(path: str | Path | None = None) -> pd.DataFrame:
+    """Month-end rates 2000 onward, indexed by monthly ``Period``; rates as decimals, USD/JPY in JPY per USD.
+
+    Columns: ``jgb_1y`` … ``jgb_40y``, ``ust_3m`` … ``ust_30y``, ``sofr``, ``tona``, ``usdjpy``.
+    NaN where a series does not cover a month.
+    """
+    p = Path(path) if path else data_dir() / "rates_monthly.csv"
+    return _rates_cached(str(p)).copy()
+
+
+_FILP_SCHEMA = [
+    Column("fiscal_year", "text"), Column("item", "text"), Column("value", "float", 0.0, 1e6),
+    Column("low", "float", 0.0, 1e6, required=False), Column("high", "float", 0.0, 1e6, required=False),
+    Column("unit", "text"), Column("basis", "text"), Column("source_url", "text"),
+    Column("note", "text", required=False),
+]
+
+_COMPARATOR_SCHEMA = [
+    Column("id", "text"), Column("item", "text"), Column("value", "float", 0.0, 1e7, required=False),
+    Column("low", "float", 0.0, 1e7, required=False), Column("high", "float", 0.0, 1e7, required=False),
+    Column("unit", "text"), Column("as_of", "text"), Column("source_url", "text"),
+    Column("note", "text", required=False),
+]
+
+_ASSUMPTION_SCHEMA = [
+    Column("id", "text"), Column("value", "float"), Column("unit", "text"),
+    Column("low", "float"), Column("high", "float"), Column("source", "text"),
+    Column("note", "text", required=False),
+]
+
+
+def load_filp_facts(path: str | Path | None = None) -> pd.DataFrame:
+    """FILP programme and FILP-bond issuance facts, one source URL per row."""
+    p = Path(path) if path else data_dir() / "filp_facts.csv"
+    return _validate(_read(p), p, _FILP_SCHEMA)
+
+
+def load_comparators(path: str | Path | None = None) -> pd.DataFrame:
+    """Scale comparators and cost benchmarks, one source URL per row (``value`` blank for open ranges)."""
+    p = Path(path) if path else data_dir() / "comparators.csv"
+    df = _validate(_read(p), p, _COMPARATOR_SCHEMA, key="id")
+    blank = df["value"].isna() & df["low"].isna()
+    if blank.any():
+        row = int(np.flatnonzero(blank.to_numpy())[0]) + 2
+        raise DataError(f"{p.name}, row {row}: needs a value or a low/high range")
+    return df
+
+
+def load_assumptions_table(path: str | Path | None = None) -> pd.DataFrame:
+    """The assumption register as a validated table (see :mod:`fundlib.assumptions`)."""
+    p = Path(path) if path else data_dir() / "assumptions.csv"
+    df = _validate(_read(p), p, _ASSUMPTION_SCHEMA, key="id")
+    bad = (df["low"] > df["value"]) | (df["value"] > df["high"])
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0]) + 2
+        r = df.iloc[row - 2]
+        raise DataError(f"{p.name}, row {row}: {r['id']} value {r['value']} is outside its range [{r['low']}, {r['high']}]")
+    return df
+
+
+# --------------------------------------------------------------------------- official formats
+
+_ERAS = {"M": 1867, "T": 1911, "S": 1925, "H": 1988, "R": 2018}
+_ERA_RE = re.compile(r"^\s*([MTSHR])\s*(\d{1,2})\.(\d{1,2})\.(\d{1,2})\s*$")
+
+
+def japanese_era_to_date(text: str) -> pd.Timestamp:
+    """'R8.2.27' → 2026-02-27 (M=Meiji, T=Taisho, S=Showa, H=Heisei, R=Reiwa); also accepts 'YYYY/M/D'."""
+    m = _ERA_RE.match(text)
+    if m:
+        era, y, mo, d = m.groups()
+        return pd.Timestamp(year=_ERAS[era] + int(y), month=int(mo), day=int(d))
+    m = re.match(r"^\s*(\d{4})/(\d{1,2})/(\d{1,2})\s*$", text)
+    if m:
+        return pd.Timestamp(year=int(m[1]), month=int(m[2]), day=int(m[3]))
+    raise DataError(f"date {text!r} is neither a Japanese era date (e.g. R8.2.27) nor YYYY/M/D")
+
+
+def _as_text(source, encoding: str | None) -> str:
+    if hasattr(source, "read"):
+        raw = source.read()
+    else:
+        raw = Path(source).read_bytes()
+    if isinstance(raw, str):
+        return raw
+    encodings = [encoding] if encoding else ["utf-8-sig", "cp932"]
+    for enc in encodings:
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise DataError(f"cannot decode the file as {' or '.join(encodings)}")
+
+
+def parse_mof_jgb_csv(source, encoding: str | None = None) -> pd.DataFrame:
+    """Parse the MoF JGB constant-maturity file (Japanese or English edition).
+
+    Handles the Shift-JIS (cp932) original with its title row ``国債金利情報,…``, UTF-8 copies
+    without it, the English ``Interest Rate``/``Date,1Y,…`` layout, Japanese era dates, and ``-``
+    for missing values. Returns percent values, one column per tenor in years (int), indexed by date.
+    """
+    text = _as_text(source, encoding)
+    lines = text.splitlines()
+    start = next((i for i, ln in enumerate(lines[:5]) if ln.startswith(("基準日", "Date"))), None)
+    if start is None:
+        raise DataError("MoF JGB file: no header row starting with 基準日 or Date in the first 5 lines")
+    df = pd.read_csv(io.StringIO("\n".join(lines[start:])), dtype=str, keep_default_na=False)
+    tenor_cols = {}
+    for c in df.columns[1:]:
+        m = re.fullmatch(r"\s*(\d+)\s*(年|Y)\s*", c)
+        if not m:
+            raise DataError(f"MoF JGB file: unexpected column {c!r} (expected tenors like 10年 or 10Y)")
+        tenor_cols[c] = int(m[1])
+    dates = []
+    for i, v in enumerate(df.iloc[:, 0]):
+        try:
+            dates.append(japanese_era_to_date(v))
+        except DataError as exc:
+            raise DataError(f"MoF JGB file, row {i + start + 2}: {exc}") from None
+    out = pd.DataFrame(index=pd.DatetimeIndex(dates, name="date"))
+    for c, tenor in tenor_cols.items():
+        col = df[c].str.strip().replace({"-": "", "－": ""})
+        vals = pd.to_numeric(col.where(col != "", None), errors="coerce")
+        bad = vals.isna() & (col != "")
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            raise DataError(f"MoF JGB file, row {row + start + 2}: {c} = {col.iloc[row]!r} is not a number")
+        out[tenor] = vals.to_numpy(dtype=float)
+    if not out.index.is_monotonic_increasing:
+        raise DataError("MoF JGB file: dates are not in increasing order")
+    return out
+
+
+def parse_fred_csv(source) -> pd.Series:
+    """Parse a FRED CSV download (``observation_date,SERIES`` or ``DATE,SERIES``); ``.``/blank → NaN."""
+    df = pd.read_csv(source, dtype=str, keep_default_na=False)
+    if df.shape[1] != 2 or df.columns[0].lower() not in ("observation_date", "date"):
+        raise DataError(f"FRED file: expected two columns 'observation_date,<SERIES>', found {list(df.columns)}")
+    dates = pd.to_datetime(df.iloc[:, 0], format="%Y-%m-%d", errors="coerce")
+    if dates.isna().any():
+        row = int(np.flatnonzero(dates.isna().to_numpy())[0]) + 2
+        raise DataError(f"FRED file, row {row}: date {df.iloc[row - 2, 0]!r} is not YYYY-MM-DD")
+    raw = df.iloc[:, 1].str.strip().replace({".": ""})
+    vals = pd.to_numeric(raw.where(raw != "", None), errors="coerce")
+    bad = vals.isna() & (raw != "")
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0]) + 2
+        raise DataError(f"FRED file, row {row}: value {raw.iloc[row - 2]!r} is not a number")
+    return pd.Series(vals.to_numpy(float), index=pd.DatetimeIndex(dates, name="date"), name=df.columns[1].upper())
+
+
+def parse_daily_close_csv(source, name: str | None = None) -> pd.Series:
+    """Parse the ``DATE,OPEN,HIGH,LOW,CLOSE,VOLUME`` daily layout (DATE as YYYYMMDD); uses CLOSE."""
+    df = pd.read_csv(source, dtype={"DATE": str})
+    if "DATE" not in df or "CLOSE" not in df:
+        raise DataError(f"daily file: expected DATE and CLOSE columns, found {list(df.columns)}")
+    dates = pd.to_datetime(df["DATE"], format="%Y%m%d", errors="coerce")
+    if dates.isna().any():
+        row = int(np.flatnonzero(dates.isna().to_numpy())[0]) + 2
+        raise DataError(f"daily file, row {row}: DATE {df['DATE'].iloc[row - 2]!r} is not YYYYMMDD")
+    return pd.Series(df["CLOSE"].to_numpy(float), index=pd.DatetimeIndex(dates, name="date"), name=name)
+
+
+def month_end(series: pd.Series, complete_only: bool = True) -> pd.Series:
+    """Last available observation of each month, indexed by monthly Period.
+
+    With ``complete_only`` the final month is dropped unless the series reaches that month's last
+    business day, so a half-finished month never masquerades as a month-end value.
+    """
+    s = series.dropna()
+    if s.empty:
+        return pd.Series(dtype=float, index=pd.PeriodIndex([], freq="M", name="month"), name=series.name)
+    out = s.groupby(s.index.to_period("M")).last()
+    out.index.name = "month"
+    if complete_only:
+        last_day = series.index.max().normalize()
+        month_last_bday = pd.offsets.BMonthEnd().rollforward(last_day)
+        if last_day < month_last_bday:
+            out = out.iloc[:-1]
+    return out
+
+
+def build_rates_monthly(raw_dir: str | Path, start: str = "2000-01") -> pd.DataFrame:
+    """Rebuild the month-end rates table from the official source files in ``raw_dir``.
+
+    Expected layout (as downloaded): ``jgb_mof/jgbcm_all.csv``; optional
+    ``jgb_mof_recent/JPY_BILL_{10,20}Y.csv`` to extend those tenors; ``ust_cmt/DGS*.csv``
+    (and ``DGS10_to*.csv`` to extend 10Y); ``sofr/SOFR.csv``; ``tona_boj/TONA.csv``;
+    ``usdjpy/DEXJPUS_*.csv`` (later files override earlier ones where they overlap).
+    Returns the CSV's layout: ``month`` then ``*_pct`` columns in percent and ``usdjpy``.
+    """
+    raw = Path(raw_dir)
+    cols: dict[str, pd.Series] = {}
+    jgb = parse_mof_jgb_csv(raw / "jgb_mof" / "jgbcm_all.csv")
+    for tenor in JGB_TENORS:
+        s = jgb[tenor]
+        ext = raw / "jgb_mof_recent" / f"JPY_BILL_{tenor}Y.csv"
+        if ext.exists():
+            s = _splice(s, parse_daily_close_csv(ext))
+        cols[f"jgb_{tenor}y_pct"] = month_end(s)
+    fred_ids = {"3m": "DGS3MO", "1y": "DGS1", "2y": "DGS2", "5y": "DGS5", "7y": "DGS7",
+                "10y": "DGS10", "20y": "DGS20", "30y": "DGS30"}
+    for key, sid in fred_ids.items():
+        s = parse_fred_csv(raw / "ust_cmt" / f"{sid}.csv")
+        for ext in sorted((raw / "ust_cmt").glob(f"{sid}_to*.csv")):
+            s = _splice(s, parse_fred_csv(ext))
+        cols[f"ust_{key}_pct"] = month_end(s)
+    cols["sofr_pct"] = month_end(parse_fred_csv(raw / "sofr" / "SOFR.csv"))
+    cols["tona_pct"] = month_end(parse_daily_close_csv(raw / "tona_boj" / "TONA.csv"))
+    fx = None
+    for f in sorted((raw / "usdjpy").glob("DEXJPUS_*.csv")):
+        fx = parse_fred_csv(f) if fx is None else _splice(fx, parse_fred_csv(f))
+    cols["usdjpy"] = month_end(fx)
+    df = pd.DataFrame(cols)
+    df = df[df.index >= pd.Period(start, freq="M")]
+    df = df.dropna(how="all")
+    df.index.name = "month"
+    out = df.reset_index()
+    out["month"] = out["month"].astype(str)
+    return out
+
+
+def _splice(old: pd.Series, new: pd.Series) -> pd.Series:
+    """Old history, with the newer file taking over from its first date (its values win on overlap)."""
+    new = new.dropna()
+    keep = old[old.index < new.index.min()] if len(new) else old
+    return pd.concat([keep, new]).sort_index()

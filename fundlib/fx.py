@@ -1,0 +1,88 @@
+"""Currency mathematics for a yen investor holding dollar assets.
+
+USD/JPY is quoted in JPY per USD. Short rates are simple (money-market) rates for the hedge
+tenor ``years``. The cross-currency basis is the spread added to the yen leg of a USD/JPY
+swap; it has been negative for most of the last two decades, which raises the cost of hedging
+dollars back into yen.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from fundlib._validate import check_range
+
+__all__ = [
+    "forward_rate",
+    "hedge_cost",
+    "hedged_yield",
+    "breakeven_depreciation",
+    "unhedged_yen_return",
+]
+
+
+def _out(a):
+    return float(a) if np.ndim(a) == 0 else a
+
+
+def _rates(usd_rate, jpy_rate, years):
+    check_range("usd_rate", usd_rate, -0.5, 1.0)
+    check_range("jpy_rate", jpy_rate, -0.5, 1.0)
+    check_range("years", years, 0.0, 30.0, low_open=True)
+    return np.asarray(usd_rate, float), np.asarray(jpy_rate, float), np.asarray(years, float)
+
+
+def forward_rate(spot, usd_rate, jpy_rate, years, basis_bp=0.0):
+    """Covered-interest-parity forward, JPY per USD: spot × (1 + (jpy + basis)·τ) / (1 + usd·τ).
+
+    With ``basis_bp = 0`` this is the textbook CIP forward of the design's API table.
+    """
+    check_range("spot", spot, 0.0, np.inf, low_open=True)
+    check_range("basis_bp", basis_bp, -500.0, 500.0)
+    u, j, t = _rates(usd_rate, jpy_rate, years)
+    b = np.asarray(basis_bp, float) * 1e-4
+    return _out(np.asarray(spot, float) * (1.0 + (j + b) * t) / (1.0 + u * t))
+
+
+def hedge_cost(usd_rate, jpy_rate, basis_bp=0.0, years=0.25):
+    """Annualized cost of selling dollars forward for yen, rolled every ``years``.
+
+    (1 − F/S)/τ = (usd − jpy − basis) / (1 + usd·τ): about the short-rate gap minus the basis.
+    Positive means hedging costs the yen investor money.
+    """
+    u, j, t = _rates(usd_rate, jpy_rate, years)
+    check_range("basis_bp", basis_bp, -500.0, 500.0)
+    b = np.asarray(basis_bp, float) * 1e-4
+    return _out((u - j - b) / (1.0 + u * t))
+
+
+def hedged_yield(usd_yield, usd_rate, jpy_rate, basis_bp=0.0, years=0.25):
+    """Annualized yen return of a dollar asset yielding ``usd_yield``, FX-hedged with rolled forwards.
+
+    Over one roll: (1 + y·τ)·F/S − 1, annualized by τ. Equals y − hedge_cost − y·hedge_cost·τ.
+    """
+    check_range("usd_yield", usd_yield, -0.5, 1.0)
+    y = np.asarray(usd_yield, float)
+    t = np.asarray(years, float)
+    h = np.asarray(hedge_cost(usd_rate, jpy_rate, basis_bp, years), float)
+    return _out(((1.0 + y * t) * (1.0 - h * t) - 1.0) / t)
+
+
+def breakeven_depreciation(usd_yield, jpy_yield):
+    """Yearly fall in USD/JPY that makes an unhedged dollar asset earn exactly the yen yield.
+
+    (1 + y_usd)(1 − d) = 1 + y_jpy  ⇒  d = 1 − (1 + y_jpy)/(1 + y_usd).
+    """
+    check_range("usd_yield", usd_yield, -0.5, 1.0)
+    check_range("jpy_yield", jpy_yield, -0.5, 1.0)
+    return _out(1.0 - (1.0 + np.asarray(jpy_yield, float)) / (1.0 + np.asarray(usd_yield, float)))
+
+
+def unhedged_yen_return(usd_yield, spot_start, spot_end, years=1.0):
+    """Annualized yen return of an unhedged dollar asset: ((1+y)^τ · S_end/S_start)^(1/τ) − 1."""
+    check_range("usd_yield", usd_yield, -0.5, 1.0)
+    check_range("spot_start", spot_start, 0.0, np.inf, low_open=True)
+    check_range("spot_end", spot_end, 0.0, np.inf, low_open=True)
+    check_range("years", years, 0.0, 100.0, low_open=True)
+    y, s0, s1, t = (np.asarray(a, float) for a in (usd_yield, spot_start, spot_end, years))
+    return _out((1.0 + y) * (s1 / s0) ** (1.0 / t) - 1.0)
