@@ -1,0 +1,56 @@
+"""The assumption register: every press number is there with its source; market defaults match the data."""
+
+import pandas as pd
+import pytest
+
+from fundlib import InputError
+from fundlib import assumptions as A
+from fundlib.data import load_rates_monthly
+
+# Every number the press reports state (press claims), as it should stand in the register.
+PRESS_NUMBERS = {
+    "equity_usd_bn": 300, "deployable_usd_bn": 900, "senior_spread_bp": 120, "filp_tenor_years": 30,
+    "negative_jgb_jpy_tn": 250, "stargate_usd_bn": 500, "nvidia_order_usd_bn": 40,
+    "us_tariff_floor": 0.10, "japan_tariff_ask": 0.0,
+}
+
+
+@pytest.mark.parametrize("id,expected", PRESS_NUMBERS.items())
+def test_press_numbers_are_registered_with_a_source(id, expected):
+    a = A.get(id)
+    assert a.value == pytest.approx(expected)
+    assert a.low <= a.value <= a.high
+    assert "2025" in a.source
+
+
+def test_leverage_is_deployable_over_equity():
+    assert A.value("leverage_x") == pytest.approx(A.value("deployable_usd_bn") / A.value("equity_usd_bn"))
+
+
+def test_equity_shares_sum_to_one():
+    ids = ["us_treasury_share", "japan_mof_share", "other_lp_share", "us_retail_share", "japan_retail_share"]
+    assert sum(A.value(i) for i in ids) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("id,column", [("sofr", "sofr"), ("tona", "tona"), ("jgb_30y", "jgb_30y"),
+                                       ("ust_30y", "ust_30y"), ("usdjpy", "usdjpy")])
+def test_market_defaults_are_the_latest_month_in_the_data(id, column):
+    s = load_rates_monthly()[column].dropna()
+    a = A.get(id)
+    assert a.value == pytest.approx(s.iloc[-1], abs=1e-9)
+    assert str(s.index[-1]) in a.source
+
+
+def test_every_row_has_unit_and_source_and_bp_names():
+    t = A.table()
+    assert t["id"].is_unique
+    assert (t["source"].str.len() > 10).all()
+    assert (t.loc[t["unit"] == "bp", "id"].str.endswith("_bp")).all()
+
+
+def test_unknown_id_and_range_check():
+    with pytest.raises(InputError, match="id = 'nope'"):
+        A.get("nope")
+    with pytest.raises(InputError, match=r"senior_spread_bp = 900 .*\[50, 300\] bp"):
+        A.check("senior_spread_bp", 900)
+    assert isinstance(A.table(["sofr", "tona"]), pd.DataFrame)
