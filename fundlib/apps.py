@@ -63,7 +63,7 @@ class View:
 
 
 def slider(id: str, description: str, *, step: float | None = None, fmt: str = ".2f",
-           scale: float = 1.0, value: float | None = None, width: str = "420px") -> widgets.FloatSlider:
+           scale: float = 1.0, value: float | None = None, width: str = "520px") -> widgets.FloatSlider:
     """A FloatSlider whose range and default come from the assumption register entry ``id``.
 
     ``scale`` multiplies the register's value and range (e.g. 100 to show a decimal as percent).
@@ -74,7 +74,7 @@ def slider(id: str, description: str, *, step: float | None = None, fmt: str = "
         value=(a.value * scale) if value is None else value,
         min=lo, max=hi, step=step or (hi - lo) / 100, description=description,
         readout_format=fmt, continuous_update=False,
-        style={"description_width": "170px"}, layout=widgets.Layout(width=width),
+        style={"description_width": "210px"}, layout=widgets.Layout(width=width),
         tooltip=f"{a.source} (range {a.low:g}–{a.high:g} {a.unit})",
     )
 
@@ -105,7 +105,7 @@ class LiveApp(widgets.VBox):
         first = self._compute()
         chart_box = widgets.HBox([self._chart_widget(k, c) for k, c in (first.charts if first else {}).items()],
                                  layout=widgets.Layout(flex_flow="row wrap"))
-        panel = widgets.VBox(list(controls.values()), layout=widgets.Layout(min_width="440px"))
+        panel = widgets.VBox(list(controls.values()), layout=widgets.Layout(min_width="540px"))
         header = widgets.HTML(f"<h3 style='margin:4px 0'>{html.escape(title)}</h3>"
                               + (f"<div style='color:#444'>{intro}</div>" if intro else ""))
         top = widgets.HBox([panel, self.numbers], layout=widgets.Layout(flex_flow="row wrap"))
@@ -161,7 +161,7 @@ def _table_html(rows: list[tuple[str, str]], caption: str = "") -> str:
 
 
 def usd_bn(x: float) -> str:
-    return f"${x:,.0f}bn" if abs(x) >= 10 else f"${x:,.1f}bn"
+    return f"${x:,.0f}bn" if abs(x) >= 10 or x == 0 else f"${x:,.1f}bn"
 
 
 # ----------------------------------------------------------------------------- 00 start here
@@ -217,7 +217,7 @@ def environment_report() -> pd.DataFrame:
                      "mismatch: widgets will show 'model not found'"))
     else:
         rows.append(("widgets pairing", f"ipywidgets {ipw} / jupyterlab_widgets {jlw}", "ok"))
-    return pd.DataFrame(rows, columns=["package", "version", "status"])
+    return pd.DataFrame(rows, columns=["package", "version", "status"]).set_index("package")
 
 
 def widget_roundtrip_check() -> widgets.VBox:
@@ -226,7 +226,8 @@ def widget_roundtrip_check() -> widgets.VBox:
     If moving the slider changes the echo line, the browser ↔ kernel widget channel works.
     """
     s = widgets.IntSlider(value=0, min=0, max=10, description="Move me", continuous_update=False)
-    box = widgets.IntText(value=0, description="Browser copy", disabled=True)
+    box = widgets.IntText(value=0, description="Browser copy", disabled=True,
+                          style={"description_width": "initial"}, layout=widgets.Layout(width="180px"))
     widgets.jslink((s, "value"), (box, "value"))  # browser-side link: no kernel involved
     echo = widgets.HTML("Kernel has not heard from the browser yet: move the slider.")
 
@@ -235,3 +236,38 @@ def widget_roundtrip_check() -> widgets.VBox:
 
     box.observe(_echo, names="value")
     return widgets.VBox([widgets.HBox([s, box]), echo])
+
+
+# ----------------------------------------------------------------------------- display helpers
+
+
+def format_value(value: float, unit: str) -> str:
+    """A register value in the unit a reader expects: $bn, ¥tn, %, bp, ×, years."""
+    if unit == "usd_bn":
+        return usd_bn(value)
+    if unit == "jpy_tn":
+        return f"¥{value:,.0f}tn"
+    if unit == "decimal":
+        whole = abs(value * 100 - round(value * 100)) < 1e-9
+        return f"{value:.0%}" if whole else f"{value:.2%}"
+    if unit == "bp":
+        return f"{value:,.0f} bp"
+    if unit == "x":
+        return f"{value:.1f}×"
+    if unit == "years":
+        return f"{value:.0f} years"
+    if unit == "jpy_per_usd":
+        return f"¥{value:,.2f} per $"
+    return f"{value:g} {unit}"
+
+
+def assumptions_view(ids: list[str] | None = None) -> pd.DataFrame:
+    """The assumption register as a reader's table: what, default, range, source."""
+    t = A.table(ids)
+    return pd.DataFrame({
+        "assumption": t["id"],
+        "default": [format_value(v, u) for v, u in zip(t["value"], t["unit"])],
+        "slider range": [f"{format_value(lo, u)} to {format_value(hi, u)}" for lo, hi, u in zip(t["low"], t["high"], t["unit"])],
+        "source": t["source"],
+        "note": t["note"].fillna(""),
+    }).set_index("assumption")

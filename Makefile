@@ -1,0 +1,73 @@
+# The two commands a user needs:  `make lab`  and  `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
+# JupyterLab refuses to start as root unless told it is intended.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+# Hermetic Jupyter folders for the checks, so a user's own settings never change a result.
+TEST_JUPYTER := $(CURDIR)/.jupyter-test
+TEST_ENV := JUPYTER_CONFIG_DIR=$(TEST_JUPYTER)/config JUPYTER_DATA_DIR=$(TEST_JUPYTER)/data \
+	JUPYTER_RUNTIME_DIR=$(TEST_JUPYTER)/runtime IPYTHONDIR=$(TEST_JUPYTER)/ipython \
+	JUPYTERLAB_SETTINGS_DIR=$(TEST_JUPYTER)/lab-settings JUPYTERLAB_WORKSPACES_DIR=$(TEST_JUPYTER)/workspaces \
+	JUPYTER_PLATFORM_DIRS=1 PYTHONHASHSEED=0
+
+.PHONY: help setup lab test unit nbval browser browser-deps notebooks bench clean-venv
+
+help:
+	@echo "make lab        set up (first time: about a minute) and open JupyterLab on notebooks/"
+	@echo "make test       set up if needed, then run every check (unit, property, notebooks, browser)"
+	@echo "make notebooks  re-execute notebooks and keep outputs only on checked cells"
+	@echo "make bench      speed figures, as ratios against reference libraries"
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml jupyter/overrides.json
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@# Lab-wide settings for this environment: no news pop-up, no update checks (no network needed).
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp jupyter/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	touch $(STAMP)
+
+lab: setup
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG)
+
+test: setup browser-deps
+	$(TEST_ENV) $(BIN)/python scripts/nbtools.py check $(NOTEBOOKS)
+	$(TEST_ENV) $(BIN)/python -m pytest -p no:cacheprovider tests
+	$(TEST_ENV) $(BIN)/python -m pytest -p no:cacheprovider --nbval-lax --nbval-current-env \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg notebooks/
+
+unit: setup
+	$(TEST_ENV) $(BIN)/python -m pytest -p no:cacheprovider tests -m "not browser"
+
+nbval: setup
+	$(TEST_ENV) $(BIN)/python -m pytest -p no:cacheprovider --nbval-lax --nbval-current-env \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg notebooks/
+
+browser: setup browser-deps
+	$(TEST_ENV) $(BIN)/python -m pytest -p no:cacheprovider tests -m browser -v
+
+# Debian's Chromium for the browser checks: installed with apt-get when running as root and missing.
+browser-deps:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "installing Debian chromium for the browser checks"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+		else \
+			echo "chromium not found: browser checks will be skipped (install Debian's chromium to run them)"; \
+		fi; \
+	fi
+
+notebooks: setup
+	$(TEST_ENV) $(BIN)/python scripts/nbtools.py run $(NOTEBOOKS)
+
+bench: setup
+	$(BIN)/python benchmarks/run.py
+
+clean-venv:
+	rm -rf $(VENV) $(TEST_JUPYTER)

@@ -1,0 +1,162 @@
+"""Drive real JupyterLab in headless Debian Chromium with playwright (no downloaded browsers).
+
+Used by the browser tests and by ``make screenshots``-style scripts. Notebooks are copied to a
+temporary folder first, so the lab's autosave never touches the repository's files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage"]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def chromium_available() -> bool:
+    return Path(CHROMIUM).exists()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LabServer:
+    """A JupyterLab server on loopback serving a temporary copy of notebooks/."""
+
+    def __init__(self, notebooks: list[Path] | None = None):
+        self.tmp = Path(tempfile.mkdtemp(prefix="fundlib-lab-"))
+        self.root = self.tmp / "notebooks"
+        self.root.mkdir()
+        for nb in notebooks or sorted((ROOT / "notebooks").glob("*.ipynb")):
+            shutil.copy(nb, self.root / nb.name)
+        self.port = free_port()
+        self.token = hashlib.sha1(os.urandom(16)).hexdigest()
+        env = dict(os.environ)
+        for var, sub in [("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),
+                         ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython"),
+                         ("JUPYTERLAB_SETTINGS_DIR", "lab-settings"),
+                         ("JUPYTERLAB_WORKSPACES_DIR", "workspaces")]:
+            env[var] = str(self.tmp / sub)
+        env["JUPYTER_PLATFORM_DIRS"] = "1"
+        cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip", "127.0.0.1", "--port", str(self.port),
+               f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root}",
+               "--ServerApp.open_browser=False", "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+        if os.geteuid() == 0:
+            cmd.append("--allow-root")
+        self.log = open(self.tmp / "lab.log", "w")
+        self.proc = subprocess.Popen(cmd, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        self._wait_ready()
+
+    def _wait_ready(self, timeout: float = 60.0) -> None:
+        url = f"http://127.0.0.1:{self.port}/api/status?token={self.token}"
+        end = time.time() + timeout
+        while time.time() < end:
+            if self.proc.poll() is not None:
+                raise RuntimeError("JupyterLab exited:\n" + (self.tmp / "lab.log").read_text()[-3000:])
+            try:
+                with urllib.request.urlopen(url, timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError("JupyterLab did not answer within a minute:\n" + (self.tmp / "lab.log").read_text()[-3000:])
+
+    def url(self, notebook: str) -> str:
+        return f"http://127.0.0.1:{self.port}/lab/tree/{notebook}?token={self.token}&reset"
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def launch_browser(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+
+
+def open_and_run_all(page, lab: LabServer, notebook: str, timeout_ms: int = 60_000) -> None:
+    """Open a notebook, wait for an idle kernel, Run All Cells, and wait until every cell has run."""
+    page.goto(lab.url(notebook))
+    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=timeout_ms)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=timeout_ms)
+    # The indicator can read 'idle' a moment before the kernel accepts work; if nothing starts,
+    # ask again (nothing has run, so asking twice is safe).
+    for _attempt in range(4):
+        page.click(".lm-MenuBar-itemLabel:text-is('Run')")
+        page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
+        try:
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
+                ".some(p => /\\[(\\*|\\d+)\\]:/.test(p.textContent))", timeout=15_000)
+            break
+        except Exception:
+            continue
+    try:
+        _wait_all_run(page, timeout_ms)
+    except Exception:
+        (ROOT / "tests" / "artifacts").mkdir(exist_ok=True)
+        page.screenshot(path=str(ROOT / "tests" / "artifacts" / f"FAILED_run_all_{notebook}.png"), full_page=True)
+        prompts = [e.text_content() for e in page.query_selector_all(".jp-CodeCell .jp-InputPrompt")]
+        raise AssertionError(f"{notebook}: not every cell ran; prompts {prompts}") from None
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=timeout_ms)
+
+
+def _wait_all_run(page, timeout_ms):
+    page.wait_for_function(
+        """() => {
+            const ps = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+            return ps.length > 0 && ps.every(p => /\\[\\d+\\]:/.test(p.textContent));
+        }""",
+        timeout=timeout_ms,
+    )
+
+
+def error_outputs(page) -> list[str]:
+    """Texts of error or stderr outputs, and of any app input-problem box, in the open notebook."""
+    sel = (".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'], "
+           ".jp-OutputArea-output.jp-mod-error, .fundlib-error")
+    texts = [e.inner_text() for e in page.query_selector_all(sel)]
+    return [t for t in texts if "Kernel is running over TCP" not in t]
+
+
+def shot_hash(element) -> str:
+    """Hash of an element's screenshot: changes when the chart is redrawn differently."""
+    return hashlib.sha256(element.screenshot()).hexdigest()
+
+
+def nudge_slider(page, slider, presses: int = 2, key: str = "ArrowRight") -> None:
+    """Focus a widget slider's handle and move it with the keyboard (each press is one step)."""
+    handle = slider.locator(".noUi-handle").first
+    handle.scroll_into_view_if_needed()
+    handle.focus()
+    for _ in range(presses):
+        handle.press(key)
+        page.wait_for_timeout(150)
+
+
+def wait_changed(page, getter, before, timeout: float = 20.0):
+    end = time.time() + timeout
+    while time.time() < end:
+        now = getter()
+        if now != before:
+            return now
+        page.wait_for_timeout(200)
+    return getter()

@@ -1,0 +1,98 @@
+"""Real JupyterLab in headless Chromium: run each notebook, move sliders, see numbers and charts change."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from labdriver import (LabServer, chromium_available, error_outputs, launch_browser, nudge_slider,
+                       open_and_run_all, shot_hash, wait_changed)
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+
+def _require_chromium():
+    if chromium_available():
+        return
+    if os.environ.get("CI"):
+        pytest.fail("Debian chromium is missing in CI: .ci/run must install it (apt-get install chromium)")
+    pytest.skip("Debian chromium not installed: `apt-get install chromium` to run the browser checks")
+
+
+@pytest.fixture(scope="module")
+def lab():
+    _require_chromium()
+    server = LabServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = launch_browser(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = ctx.new_page()
+    yield pg
+    ctx.close()
+
+
+def _app(page, index=0):
+    """A locator (re-resolved on every use: JupyterLab may re-render cells as they scroll)."""
+    app = page.locator(".fundlib-app").nth(index)
+    app.wait_for(timeout=60_000)
+    return app
+
+
+def test_start_here_runs_and_responds_to_sliders(lab, page):
+    ARTIFACTS.mkdir(exist_ok=True)
+    open_and_run_all(page, lab, "00_start_here.ipynb")
+    assert error_outputs(page) == []
+    app = _app(page)
+    app.scroll_into_view_if_needed()
+    app.locator(".vega-embed svg, .vega-embed canvas").first.wait_for(timeout=60_000)
+    numbers = app.locator(".fundlib-numbers")
+    chart = app.locator(".vega-embed").first
+    assert "$900bn" in numbers.text_content()
+    text0, img0 = numbers.text_content(), shot_hash(chart)
+    app.screenshot(path=str(ARTIFACTS / "00_start_here_app_before.png"))
+
+    sliders = app.locator(".widget-slider")
+    nudge_slider(page, sliders.nth(1), presses=3)  # leverage 3.0 -> 3.3
+    text1 = wait_changed(page, numbers.text_content, text0)
+    assert "$990bn" in text1, text1
+    page.wait_for_timeout(800)
+    assert shot_hash(chart) != img0, "the capital-stack chart did not redraw"
+
+    img1 = shot_hash(chart)
+    nudge_slider(page, sliders.nth(2), presses=2)  # US Treasury share 50% -> 60%
+    text2 = wait_changed(page, numbers.text_content, text1)
+    assert "US Treasury stake (60%)" in text2, text2
+    page.wait_for_timeout(800)
+    assert shot_hash(chart) != img1
+    app.screenshot(path=str(ARTIFACTS / "00_start_here_app_after.png"))
+
+    # Bad input: shares over 100% show a clear message in the app, not a traceback.
+    nudge_slider(page, sliders.nth(3), presses=10)  # other LPs 0% -> 50%: 60% + 50% > 100%
+    app.locator(".fundlib-error").wait_for(timeout=20_000)
+    assert "at most 100%" in app.locator(".fundlib-error").text_content()
+    nudge_slider(page, sliders.nth(3), presses=10, key="ArrowLeft")
+    app.locator(".fundlib-error").wait_for(state="detached", timeout=20_000)
+
+    # The browser <-> kernel widget round trip of the environment check.
+    check = page.locator(".widget-slider", has=page.locator("text=Move me")).first
+    check.scroll_into_view_if_needed()
+    nudge_slider(page, check, presses=1)
+    page.locator("text=Round trip works").wait_for(timeout=20_000)
+    assert error_outputs(page) == []
+    page.screenshot(path=str(ARTIFACTS / "00_start_here_page.png"), full_page=True)
