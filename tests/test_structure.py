@@ -1,7 +1,7 @@
 """fundlib.structure: capital stack and ownership."""
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from fundlib import InputError
@@ -19,6 +19,7 @@ def test_default_fund_is_the_proposal():
 
 @given(st.floats(10, 1000), st.floats(1, 6), st.floats(0, 1), st.floats(0, 0.5))
 def test_property_stack_sums_to_assets(equity, lev, us, other):
+    assume(not (1.0 < us + other <= 1.0 + 1e-9))  # inside the rounding tolerance either answer is right
     if us + other > 1:
         with pytest.raises(InputError):
             FundStructure.from_sliders(equity, lev, us, other)
