@@ -13,6 +13,7 @@ TEST_ENV := JUPYTER_CONFIG_DIR=$(TEST_JUPYTER)/config JUPYTER_DATA_DIR=$(TEST_JU
 	JUPYTER_RUNTIME_DIR=$(TEST_JUPYTER)/runtime IPYTHONDIR=$(TEST_JUPYTER)/ipython \
 	JUPYTERLAB_SETTINGS_DIR=$(TEST_JUPYTER)/lab-settings JUPYTERLAB_WORKSPACES_DIR=$(TEST_JUPYTER)/workspaces \
 	JUPYTER_PLATFORM_DIRS=1 PYTHONHASHSEED=0
+RUN := mkdir -p $(TEST_JUPYTER) && $(TEST_ENV)
 
 .PHONY: help setup lab test unit nbval browser browser-deps notebooks bench clean-venv
 
@@ -37,20 +38,20 @@ lab: setup
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG)
 
 test: setup browser-deps
-	$(TEST_ENV) $(BIN)/python scripts/nbtools.py check $(NOTEBOOKS)
-	$(TEST_ENV) $(BIN)/python -m pytest -p no:cacheprovider tests
-	$(TEST_ENV) $(BIN)/python -m pytest -p no:cacheprovider --nbval-lax --nbval-current-env \
+	$(RUN) $(BIN)/python scripts/nbtools.py check $(NOTEBOOKS)
+	$(RUN) $(BIN)/python -m pytest -p no:cacheprovider tests
+	$(RUN) $(BIN)/python -m pytest -p no:cacheprovider --nbval-lax --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg notebooks/
 
 unit: setup
-	$(TEST_ENV) $(BIN)/python -m pytest -p no:cacheprovider tests -m "not browser"
+	$(RUN) $(BIN)/python -m pytest -p no:cacheprovider tests -m "not browser"
 
 nbval: setup
-	$(TEST_ENV) $(BIN)/python -m pytest -p no:cacheprovider --nbval-lax --nbval-current-env \
+	$(RUN) $(BIN)/python -m pytest -p no:cacheprovider --nbval-lax --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg notebooks/
 
 browser: setup browser-deps
-	$(TEST_ENV) $(BIN)/python -m pytest -p no:cacheprovider tests -m browser -v
+	$(RUN) $(BIN)/python -m pytest -p no:cacheprovider tests -m browser -v
 
 # Debian's Chromium for the browser checks: installed with apt-get when running as root and missing.
 browser-deps:
@@ -64,7 +65,7 @@ browser-deps:
 	fi
 
 notebooks: setup
-	$(TEST_ENV) $(BIN)/python scripts/nbtools.py run $(NOTEBOOKS)
+	$(RUN) $(BIN)/python scripts/nbtools.py run $(NOTEBOOKS)
 
 bench: setup
 	$(BIN)/python benchmarks/run.py

@@ -16,6 +16,9 @@ __all__ = [
     "PALETTE",
     "OWNER_COLORS",
     "capital_stack_chart",
+    "waterfall_chart",
+    "preset_comparison_chart",
+    "scale_chart",
     "rates_history_chart",
     "save",
     "THEME",
@@ -47,7 +50,7 @@ def _theme() -> alt.theme.ThemeConfig:
             "view": {"continuousWidth": 520, "continuousHeight": 300, "stroke": None},
             "axis": {"labelFontSize": 12, "titleFontSize": 13, "titleFontWeight": "normal",
                      "gridColor": "#e6e6e6", "domainColor": "#888", "tickColor": "#888"},
-            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "columns": 3,
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "columns": 3, "labelLimit": 320,
                        "symbolType": "square"},
             "title": {"fontSize": 15, "anchor": "start", "subtitleFontSize": 12, "subtitleColor": "#555"},
             "range": {"category": PALETTE},
@@ -144,3 +147,60 @@ def save(chart: alt.TopLevelMixin, path: str | Path, scale: float = 2.0) -> Path
 
         raise InputError("path", str(path), "a file name ending .png, .svg, .pdf or .html")
     return path
+
+
+PAYEE_COLORS = {**OWNER_COLORS, "Fund manager (fees, carry)": "#CC79A7"}
+
+
+def _payee_scale(domain) -> alt.Scale:
+    return alt.Scale(domain=list(domain), range=[PAYEE_COLORS.get(d, GREY) for d in domain])
+
+
+def waterfall_chart(by_tier: pd.DataFrame, title: str = "Where every dollar paid out goes") -> alt.Chart:
+    """Horizontal bars, one per waterfall tier in order, split by who is paid ($bn, summed over the fund's life).
+
+    ``by_tier`` is :meth:`fundlib.structure.WaterfallResult.by_tier` output.
+    """
+    df = by_tier.copy()
+    order = list(dict.fromkeys(df["tier"]))
+    payees = [p for p in PAYEE_COLORS if p in set(df["payee"])]
+    total = df["amount_usd_bn"].sum()
+    return alt.Chart(df, title=alt.Title(title, subtitle=f"Total paid out over the fund's life: ${total:,.0f}bn, tier by tier")).mark_bar().encode(
+        y=alt.Y("tier:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("amount_usd_bn:Q", title="Paid out over the fund's life ($bn)", axis=alt.Axis(format=USD_BN)),
+        color=alt.Color("payee:N", title="Paid to", scale=_payee_scale(payees), sort=payees),
+        order=alt.Order("payee:N"),
+        tooltip=[alt.Tooltip("tier:N", title="Tier"), alt.Tooltip("payee:N", title="Paid to"),
+                 alt.Tooltip("amount_usd_bn:Q", title="$bn", format=",.1f")],
+    ).properties(width=460, height=max(90, 42 * len(order)))
+
+
+def preset_comparison_chart(df: pd.DataFrame, title: str = "Same fund, different terms: who gains") -> alt.Chart:
+    """Grouped bars of each payee's net gain ($bn) under each preset. ``df``: preset, payee, net_gain_usd_bn."""
+    payees = [p for p in PAYEE_COLORS if p in set(df["payee"])]
+    presets = list(dict.fromkeys(df["preset"]))
+    base = alt.Chart(df, title=alt.Title(title, subtitle="Net gain = everything received minus capital paid in, over the fund's life")).encode(
+        y=alt.Y("preset:N", sort=presets, title=None, axis=alt.Axis(labelLimit=240)),
+        yOffset=alt.YOffset("payee:N", sort=payees),
+        x=alt.X("net_gain_usd_bn:Q", title="Net gain over the fund's life ($bn)", axis=alt.Axis(format=USD_BN)),
+        color=alt.Color("payee:N", title="Who", scale=_payee_scale(payees), sort=payees),
+        tooltip=[alt.Tooltip("preset:N", title="Terms"), alt.Tooltip("payee:N", title="Who"),
+                 alt.Tooltip("net_gain_usd_bn:Q", title="Net gain $bn", format=",.1f"),
+                 alt.Tooltip("irr:Q", title="IRR", format=".2%")],
+    )
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#444").encode(x="x:Q")
+    return (base.mark_bar() + zero).properties(width=460, height=alt.Step(16))
+
+
+def scale_chart(df: pd.DataFrame, title: str = "How big is $300bn? The fund beside its comparators") -> alt.Chart:
+    """Horizontal bars in $bn, this fund highlighted. ``df``: :func:`fundlib.structure.scale_comparison`."""
+    order = list(df.sort_values("usd_bn", ascending=False)["name"])
+    bars = alt.Chart(df, title=alt.Title(title, subtitle="USD bn; sources in data/comparators.csv")).mark_bar().encode(
+        y=alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
+        x=alt.X("usd_bn:Q", title="Size ($bn)", axis=alt.Axis(format=USD_BN)),
+        color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=["this fund", "comparator"], range=["#0072B2", GREY])),
+        tooltip=[alt.Tooltip("name:N", title="What"), alt.Tooltip("usd_bn:Q", title="$bn", format=",.0f"),
+                 alt.Tooltip("source:N", title="Source")],
+    )
+    text = bars.mark_text(align="left", dx=4, color="#222").encode(text=alt.Text("usd_bn:Q", format="$,.0f"), color=alt.value("#222"))
+    return (bars + text).properties(width=420, height=alt.Step(26))

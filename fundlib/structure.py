@@ -18,7 +18,7 @@ __all__ = [
     "OWNERS", "OWNER_LABELS", "PAYEES", "PAYEE_LABELS", "FundStructure", "capital_stack", "ownership_table",
     "Fees", "FundCashflows", "fund_cashflows", "ReturnOfCapital", "PreferredReturn", "CatchUp", "Split",
     "SplitUntilRecouped", "WaterfallResult", "run_waterfall", "PRESETS", "preset_terms", "run_preset",
-    "profit_split", "default_shares",
+    "profit_split", "default_shares", "GOVERNANCE", "scale_comparison", "mou_japan_view",
 ]
 
 OWNERS = ("us_treasury", "japan_mof", "other_lp", "us_retail", "japan_retail")
@@ -54,6 +54,7 @@ class FundStructure:
     equity_usd_bn: float = field(default_factory=lambda: A.value("equity_usd_bn"))
     leverage: float = field(default_factory=lambda: A.value("leverage_x"))
     shares: dict = field(default_factory=default_shares)
+    votes: dict | None = None  # board votes by owner; None: the two governments share them per the register
 
     def __post_init__(self):
         check_range("equity_usd_bn", self.equity_usd_bn, 0.0, 1e5, low_open=True)
@@ -67,6 +68,17 @@ class FundStructure:
         if abs(total - 1.0) > 1e-9:
             raise InputError("shares (sum)", round(total, 10), "owner shares that sum to 1")
         object.__setattr__(self, "shares", {o: float(self.shares.get(o, 0.0)) for o in OWNERS})
+        votes = self.votes
+        if votes is None:
+            us = A.value("us_treasury_votes")
+            votes = {"us_treasury": us, "japan_mof": 1.0 - us}
+        for o, v in votes.items():
+            if o not in OWNERS:
+                raise InputError("votes", o, "owner classes among " + ", ".join(OWNERS))
+            check_range(f"votes[{o!r}]", v, 0.0, 1.0)
+        if abs(sum(votes.values()) - 1.0) > 1e-9:
+            raise InputError("votes (sum)", round(sum(votes.values()), 10), "board votes that sum to 1")
+        object.__setattr__(self, "votes", {o: float(votes.get(o, 0.0)) for o in OWNERS})
 
     @property
     def assets_usd_bn(self) -> float:
@@ -82,7 +94,8 @@ class FundStructure:
 
     @classmethod
     def from_sliders(cls, equity_usd_bn: float, leverage: float, us_share: float, other_share: float = 0.0,
-                     us_retail_share: float = 0.0, japan_retail_share: float = 0.0) -> "FundStructure":
+                     us_retail_share: float = 0.0, japan_retail_share: float = 0.0,
+                     us_votes: float | None = None) -> "FundStructure":
         """Build from slider values, Japan MoF taking whatever the others leave.
 
         Raises InputError if the others already exceed 100% of the equity.
@@ -91,10 +104,11 @@ class FundStructure:
         if rest < -1e-12:
             raise InputError("owner shares", round(1.0 - rest, 6),
                              "US Treasury + other LPs + retail shares of at most 100% (Japan MoF holds the rest)")
+        votes = None if us_votes is None else {"us_treasury": us_votes, "japan_mof": 1.0 - us_votes}
         return cls(equity_usd_bn, leverage, {
             "us_treasury": us_share, "japan_mof": max(rest, 0.0), "other_lp": other_share,
             "us_retail": us_retail_share, "japan_retail": japan_retail_share,
-        })
+        }, votes)
 
 
 def capital_stack(fund: FundStructure) -> pd.DataFrame:
@@ -111,14 +125,15 @@ def capital_stack(fund: FundStructure) -> pd.DataFrame:
 
 
 def ownership_table(fund: FundStructure) -> pd.DataFrame:
-    """Each owner's share of equity, stake ($bn) and look-through share of the assets it controls ($bn)."""
+    """Each owner's share of equity, stake ($bn), look-through assets ($bn) and share of board votes."""
     df = pd.DataFrame({
         "owner": [OWNER_LABELS[o] for o in OWNERS],
         "share": [fund.shares[o] for o in OWNERS],
+        "votes": [fund.votes[o] for o in OWNERS],
     })
     df["stake_usd_bn"] = df["share"] * fund.equity_usd_bn
     df["assets_backed_usd_bn"] = df["share"] * fund.assets_usd_bn
-    return df[df["share"] > 0].reset_index(drop=True)
+    return df[(df["share"] > 0) | (df["votes"] > 0)].reset_index(drop=True)
 
 
 # ============================================================================ fund cash flows
@@ -526,3 +541,61 @@ def profit_split(name: str, profit_usd_bn: float = 100.0, fund: FundStructure | 
     net = res.net.sum(axis=-1)
     return pd.Series({PAYEE_LABELS[p]: net[i] for i, p in enumerate(PAYEES) if abs(net[i]) > 1e-12 or res.contributions[i].sum() > 0},
                      name=f"net gain ($bn), {name}")
+
+
+# ============================================================================ governance and scale
+
+GOVERNANCE = pd.DataFrame([
+    ("Who owns it", "US Treasury and Japan's MoF, later other LPs and perhaps retail savers",
+     "Japan provides the money; the US contributes no capital"),
+    ("Who picks projects", "Joint Treasury–MoF governance (votes in this suite's sliders)",
+     "An investment committee chaired by the US Commerce Secretary, no Japanese members"),
+    ("Japan's say", "A co-owner's vote", "A consultation committee; Japan may decline a project (the US may then raise tariffs)"),
+    ("Who gets the cash", "Each owner in proportion to its stake",
+     "50/50 until Japan recoups principal plus a deemed interest rate, then 90% US / 10% Japan"),
+    ("What Japan holds, economically", "Equity", "A loan (repaid from half the cash) plus a 10% profit share"),
+    ("Source", "Press reports, April 2025", "MOU of 2025-09-04 as reported by the St. Louis Fed (Nov 2025) and the Hudson Institute (Sep 2025)"),
+], columns=["question", "the proposal", "the 2025 MOU as reported"]).set_index("question")
+
+
+def scale_comparison(fund: FundStructure | None = None) -> pd.DataFrame:
+    """This fund's equity and assets beside Norway's GPFG, SoftBank's Vision Funds, Stargate and the
+    $550bn package, in USD bn, from ``data/comparators.csv`` (sources there)."""
+    from fundlib.data import load_comparators
+
+    fund = fund or FundStructure()
+    c = load_comparators().set_index("id")
+    gpfg = float(c.loc["gpfg_usd_2024", "value"]) * 1000.0
+    us_share_low = float(c.loc["gpfg_us_share", "low"]) / 100.0
+    rows = [
+        ("This fund: equity", fund.equity_usd_bn, "this fund", "press reports, April 2025"),
+        ("This fund: assets after leverage", fund.assets_usd_bn, "this fund", "press reports, April 2025"),
+        ("Norway GPFG: whole fund (end-2024)", gpfg, "comparator", c.loc["gpfg_usd_2024", "source_url"]),
+        ("Norway GPFG: US assets (over half, end-2024)", gpfg * us_share_low, "comparator", c.loc["gpfg_us_share", "source_url"]),
+        ("SoftBank Vision Fund 1 (committed)", float(c.loc["svf1_committed", "value"]), "comparator", c.loc["svf1_committed", "source_url"]),
+        ("SoftBank Vision Fund 2 (announced target)", float(c.loc["svf2_target", "value"]), "comparator", c.loc["svf2_target", "source_url"]),
+        ("Stargate (announced, four years)", float(c.loc["stargate", "value"]), "comparator", c.loc["stargate", "source_url"]),
+        ("US–Japan package under the 2025 MOU", float(c.loc["us_japan_mou", "value"]), "comparator", c.loc["us_japan_mou", "source_url"]),
+    ]
+    return pd.DataFrame(rows, columns=["name", "usd_bn", "kind", "source"])
+
+
+def mou_japan_view(result: WaterfallResult, deemed_rate: float) -> pd.Series:
+    """Japan's position under the MOU preset seen as a loan plus a profit share (single scenario).
+
+    The first tier (50/50 until recouped) pays Japan its principal plus deemed interest: a loan.
+    The second tier (10% after recoup) is a profit share.
+    """
+    from fundlib.finance import irr
+
+    j = PAYEES.index("japan_mof")
+    loan_cf = result.paid[0, j] - result.contributions[j]
+    return pd.Series({
+        "paid in ($bn)": result.contributions[j].sum(),
+        "loan leg received ($bn)": result.paid[0, j].sum(),
+        "profit share received ($bn)": result.paid[1:, j].sum(),
+        "loan leg IRR": irr(loan_cf),
+        "deemed interest rate": deemed_rate,
+        "all-in IRR": irr(result.net[j]),
+        "US received with no capital in ($bn)": result.received[PAYEES.index("us_treasury")].sum(),
+    })

@@ -96,3 +96,38 @@ def test_start_here_runs_and_responds_to_sliders(lab, page):
     page.locator("text=Round trip works").wait_for(timeout=20_000)
     assert error_outputs(page) == []
     page.screenshot(path=str(ARTIFACTS / "00_start_here_page.png"), full_page=True)
+
+
+def test_fund_structure_runs_and_responds(lab, page):
+    ARTIFACTS.mkdir(exist_ok=True)
+    open_and_run_all(page, lab, "01_fund_structure.ipynb")
+    assert error_outputs(page) == []
+    app = _app(page, 0)
+    app.scroll_into_view_if_needed()
+    app.locator(".vega-embed svg, .vega-embed canvas").first.wait_for(timeout=60_000)
+    table = app.locator(".fundlib-returns")
+    stack = app.locator(".vega-embed").first
+    waterfall = app.locator(".vega-embed").nth(1)
+    t0, s0, w0 = table.text_content(), shot_hash(stack), shot_hash(waterfall)
+    sliders = app.locator(".widget-slider")
+    nudge_slider(page, sliders.nth(0), presses=2)  # US Treasury share 50% -> 60%
+    t1 = wait_changed(page, table.text_content, t0)
+    assert t1 != t0 and "$180bn" in t1, t1  # the US now pays in 60% of $300bn
+    page.wait_for_timeout(800)
+    assert shot_hash(stack) != s0 and shot_hash(waterfall) != w0
+    app.screenshot(path=str(ARTIFACTS / "01_fund_structure_app.png"))
+    # Bad input: the US share plus other LPs above 100%
+    nudge_slider(page, sliders.nth(1), presses=10)
+    app.locator(".fundlib-error").wait_for(timeout=20_000)
+    assert "at most 100%" in app.locator(".fundlib-error").text_content()
+    nudge_slider(page, sliders.nth(1), presses=10, key="ArrowLeft")
+    app.locator(".fundlib-error").wait_for(state="detached", timeout=20_000)
+    # The three-terms app responds to the fund-return slider
+    presets = _app(page, 1)
+    presets.scroll_into_view_if_needed()
+    pt = presets.locator(".fundlib-presets")
+    p0 = pt.text_content()
+    nudge_slider(page, presets.locator(".widget-slider").nth(0), presses=4)
+    assert wait_changed(page, pt.text_content, p0) != p0
+    assert error_outputs(page) == []
+    page.screenshot(path=str(ARTIFACTS / "01_fund_structure_page.png"), full_page=True)
