@@ -75,6 +75,17 @@ def main(argv):
     rows.append(bench_app("00 start-here app", apps.build_start_app,
                           [("equity_usd_bn", 400.0), ("leverage", 3.5), ("us_share_pct", 60.0), ("equity_usd_bn", 300.0),
                            ("leverage", 3.0), ("us_share_pct", 50.0)]))
+    rows.append(bench_app("01 structure app", apps.build_structure_app,
+                          [("asset_return_pct", 8.0), ("preset", "mou_2025"), ("preset", "retail_first"),
+                           ("carry_pct", 20.0), ("hurdle_pct", 8.0), ("us_share_pct", 60.0), ("preset", "proposal")]))
+    rows.append(bench_app("01 three-terms app", apps.build_presets_app,
+                          [("asset_return_pct", 9.0), ("deemed_rate_pct", 6.0), ("life_years", 20.0)]))
+    rows.append(bench_app("02 ROE app", apps.build_roe_app,
+                          [("leverage", 4.0), ("stress", "both"), ("asset_return_pct", 8.0), ("stress", "none")]))
+    rows.append(bench_app("02 project-finance app", apps.build_project_finance_app,
+                          [("profile", "annuity"), ("shape", "level"), ("gearing_pct", 40.0), ("profile", "sculpted")]))
+    rows.append(bench_app("02 risk app (20,000 draws)", apps.build_risk_app,
+                          [("leverage", 4.0), ("distribution", "lognormal"), ("asset_volatility_pct", 15.0)]))
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'seconds':>10}  comparison")
     for label, secs, note in rows:

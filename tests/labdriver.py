@@ -103,9 +103,11 @@ def open_and_run_all(page, lab: LabServer, notebook: str, timeout_ms: int = 60_0
         page.click(".lm-MenuBar-itemLabel:text-is('Run')")
         page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
         try:
+            # The first code cell never carries a stored count (checked cells come later), so
+            # its prompt changing is the sign that execution really started.
             page.wait_for_function(
-                "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
-                ".some(p => /\\[(\\*|\\d+)\\]:/.test(p.textContent))", timeout=15_000)
+                "() => { const p = document.querySelector('.jp-CodeCell .jp-InputPrompt');"
+                " return p && /\\[(\\*|\\d+)\\]:/.test(p.textContent); }", timeout=15_000)
             break
         except Exception:
             continue

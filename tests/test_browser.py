@@ -47,6 +47,27 @@ def page(browser):
     ctx.close()
 
 
+def _open(lab, page, notebook):
+    """Run every cell of ``notebook`` in the lab, check for errors, return the first app, scrolled into view."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    open_and_run_all(page, lab, notebook)
+    assert error_outputs(page) == []
+    app = _app(page, 0)
+    app.scroll_into_view_if_needed()
+    app.locator(".vega-embed svg, .vega-embed canvas").first.wait_for(timeout=60_000)
+    return app
+
+
+def _bad_input_shows_message(page, app, slider, presses, expected):
+    """Push ``slider`` too far (negative ``presses``: to the left): a red message naming the
+    problem appears, then clears when undone."""
+    nudge_slider(page, slider, presses=abs(presses), key="ArrowRight" if presses > 0 else "ArrowLeft")
+    app.locator(".fundlib-error").wait_for(timeout=20_000)
+    assert expected in app.locator(".fundlib-error").text_content()
+    nudge_slider(page, slider, presses=abs(presses), key="ArrowLeft" if presses > 0 else "ArrowRight")
+    app.locator(".fundlib-error").wait_for(state="detached", timeout=20_000)
+
+
 def _app(page, index=0):
     """A locator (re-resolved on every use: JupyterLab may re-render cells as they scroll)."""
     app = page.locator(".fundlib-app").nth(index)
@@ -55,12 +76,7 @@ def _app(page, index=0):
 
 
 def test_start_here_runs_and_responds_to_sliders(lab, page):
-    ARTIFACTS.mkdir(exist_ok=True)
-    open_and_run_all(page, lab, "00_start_here.ipynb")
-    assert error_outputs(page) == []
-    app = _app(page)
-    app.scroll_into_view_if_needed()
-    app.locator(".vega-embed svg, .vega-embed canvas").first.wait_for(timeout=60_000)
+    app = _open(lab, page, "00_start_here.ipynb")
     numbers = app.locator(".fundlib-numbers")
     chart = app.locator(".vega-embed").first
     assert "$900bn" in numbers.text_content()
@@ -83,11 +99,7 @@ def test_start_here_runs_and_responds_to_sliders(lab, page):
     app.screenshot(path=str(ARTIFACTS / "00_start_here_app_after.png"))
 
     # Bad input: shares over 100% show a clear message in the app, not a traceback.
-    nudge_slider(page, sliders.nth(3), presses=10)  # other LPs 0% -> 50%: 60% + 50% > 100%
-    app.locator(".fundlib-error").wait_for(timeout=20_000)
-    assert "at most 100%" in app.locator(".fundlib-error").text_content()
-    nudge_slider(page, sliders.nth(3), presses=10, key="ArrowLeft")
-    app.locator(".fundlib-error").wait_for(state="detached", timeout=20_000)
+    _bad_input_shows_message(page, app, sliders.nth(3), 10, "at most 100%")  # other LPs 50%: 60% + 50% > 100%
 
     # The browser <-> kernel widget round trip of the environment check.
     check = page.locator(".widget-slider", has=page.locator("text=Move me")).first
@@ -99,12 +111,7 @@ def test_start_here_runs_and_responds_to_sliders(lab, page):
 
 
 def test_fund_structure_runs_and_responds(lab, page):
-    ARTIFACTS.mkdir(exist_ok=True)
-    open_and_run_all(page, lab, "01_fund_structure.ipynb")
-    assert error_outputs(page) == []
-    app = _app(page, 0)
-    app.scroll_into_view_if_needed()
-    app.locator(".vega-embed svg, .vega-embed canvas").first.wait_for(timeout=60_000)
+    app = _open(lab, page, "01_fund_structure.ipynb")
     table = app.locator(".fundlib-returns")
     stack = app.locator(".vega-embed").first
     waterfall = app.locator(".vega-embed").nth(1)
@@ -117,11 +124,7 @@ def test_fund_structure_runs_and_responds(lab, page):
     assert shot_hash(stack) != s0 and shot_hash(waterfall) != w0
     app.screenshot(path=str(ARTIFACTS / "01_fund_structure_app.png"))
     # Bad input: the US share plus other LPs above 100%
-    nudge_slider(page, sliders.nth(1), presses=10)
-    app.locator(".fundlib-error").wait_for(timeout=20_000)
-    assert "at most 100%" in app.locator(".fundlib-error").text_content()
-    nudge_slider(page, sliders.nth(1), presses=10, key="ArrowLeft")
-    app.locator(".fundlib-error").wait_for(state="detached", timeout=20_000)
+    _bad_input_shows_message(page, app, sliders.nth(1), 10, "at most 100%")
     # The three-terms app responds to the fund-return slider
     presets = _app(page, 1)
     presets.scroll_into_view_if_needed()
@@ -131,3 +134,24 @@ def test_fund_structure_runs_and_responds(lab, page):
     assert wait_changed(page, pt.text_content, p0) != p0
     assert error_outputs(page) == []
     page.screenshot(path=str(ARTIFACTS / "01_fund_structure_page.png"), full_page=True)
+
+
+def test_leverage_math_runs_and_responds(lab, page):
+    roe = _open(lab, page, "02_leverage_math.ipynb")
+    numbers, chart = roe.locator(".fundlib-numbers"), roe.locator(".vega-embed").first
+    t0, c0 = numbers.text_content(), shot_hash(chart)
+    assert "10.64%" in t0
+    nudge_slider(page, roe.locator(".widget-slider").nth(0), presses=5)  # leverage 3.0 -> 3.5
+    t1 = wait_changed(page, numbers.text_content, t0)
+    assert "11.55%" in t1, t1  # 3.5 x 7% - 2.5 x 5.18%
+    page.wait_for_timeout(800)
+    assert shot_hash(chart) != c0
+    roe.screenshot(path=str(ARTIFACTS / "02_leverage_roe_app.png"))
+    # Bad input in the project-finance app: a tenor as long as the project
+    pf = _app(page, 1)
+    pf.scroll_into_view_if_needed()
+    tenor = pf.locator(".widget-slider").nth(3)  # life, DSCR, tenor after the CFADS slider
+    life = pf.locator(".widget-slider").nth(1)
+    _bad_input_shows_message(page, pf, life, -15, "tenor")  # life 25 -> 10 years, shorter than the 18-year tenor
+    assert tenor.is_visible()
+    page.screenshot(path=str(ARTIFACTS / "02_leverage_math_page.png"), full_page=True)

@@ -48,6 +48,8 @@ def test_notebook_is_clean(path):
     nb = nbformat.read(path, as_version=4)
     nbformat.validate(nb)
     assert problems(nb) == [], f"run `make notebooks` to re-execute and clean {path.name}"
+    first_code = next(c for c in nb.cells if c.cell_type == "code")
+    assert "NBVAL_CHECK_OUTPUT" not in first_code.source, "the browser driver needs an unchecked first code cell"
     assert re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", path.name)
 
 
@@ -60,7 +62,7 @@ def test_notebook_follows_the_teaching_layout(path):
     assert any("NBVAL_CHECK_OUTPUT" in c.source for c in nb.cells if c.cell_type == "code")
 
 
-MODEL_MODULES = ["finance", "bonds", "fx", "structure", "assumptions", "data", "_validate"]
+MODEL_MODULES = ["finance", "bonds", "fx", "structure", "leverage", "assumptions", "data", "_validate"]
 
 
 @pytest.mark.parametrize("module", MODEL_MODULES)
