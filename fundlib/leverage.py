@@ -10,10 +10,10 @@ not used for debt service. Scenarios live on leading axes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from math import erf, sqrt
 
 import numpy as np
 import pandas as pd
+from scipy.special import ndtr
 
 from fundlib import assumptions as A
 from fundlib._validate import InputError, as_cashflows, check_choice, check_int, check_range
@@ -63,8 +63,7 @@ def wipeout_fall(leverage):
 
 
 def _norm_cdf(x):
-    x = np.asarray(x, float)
-    return 0.5 * (1.0 + np.vectorize(erf)(x / sqrt(2.0))) if x.ndim else 0.5 * (1.0 + erf(float(x) / sqrt(2.0)))
+    return ndtr(np.asarray(x, float))
 
 
 def _lognormal_params(mean, vol):
@@ -313,7 +312,7 @@ def debt_schedule(debt, rate, tenor: int, profile: str = "annuity", cfads=None, 
         ds[..., s] = pay
         principal[..., s] = pay - it
         bal = bal + it - pay
-        bal = np.where(np.abs(bal) < 1e-9 * np.maximum(1.0, d), 0.0, bal)
+        bal = np.where(np.abs(bal) < 1e-12 * np.maximum(1.0, d), 0.0, bal)  # rounding dust after the last payment
         balance[..., s] = bal
     balance[..., 0] = d
     return DebtSchedule(_out(d), balance, interest, principal, ds, np.broadcast_to(cf, shape + (T,)),
