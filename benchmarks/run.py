@@ -86,6 +86,12 @@ def main(argv):
                           [("profile", "annuity"), ("shape", "level"), ("gearing_pct", 40.0), ("profile", "sculpted")]))
     rows.append(bench_app("02 risk app (20,000 draws)", apps.build_risk_app,
                           [("leverage", 4.0), ("distribution", "lognormal"), ("asset_volatility_pct", 15.0)]))
+    rows.append(bench_app("03 curves app (Svensson fit)", apps.build_curves_app,
+                          [("method", "svensson"), ("month", "2016-07"), ("month", "2024-01"), ("method", "pchip")]))
+    rows.append(bench_app("03 funding app", apps.build_funding_app, [("tenor", 10), ("issue_jpy_tn", 30.0), ("tenor", 30)]))
+    rows.append(bench_app("03 hedging app", apps.build_hedging_app, [("basis_bp", -50.0), ("hedge_months", 12.0), ("sofr_pct", 5.0)]))
+    rows.append(bench_app("03 FX-risk app (20,000 paths)", apps.build_fx_risk_app,
+                          [("horizon_years", 5), ("volatility_pct", 15.0), ("horizon_years", 20)]))
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'seconds':>10}  comparison")
     for label, secs, note in rows:

@@ -22,6 +22,10 @@ __all__ = [
     "roe_vs_leverage_chart",
     "debt_schedule_chart",
     "return_histogram",
+    "curves_chart",
+    "yield_heatmap",
+    "price_sensitivity_chart",
+    "hedge_history_chart",
     "rates_history_chart",
     "save",
     "THEME",
@@ -257,8 +261,11 @@ def debt_schedule_chart(table: pd.DataFrame, title: str = "Debt service against 
 
 
 def return_histogram(samples, *, title: str = "One-year equity return: simulated distribution",
-                     bins: int = 60, label: str = "Return on equity (% over the year)") -> alt.LayerChart:
-    """Histogram (aggregated before plotting) of simulated returns (decimals), losses in vermilion."""
+                     bins: int = 60, label: str = "Return on equity (% over the year)",
+                     markers: dict | None = None) -> alt.LayerChart:
+    """Histogram (aggregated before plotting) of simulated returns (decimals), losses in vermilion.
+
+    ``markers`` maps a label to an x value drawn as a dashed rule (e.g. a funding cost)."""
     import numpy as np
 
     s = np.asarray(samples, float)
@@ -274,4 +281,81 @@ def return_histogram(samples, *, title: str = "One-year equity return: simulated
                  alt.Tooltip("share:Q", title="share", format=".2%")],
     )
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#444").encode(x="x:Q")
-    return (bars + zero).properties(width=480, height=260)
+    layers = [bars, zero]
+    if markers:
+        m = pd.DataFrame({"label": list(markers), "x": list(markers.values())})
+        rule = alt.Chart(m).mark_rule(color="#000", strokeDash=[6, 3], strokeWidth=2).encode(
+            x="x:Q", tooltip=[alt.Tooltip("label:N"), alt.Tooltip("x:Q", format=".2%")])
+        text = alt.Chart(m).mark_text(align="left", dx=4, dy=-6, fontWeight="bold").encode(
+            x="x:Q", y=alt.value(8), text="label:N")
+        layers += [rule, text]
+    return alt.layer(*layers).properties(width=480, height=260)
+
+
+MARKET_COLORS = {"JGB (Japan)": "#D55E00", "US Treasury": "#0072B2"}
+
+
+def curves_chart(points: pd.DataFrame, lines: pd.DataFrame, title: str) -> alt.LayerChart:
+    """Yield curves: observed yields as points, the interpolated/fitted curve as a line, per market.
+
+    ``points``/``lines``: market, tenor_years, yield (decimal)."""
+    domain = [m for m in MARKET_COLORS if m in set(points["market"])]
+    color = alt.Color("market:N", title=None, scale=alt.Scale(domain=domain, range=[MARKET_COLORS[m] for m in domain]))
+    x = alt.X("tenor_years:Q", title="Maturity (years)", scale=alt.Scale(domain=[0, 40]))
+    y = alt.Y("yield:Q", title="Yield (% a year)", axis=alt.Axis(format=".1%"))
+    line = alt.Chart(lines).mark_line().encode(x=x, y=y, color=color)
+    dots = alt.Chart(points).mark_point(filled=True, size=60).encode(
+        x=x, y=y, color=color,
+        tooltip=[alt.Tooltip("market:N"), alt.Tooltip("tenor_years:Q", title="Years"), alt.Tooltip("yield:Q", title="Yield", format=".3%")])
+    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#444", strokeDash=[4, 3]).encode(y="y:Q")
+    return alt.layer(line, dots, zero, title=alt.Title(title, subtitle="Dots: month-end data. Lines: the chosen interpolation or fit.")).properties(width=520, height=300)
+
+
+def yield_heatmap(long: pd.DataFrame, title: str = "JGB yields by maturity, quarter-ends since 2000") -> alt.Chart:
+    """Quarter × maturity heat map of JGB yields; below zero in orange, above in blue.
+
+    ``long``: quarter (timestamp), tenor_years, yield (decimal)."""
+    tenors = sorted(long["tenor_years"].unique())
+    long = long.assign(quarter_end=long["quarter"] + pd.DateOffset(months=3))
+    return alt.Chart(long, title=alt.Title(title, subtitle="Orange cells: negative yields. Blank: maturity not in the data then.")).mark_rect().encode(
+        x=alt.X("quarter:T", title="Quarter", axis=alt.Axis(format="%Y", tickCount=10)),
+        x2="quarter_end:T",
+        y=alt.Y("tenor_years:O", title="Maturity (years)", sort=tenors[::-1]),
+        color=alt.Color("yield:Q", title="Yield", scale=alt.Scale(scheme="blueorange", domainMid=0, reverse=True),
+                        legend=alt.Legend(format=".1%", orient="right", direction="vertical")),
+        tooltip=[alt.Tooltip("quarter:T", title="Quarter", format="%Y Q%q"), alt.Tooltip("tenor_years:O", title="Years"),
+                 alt.Tooltip("yield:Q", title="Yield", format=".3%")],
+    ).properties(width=620, height=260)
+
+
+def price_sensitivity_chart(df: pd.DataFrame, title: str) -> alt.LayerChart:
+    """Bond price per 100 face against a parallel yield shift (bp), with the duration (straight-line) estimate."""
+    long = df.melt(id_vars="shift_bp", value_vars=["price", "duration_estimate"], var_name="what", value_name="price_per_100")
+    long["what"] = long["what"].map({"price": "Actual price", "duration_estimate": "Duration estimate (straight line)"})
+    dom = ["Actual price", "Duration estimate (straight line)"]
+    return alt.Chart(long, title=alt.Title(title, subtitle="The gap between the lines is convexity.")).mark_line().encode(
+        x=alt.X("shift_bp:Q", title="Change in yield (bp)"),
+        y=alt.Y("price_per_100:Q", title="Price (per 100 of face value)", scale=alt.Scale(zero=False)),
+        color=alt.Color("what:N", title=None, sort=dom, scale=alt.Scale(domain=dom, range=["#D55E00", "#8C8C8C"])),
+        strokeDash=alt.StrokeDash("what:N", title=None, sort=dom, scale=alt.Scale(domain=dom, range=[[1, 0], [5, 4]])),
+        tooltip=[alt.Tooltip("shift_bp:Q", title="Shift bp"), alt.Tooltip("what:N"), alt.Tooltip("price_per_100:Q", title="Price", format=".2f")],
+    ).properties(width=440, height=260)
+
+
+def hedge_history_chart(df: pd.DataFrame, current: float, title: str = "What hedging dollars into yen has cost") -> alt.LayerChart:
+    """Monthly SOFR, TONA and the annualized 3-month hedge cost (decimals), with the current setting as a rule."""
+    long = df.rename_axis("month").reset_index()
+    long["month"] = long["month"].dt.to_timestamp(how="end").dt.normalize() if hasattr(long["month"], "dt") else long["month"]
+    long = long.melt(id_vars="month", value_vars=["sofr", "tona", "hedge_cost"], var_name="series", value_name="rate")
+    names = {"sofr": "SOFR (USD overnight)", "tona": "TONA (JPY overnight)", "hedge_cost": "Hedge cost (incl. basis)"}
+    long["series"] = long["series"].map(names)
+    dom = list(names.values())
+    lines = alt.Chart(long).mark_line().encode(
+        x=alt.X("month:T", title="Month-end", axis=alt.Axis(format="%b %Y", tickCount=6)),
+        y=alt.Y("rate:Q", title="% a year", axis=alt.Axis(format=".1%")),
+        color=alt.Color("series:N", title=None, sort=dom, scale=alt.Scale(domain=dom, range=["#009E73", "#56B4E9", "#000000"])),
+        tooltip=[alt.Tooltip("series:N"), alt.Tooltip("month:T", format="%b %Y"), alt.Tooltip("rate:Q", format=".2%")],
+    )
+    rule = alt.Chart(pd.DataFrame({"y": [current], "label": ["your setting"]})).mark_rule(strokeDash=[6, 3], color="#CC79A7").encode(
+        y="y:Q", tooltip=[alt.Tooltip("label:N"), alt.Tooltip("y:Q", title="hedge cost", format=".2%")])
+    return alt.layer(lines, rule, title=alt.Title(title, subtitle="Monthly since SOFR and TONA are both in the data (2021-08); dashed: your inputs")).properties(width=520, height=260)

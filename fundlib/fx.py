@@ -18,6 +18,9 @@ __all__ = [
     "hedged_yield",
     "breakeven_depreciation",
     "unhedged_yen_return",
+    "hedge_cost_history",
+    "usdjpy_volatility",
+    "simulate_usdjpy",
 ]
 
 
@@ -86,3 +89,52 @@ def unhedged_yen_return(usd_yield, spot_start, spot_end, years=1.0):
     check_range("years", years, 0.0, 100.0, low_open=True)
     y, s0, s1, t = (np.asarray(a, float) for a in (usd_yield, spot_start, spot_end, years))
     return _out((1.0 + y) * (s1 / s0) ** (1.0 / t) - 1.0)
+
+
+def hedge_cost_history(rates, basis_bp: float = 0.0, years: float = 0.25):
+    """Monthly annualized cost of hedging USD into JPY from SOFR and TONA (both available from 2021-08).
+
+    ``rates``: the table from :func:`fundlib.data.load_rates_monthly`. Returns a DataFrame with
+    sofr, tona, short-rate gap and hedge cost (decimals), one row per month both rates exist.
+    """
+    import pandas as pd
+
+    df = rates[["sofr", "tona"]].dropna().copy()
+    df["gap"] = df["sofr"] - df["tona"]
+    df["hedge_cost"] = hedge_cost(df["sofr"].to_numpy(), df["tona"].to_numpy(), basis_bp, years)
+    return pd.DataFrame(df)
+
+
+def usdjpy_volatility(rates, start: str | None = None, end: str | None = None) -> float:
+    """Annualized volatility of monthly log changes in USD/JPY (√12 × stdev), over [start, end]."""
+    s = rates["usdjpy"].dropna()
+    if start:
+        s = s[s.index >= start]
+    if end:
+        s = s[s.index <= end]
+    if s.size < 13:
+        from fundlib import InputError
+
+        raise InputError("period", f"{start}..{end}", "at least 13 months of USD/JPY data")
+    return float(np.std(np.diff(np.log(s.to_numpy())), ddof=1) * np.sqrt(12.0))
+
+
+def simulate_usdjpy(spot: float, volatility: float, years: float, n: int, seed: int = 0, drift: float = 0.0,
+                    steps_per_year: int = 12) -> np.ndarray:
+    """Seeded geometric-Brownian USD/JPY paths, shape (n, steps + 1), JPY per USD.
+
+    ``drift`` is the expected annual log change (0: no view on the yen; the CIP forward would imply
+    about the JPY−USD short-rate gap).
+    """
+    from fundlib._validate import check_int
+
+    check_range("spot", spot, 0.0, np.inf, low_open=True)
+    check_range("volatility", volatility, 0.0, 2.0)
+    check_range("years", years, 0.0, 50.0, low_open=True)
+    n = check_int("n", n, 1, 5_000_000)
+    steps = max(1, int(round(years * steps_per_year)))
+    dt = years / steps
+    rng = np.random.default_rng(seed)
+    z = rng.standard_normal((n, steps))
+    logs = np.cumsum((drift - 0.5 * volatility**2) * dt + volatility * np.sqrt(dt) * z, axis=1)
+    return spot * np.exp(np.concatenate([np.zeros((n, 1)), logs], axis=1))

@@ -54,7 +54,7 @@ class LabServer:
         env["JUPYTER_PLATFORM_DIRS"] = "1"
         cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip", "127.0.0.1", "--port", str(self.port),
                f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root}",
-               "--ServerApp.open_browser=False", "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+               "--ServerApp.open_browser=False", "--LabApp.news_url=None", "--LabApp.expose_app_in_browser=True", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
         if os.geteuid() == 0:
             cmd.append("--allow-root")
         self.log = open(self.tmp / "lab.log", "w")
@@ -96,21 +96,16 @@ def open_and_run_all(page, lab: LabServer, notebook: str, timeout_ms: int = 60_0
     """Open a notebook, wait for an idle kernel, Run All Cells, and wait until every cell has run."""
     page.goto(lab.url(notebook))
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=timeout_ms)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=timeout_ms)
-    # The indicator can read 'idle' a moment before the kernel accepts work; if nothing starts,
-    # ask again (nothing has run, so asking twice is safe).
-    for _attempt in range(4):
-        page.click(".lm-MenuBar-itemLabel:text-is('Run')")
-        page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
-        try:
-            # The first code cell never carries a stored count (checked cells come later), so
-            # its prompt changing is the sign that execution really started.
-            page.wait_for_function(
-                "() => { const p = document.querySelector('.jp-CodeCell .jp-InputPrompt');"
-                " return p && /\\[(\\*|\\d+)\\]:/.test(p.textContent); }", timeout=15_000)
-            break
-        except Exception:
-            continue
+    # Drive the lab's own command registry (exposed with --LabApp.expose_app_in_browser): no menu
+    # clicks that a pop-up could intercept, and no racing the kernel's start-up.
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+                           " && window.jupyterapp.shell.currentWidget.sessionContext", timeout=timeout_ms)
+    page.evaluate("""async () => {
+        const panel = window.jupyterapp.shell.currentWidget;
+        await panel.context.ready;
+        await panel.sessionContext.ready;
+        await window.jupyterapp.commands.execute('notebook:run-all-cells');
+    }""")
     try:
         _wait_all_run(page, timeout_ms)
     except Exception:

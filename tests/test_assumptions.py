@@ -54,3 +54,13 @@ def test_unknown_id_and_range_check():
     with pytest.raises(InputError, match=r"senior_spread_bp = 900 .*\[50, 300\] bp"):
         A.check("senior_spread_bp", 900)
     assert isinstance(A.table(["sofr", "tona"]), pd.DataFrame)
+
+
+def test_derived_defaults_match_their_derivation():
+    from fundlib.fx import usdjpy_volatility
+
+    rates = load_rates_monthly()
+    assert A.value("usdjpy_volatility") == pytest.approx(usdjpy_volatility(rates), abs=5e-4)
+    assert A.value("usd_swap_rate") == pytest.approx(rates["ust_10y"].dropna().iloc[-1])
+    japan_usd_bn = A.value("equity_usd_bn") * A.value("japan_mof_share")
+    assert A.value("filp_issue_jpy_tn") == pytest.approx(japan_usd_bn * A.value("usdjpy") / 1000, abs=0.05)

@@ -155,3 +155,25 @@ def test_leverage_math_runs_and_responds(lab, page):
     _bad_input_shows_message(page, pf, life, -15, "tenor")  # life 25 -> 10 years, shorter than the 18-year tenor
     assert tenor.is_visible()
     page.screenshot(path=str(ARTIFACTS / "02_leverage_math_page.png"), full_page=True)
+
+
+def test_filp_vs_jgb_runs_and_responds(lab, page):
+    curves = _open(lab, page, "03_filp_vs_jgb.ipynb")
+    numbers, chart = curves.locator(".fundlib-numbers"), curves.locator(".vega-embed").first
+    t0, c0 = numbers.text_content(), shot_hash(chart)
+    nudge_slider(page, curves.locator(".widget-slider").nth(0), presses=60, key="ArrowLeft")  # month 2026-02 -> 2021-02
+    t1 = wait_changed(page, numbers.text_content, t0)
+    assert "2021-02" in t1, t1
+    page.wait_for_timeout(800)
+    assert shot_hash(chart) != c0, "the curves did not redraw"
+    # The hedging app (third app): a more negative basis raises the hedge cost
+    hedging = _app(page, 2)
+    hedging.scroll_into_view_if_needed()
+    hn = hedging.locator(".fundlib-numbers")
+    h0 = hn.text_content()
+    assert "2.88% a year" in h0, h0
+    nudge_slider(page, hedging.locator(".widget-slider").nth(3), presses=30, key="ArrowLeft")  # basis -20 -> -50 bp
+    h1 = wait_changed(page, hn.text_content, h0)
+    assert "3.17% a year" in h1, h1  # (3.68% - 0.977% + 0.50%) / (1 + 3.68% x 0.25)
+    assert error_outputs(page) == []
+    page.screenshot(path=str(ARTIFACTS / "03_filp_vs_jgb_page.png"), full_page=True)
