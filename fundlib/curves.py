@@ -16,7 +16,7 @@ from scipy.optimize import minimize
 from fundlib._validate import InputError, check_choice, check_range
 from fundlib.data import JGB_TENORS, UST_TENORS, load_rates_monthly
 
-__all__ = ["MARKETS", "curve_on", "months_with_curve", "interpolate", "NelsonSiegel", "fit_nelson_siegel",
+__all__ = ["MARKETS", "curve_on", "months_with_curve", "interpolate", "curve_function", "NelsonSiegel", "fit_nelson_siegel",
            "history", "negative_yield_table", "quarterly_heatmap_data"]
 
 MARKETS = {
@@ -88,7 +88,7 @@ def fit_nelson_siegel(curve: pd.Series, svensson: bool = False) -> tuple[NelsonS
     need = 4 if svensson else 3
     if t.size < need:
         raise InputError("curve", t.size, f"at least {need} tenors for this fit")
-    grid = np.geomspace(0.2, 60.0, 48)
+    grid = np.geomspace(0.2, 60.0, 24)  # coarse: the local polish below does the fine work
     lams = [(a,) for a in grid] if not svensson else [(a, b) for a in grid for b in grid if b > a * 1.5]
     # Every λ on the grid at once: a stack of small least-squares problems solved by batched SVD.
     X = np.stack([_ns_basis(t, lam) for lam in lams])            # (n_lam, n_t, k)
@@ -111,21 +111,26 @@ def fit_nelson_siegel(curve: pd.Series, svensson: bool = False) -> tuple[NelsonS
     return model, pd.Series(model(t) - y, index=curve.index, name="fit error")
 
 
-def interpolate(curve: pd.Series, tenors, method: str = "pchip"):
-    """Yields at ``tenors`` from a curve: 'pchip' (monotone between points, exact at them),
-    'linear', 'nelson_siegel' or 'svensson'. Tenors beyond the data are held flat for the
-    interpolators, extrapolated by the fitted functions."""
+def curve_function(curve: pd.Series, method: str = "pchip"):
+    """A function tenor → yield through ``curve``: 'pchip' (monotone between points, exact at
+    them), 'linear', 'nelson_siegel' or 'svensson' (fitted once here). Tenors beyond the data are
+    held flat by the interpolators and extrapolated by the fitted functions."""
     check_choice("method", method, ("pchip", "linear", "nelson_siegel", "svensson"))
-    tt = np.asarray(check_range("tenors", tenors, 0.0, 100.0, low_open=True), float)
     t = np.asarray(curve.index, float)
     y = np.asarray(curve.to_numpy(), float)
     if method in ("nelson_siegel", "svensson"):
         model, _ = fit_nelson_siegel(curve, svensson=method == "svensson")
-        return model(tt)
-    clipped = np.clip(tt, t.min(), t.max())
+        return model
     if method == "linear":
-        return np.interp(clipped, t, y)
-    return PchipInterpolator(t, y, extrapolate=False)(clipped)
+        return lambda tt: np.interp(np.clip(np.asarray(tt, float), t.min(), t.max()), t, y)
+    spline = PchipInterpolator(t, y, extrapolate=False)
+    return lambda tt: spline(np.clip(np.asarray(tt, float), t.min(), t.max()))
+
+
+def interpolate(curve: pd.Series, tenors, method: str = "pchip"):
+    """Yields at ``tenors`` through ``curve`` (see :func:`curve_function` for the methods)."""
+    tt = np.asarray(check_range("tenors", tenors, 0.0, 100.0, low_open=True), float)
+    return curve_function(curve, method)(tt)
 
 
 def history(column: str, rates: pd.DataFrame | None = None) -> pd.Series:

@@ -28,6 +28,7 @@ __all__ = [
     "moic",
     "payback_period",
     "discount_factors",
+    "cashflow_duration",
 ]
 
 _NEWTON_MAXITER = 60
@@ -307,4 +308,19 @@ def payback_period(cashflows, rate=None) -> np.ndarray | float:
         frac = np.where(step > 0, -prev / np.where(step > 0, step, 1.0), 0.0)
     out = np.where(any_neg, last_neg + frac, 0.0)
     out = np.where(paid, out, np.nan)
+    return float(out) if np.ndim(out) == 0 else out
+
+
+def cashflow_duration(rate, cashflows) -> np.ndarray | float:
+    """Macaulay duration (years) of the inflows of a cash-flow vector: Σ t·PV(cf_t⁺) / Σ PV(cf_t⁺).
+
+    How long, on average, until the money comes back; for a bullet bond's flows it equals the
+    bond's Macaulay duration. NaN where there are no inflows.
+    """
+    cf = as_cashflows("cashflows", cashflows)
+    pos = np.where(cf > 0, cf, 0.0) * discount_factors(rate, cf.shape[-1])
+    t = np.arange(cf.shape[-1], dtype=float)
+    tot = pos.sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.where(tot > 0, (pos * t).sum(axis=-1) / np.where(tot > 0, tot, 1.0), np.nan)
     return float(out) if np.ndim(out) == 0 else out

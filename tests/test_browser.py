@@ -177,3 +177,29 @@ def test_filp_vs_jgb_runs_and_responds(lab, page):
     assert "3.17% a year" in h1, h1  # (3.68% - 0.977% + 0.50%) / (1 + 3.68% x 0.25)
     assert error_outputs(page) == []
     page.screenshot(path=str(ARTIFACTS / "03_filp_vs_jgb_page.png"), full_page=True)
+
+
+def test_project_returns_runs_and_responds(lab, page):
+    project = _open(lab, page, "04_project_returns.ipynb")
+    pn = project.locator(".fundlib-numbers")
+    p0 = pn.text_content()
+    nudge_slider(page, project.locator(".widget-slider").nth(0), presses=4)  # capex +20%
+    assert wait_changed(page, pn.text_content, p0) != p0
+    mc = _app(page, 1)
+    mc.scroll_into_view_if_needed()
+    mc.locator(".vega-embed svg, .vega-embed canvas").first.wait_for(timeout=60_000)
+    numbers, hist = mc.locator(".fundlib-numbers"), mc.locator(".vega-embed").first
+    t0, h0 = numbers.text_content(), shot_hash(hist)
+    sliders = mc.locator(".widget-slider")
+    # Weights must sum to 100%: raising one alone is refused with a clear message...
+    _bad_input_shows_message(page, mc, sliders.nth(0), 2, "sum to 1")
+    # ...moving weight from data centres to logistics is accepted and redraws the histogram.
+    nudge_slider(page, sliders.nth(0), presses=2, key="ArrowLeft")   # data centres 40% -> 30%
+    nudge_slider(page, sliders.nth(3), presses=2)                    # logistics 15% -> 25%
+    t1 = wait_changed(page, numbers.text_content, t0)
+    assert t1 != t0
+    page.wait_for_timeout(800)
+    assert shot_hash(hist) != h0, "the IRR histogram did not redraw"
+    assert mc.locator(".fundlib-error").count() == 0
+    mc.screenshot(path=str(ARTIFACTS / "04_project_returns_mc_app.png"))
+    assert error_outputs(page) == []

@@ -62,7 +62,8 @@ def test_notebook_follows_the_teaching_layout(path):
     assert any("NBVAL_CHECK_OUTPUT" in c.source for c in nb.cells if c.cell_type == "code")
 
 
-MODEL_MODULES = ["finance", "bonds", "fx", "structure", "leverage", "curves", "filp", "assumptions", "data", "_validate"]
+MODEL_MODULES = ["finance", "bonds", "fx", "structure", "leverage", "curves", "filp", "projects", "scenarios",
+                 "assumptions", "data", "_validate"]
 
 
 @pytest.mark.parametrize("module", MODEL_MODULES)

@@ -1,0 +1,213 @@
+"""Seeded, vectorized Monte Carlo of a portfolio of projects across the mandate's four sectors.
+
+For every scenario and sector six uncertain inputs are drawn: capex overrun, delay, utilization,
+price, margin and exit value. Each sector's shock to each input loads on one shared macro factor
+(correlation ``macro_corr``), so a bad year for one sector tends to be a bad year for all.
+Portfolio cash flows are per $1 of planned capex: Σ_s w_s · CF_s / capex_s, over a fixed horizon.
+
+Reproducible and chunking-invariant: the normal draws of scenario i come from a counter-based
+generator (Philox) advanced to i, turned into normals by the inverse CDF, so the result of a run
+does not depend on how it is split into chunks. Memory stays bounded for millions of scenarios.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+from scipy.special import ndtri
+
+from fundlib import assumptions as A
+from fundlib import projects as P
+from fundlib._validate import InputError, check_int, check_range
+from fundlib.finance import irr
+
+__all__ = ["FACTORS", "Uncertainty", "draw_normals", "portfolio_cashflows", "MonteCarloResult", "run_monte_carlo",
+           "tornado", "deterministic_irr", "check_weights", "funding_costs"]
+
+FACTORS = ("capex", "delay", "utilization", "price", "margin", "exit")
+FACTOR_LABELS = {"capex": "Capex overrun", "delay": "Construction delay", "utilization": "Utilization",
+                 "price": "Price / rent", "margin": "Operating margin", "exit": "Exit value"}
+# Sign of each input's response to the shared macro factor (a high macro draw is a bad year).
+_MACRO_SIGN = {"capex": 1.0, "delay": 1.0, "utilization": -1.0, "price": -1.0, "margin": -1.0, "exit": -1.0}
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    """Widths of the uncertain inputs (all from the register) and the macro correlation."""
+
+    capex_sigma: float = field(default_factory=lambda: A.value("mc_capex_sigma"))
+    delay_years: float = field(default_factory=lambda: A.value("mc_delay_years"))
+    util_sigma: float = field(default_factory=lambda: A.value("mc_util_sigma"))
+    price_sigma: float = field(default_factory=lambda: A.value("mc_price_sigma"))
+    margin_sigma: float = field(default_factory=lambda: A.value("mc_margin_sigma"))
+    exit_sigma: float = field(default_factory=lambda: A.value("mc_exit_sigma"))
+    macro_corr: float = field(default_factory=lambda: A.value("mc_macro_corr"))
+
+    def __post_init__(self):
+        for name, id in [("capex_sigma", "mc_capex_sigma"), ("delay_years", "mc_delay_years"),
+                         ("util_sigma", "mc_util_sigma"), ("price_sigma", "mc_price_sigma"),
+                         ("margin_sigma", "mc_margin_sigma"), ("exit_sigma", "mc_exit_sigma"),
+                         ("macro_corr", "mc_macro_corr")]:
+            A.check(id, getattr(self, name), name)
+
+    def scaled(self, k: float) -> "Uncertainty":
+        """Every width multiplied by ``k`` (correlation unchanged): k → 0 is the deterministic case.
+        The result is checked against the register's ranges, so k up to 2 is allowed for the defaults."""
+        check_range("k", k, 0.0, 2.0)
+        return replace(self, capex_sigma=self.capex_sigma * k, delay_years=self.delay_years * k,
+                       util_sigma=self.util_sigma * k, price_sigma=self.price_sigma * k,
+                       margin_sigma=self.margin_sigma * k, exit_sigma=self.exit_sigma * k)
+
+
+def check_weights(weights: dict) -> dict:
+    """Sector weights: known sectors, each in [0, 1], summing to 1."""
+    unknown = set(weights) - set(P.SECTORS)
+    if unknown:
+        raise InputError("weights", sorted(unknown)[0], "sectors among " + ", ".join(P.SECTORS))
+    for s, w in weights.items():
+        check_range(f"weights[{s!r}]", w, 0.0, 1.0)
+    total = sum(weights.values())
+    if abs(total - 1.0) > 1e-6:
+        raise InputError("weights (sum)", round(total, 6), "sector weights that sum to 1 (100%)")
+    return {s: float(weights.get(s, 0.0)) for s in P.SECTORS}
+
+
+def default_weights() -> dict:
+    return {s: A.value(f"w_{s}") for s in P.SECTORS}
+
+
+def _n_draws(n_sectors: int) -> int:
+    d = 1 + n_sectors * len(FACTORS)
+    return d + (-d) % 4  # a multiple of 4: one Philox counter step yields four 64-bit words
+
+
+def draw_normals(seed: int, start: int, n: int, n_sectors: int) -> np.ndarray:
+    """Standard normals for scenarios start..start+n-1, shape (n, D); identical however the run is chunked."""
+    D = _n_draws(n_sectors)
+    bg = np.random.Philox(key=check_int("seed", seed, 0, 2**63 - 1))
+    bg.advance(start * D // 4)
+    u = np.random.Generator(bg).random((n, D))
+    return ndtri(np.clip(u, 1e-16, 1.0 - 1e-16))
+
+
+def _sector_inputs(z: np.ndarray, k: int, n_sectors: int, unc: Uncertainty, a: P.ProjectArchetype) -> dict:
+    """Turn normals into one sector's uncertain inputs (arrays over scenarios)."""
+    rho = unc.macro_corr
+    macro = z[:, 0]
+    cols = {f: z[:, 1 + k * len(FACTORS) + j] for j, f in enumerate(FACTORS)}
+    e = {f: _MACRO_SIGN[f] * rho * macro + np.sqrt(1.0 - rho**2) * cols[f] for f in FACTORS}
+    return {
+        "capex_mult": np.exp(unc.capex_sigma * e["capex"]),
+        "delay": np.floor(np.maximum(e["delay"], 0.0) * unc.delay_years).astype(int),
+        "utilization": np.clip(a.utilization + unc.util_sigma * e["utilization"], 0.0, 1.0),
+        "price_mult": np.exp(unc.price_sigma * e["price"]),
+        "margin": np.clip(a.margin + unc.margin_sigma * e["margin"], -0.5, 0.95),
+        "exit_mult": np.exp(unc.exit_sigma * e["exit"]),
+    }
+
+
+def portfolio_cashflows(z: np.ndarray, weights: dict, unc: Uncertainty, horizon: int,
+                        archetypes: dict | None = None) -> np.ndarray:
+    """Portfolio cash flows per $1 of planned capex, shape (n, horizon + 1), from normals ``z``."""
+    w = check_weights(weights)
+    arch = archetypes or {s: P.archetype(k) for s, k in P.SECTORS.items()}
+    T = horizon + 1
+    out = np.zeros((z.shape[0], T))
+    for k, s in enumerate(P.SECTORS):
+        if w[s] == 0:
+            continue
+        a = arch[s]
+        inputs = _sector_inputs(z, k, len(P.SECTORS), unc, a)
+        max_delay = int(inputs["delay"].max(initial=0))
+        if a.build_years + a.life_years + max_delay > T:
+            raise InputError("horizon", horizon, f"at least {a.build_years + a.life_years + max_delay - 1} years "
+                             f"for {a.label} with its delays (or a smaller delay width)")
+        out += (w[s] / a.capex_usd_bn) * P.cashflows(a, T, **inputs)
+    return out
+
+
+def deterministic_irr(weights: dict, horizon: int | None = None, archetypes: dict | None = None) -> float:
+    """Portfolio IRR with every uncertain input at its base value."""
+    H = int(A.value("mc_horizon_years")) if horizon is None else horizon
+    z = np.zeros((1, _n_draws(len(P.SECTORS))))
+    return float(irr(portfolio_cashflows(z, weights, Uncertainty(), H, archetypes))[0])
+
+
+@dataclass(frozen=True)
+class MonteCarloResult:
+    irr: np.ndarray                 # portfolio IRR per scenario
+    mean_cashflow: np.ndarray       # average portfolio cash flow per year, per $1 of capex
+    seed: int
+    n: int
+
+    def quantiles(self, qs=(0.1, 0.5, 0.9)) -> dict:
+        """IRR percentiles over scenarios with an IRR (NaN excluded)."""
+        x = self.irr[np.isfinite(self.irr)]
+        return {q: float(np.quantile(x, q)) for q in qs}
+
+    def prob_below(self, rate: float) -> float:
+        """Share of scenarios whose IRR is below ``rate`` (no IRR counts as below)."""
+        return float(np.mean(~(self.irr >= rate)))
+
+
+def run_monte_carlo(weights: dict | None = None, unc: Uncertainty | None = None, n: int = 10_000, seed: int = 2025,
+                    horizon: int | None = None, chunk: int = 25_000, progress: bool | None = None,
+                    archetypes: dict | None = None) -> MonteCarloResult:
+    """Run ``n`` scenarios in chunks of ``chunk`` (bounded memory); a progress bar shows on long runs."""
+    weights = check_weights(weights or default_weights())
+    unc = unc or Uncertainty()
+    n = check_int("n", n, 1, 50_000_000)
+    chunk = check_int("chunk", chunk, 1, 10_000_000)
+    H = check_int("horizon", int(A.value("mc_horizon_years")) if horizon is None else horizon, 5, 100)
+    arch = archetypes or {s: P.archetype(k) for s, k in P.SECTORS.items()}
+    irrs = np.empty(n)
+    total = np.zeros(H + 1)
+    starts = range(0, n, chunk)
+    if progress is None:
+        progress = n > 200_000
+    if progress:
+        from tqdm.auto import tqdm
+
+        starts = tqdm(starts, total=-(-n // chunk), desc="scenarios", unit="chunk")
+    for s0 in starts:
+        m = min(chunk, n - s0)
+        z = draw_normals(seed, s0, m, len(P.SECTORS))
+        cf = portfolio_cashflows(z, weights, unc, H, arch)
+        irrs[s0:s0 + m] = irr(cf)
+        total += cf.sum(axis=0)
+    return MonteCarloResult(irrs, total / n, seed, n)
+
+
+def tornado(weights: dict | None = None, unc: Uncertainty | None = None, horizon: int | None = None,
+            archetypes: dict | None = None) -> pd.DataFrame:
+    """Portfolio IRR when one input moves one standard deviation against and for the fund, all sectors
+    together, everything else at base. Sorted by swing (largest first)."""
+    weights = check_weights(weights or default_weights())
+    unc = replace(unc or Uncertainty(), macro_corr=0.0)
+    H = int(A.value("mc_horizon_years")) if horizon is None else horizon
+    D = _n_draws(len(P.SECTORS))
+    z = np.zeros((1 + 2 * len(FACTORS), D))
+    for j, f in enumerate(FACTORS):
+        cols = [1 + k * len(FACTORS) + j for k in range(len(P.SECTORS))]
+        bad = _MACRO_SIGN[f]  # +1σ in the adverse direction
+        z[1 + 2 * j][cols] = bad
+        z[2 + 2 * j][cols] = -bad
+    r = irr(portfolio_cashflows(z, weights, unc, H, archetypes))
+    rows = [{"factor": FACTOR_LABELS[f], "worse": r[1 + 2 * j], "better": r[2 + 2 * j], "base": r[0]}
+            for j, f in enumerate(FACTORS)]
+    df = pd.DataFrame(rows)
+    df["swing"] = df["better"] - df["worse"]
+    return df.sort_values("swing", ascending=False).reset_index(drop=True)
+
+
+def funding_costs() -> dict:
+    """The hurdles a portfolio must clear: the fund's debt cost (SOFR + spread) and Japan's FILP money
+    in dollars (30-year JGB yield plus the cost of swapping yen funding into dollars)."""
+    from fundlib import fx
+
+    sofr, tona = A.value("sofr"), A.value("tona")
+    swap = fx.hedge_cost(sofr, tona, A.value("usdjpy_basis_bp"), A.value("hedge_tenor_months") / 12)
+    return {"SOFR + 120 bp": sofr + A.value("senior_spread_bp") * 1e-4,
+            "FILP 30Y hedged into USD": A.value("jgb_30y") + swap}

@@ -1,0 +1,152 @@
+"""Project cash flows (hand-worked), project finance on top, and the Monte Carlo engine."""
+
+import numpy as np
+import pytest
+import pyxirr
+from hypothesis import given
+from hypothesis import strategies as st
+
+from fundlib import InputError
+from fundlib import bonds
+from fundlib import projects as P
+from fundlib import scenarios as SC
+from fundlib.finance import cashflow_duration, irr
+
+SIMPLE = P.ProjectArchetype("t", "test", capex_usd_bn=100.0, revenue_full_usd_bn=20.0, utilization=1.0, margin=0.5,
+                            build_years=1, ramp_years=1, life_years=3, maintenance=0.0, terminal=0.5)
+
+
+def test_hand_worked_cash_flows():
+    np.testing.assert_allclose(P.cashflows(SIMPLE), [-100, 10, 10, 60])
+    two_year_build = SIMPLE.with_(build_years=2)
+    np.testing.assert_allclose(P.cashflows(two_year_build), [-50, -50, 10, 10, 60])
+    ramp = SIMPLE.with_(ramp_years=2)
+    np.testing.assert_allclose(P.cashflows(ramp), [-100, 5, 10, 60])
+    refresh = SIMPLE.with_(life_years=5, refresh_years=2, refresh_share=0.3, terminal=0.0)
+    np.testing.assert_allclose(P.cashflows(refresh), [-100, 10, 10, -20, 10, 10])  # refresh in year 2 of operations only
+    maint = SIMPLE.with_(maintenance=0.02)
+    np.testing.assert_allclose(P.cashflows(maint), [-100, 8, 8, 58])
+    np.testing.assert_allclose(P.cashflows(SIMPLE, horizon=6, delay=1), [-100, 0, 10, 10, 60, 0])
+    np.testing.assert_allclose(P.cashflows(SIMPLE, capex_mult=1.1, price_mult=0.5, utilization=0.8, margin=0.25,
+                                           exit_mult=2.0), [-110, 2, 2, 112])
+    # and the IRR of the simplest one against pyxirr
+    assert irr(P.cashflows(SIMPLE)) == pytest.approx(pyxirr.irr([-100, 10, 10, 60]), abs=1e-10)
+
+
+def test_cash_flows_vectorize_over_scenarios():
+    cf = P.cashflows(SIMPLE, horizon=6, delay=np.array([0, 1, 2]), capex_mult=np.array([1.0, 1.0, 2.0]))
+    assert cf.shape == (3, 6)
+    np.testing.assert_allclose(cf[2], [-200, 0, 0, 10, 10, 110])
+
+
+@pytest.mark.parametrize("key", P.ARCHETYPES)
+def test_every_archetype_builds_from_the_register_and_has_an_irr(key):
+    a = P.archetype(key)
+    cf = P.cashflows(a)
+    assert cf[0] < 0 and cf.sum() > 0
+    m = P.metrics(cf, 0.05)
+    assert -0.05 < m["irr"] < 0.30
+    tbl = P.cashflow_table(a)
+    np.testing.assert_allclose(tbl["total"], tbl["operating"] - tbl["capex"] - tbl["maintenance"] - tbl["refresh"] + tbl["terminal"])
+
+
+def test_project_debt_identity_and_equity_leverage():
+    a = P.archetype("gas_ccgt")
+    d = P.with_debt(a, 0.0518, 1.3, 18, 0.75)
+    project = P.cashflows(a)
+    close = a.build_years - 1
+    rebuilt = d["equity_cf"].copy()
+    rebuilt[close] -= d["debt"]
+    rebuilt[close:] += d["schedule"].debt_service
+    np.testing.assert_allclose(rebuilt, project, atol=1e-12)
+    assert d["min_dscr"] >= 1.3 - 1e-9
+    assert d["equity_irr"] > irr(project)  # positive leverage: project IRR above the debt rate
+
+
+def test_bad_projects_are_explained():
+    with pytest.raises(InputError, match=r"capex_usd_bn = -1 .*\(0, 10000\]"):
+        SIMPLE.with_(capex_usd_bn=-1.0)
+    with pytest.raises(InputError, match="delay"):
+        P.cashflows(SIMPLE, delay=-1)
+    with pytest.raises(InputError, match="archetype"):
+        P.archetype("moon_base")
+
+
+def test_cashflow_duration_matches_bond_duration():
+    t, amt = bonds.bond_cashflows(0.05, 10, freq=1)
+    cf = np.concatenate([[0.0], amt])
+    assert cashflow_duration(0.04, cf) == pytest.approx(bonds.macaulay_duration(0.04, 0.05, 10, freq=1), rel=1e-12)
+
+
+# ------------------------------------------------------------------ Monte Carlo
+
+
+def test_normals_are_chunking_invariant_and_standard():
+    whole = SC.draw_normals(11, 0, 1000, 4)
+    parts = np.vstack([SC.draw_normals(11, s, 250, 4) for s in range(0, 1000, 250)])
+    np.testing.assert_array_equal(whole, parts)
+    big = SC.draw_normals(3, 0, 40_000, 4)
+    assert abs(big.mean()) < 0.01 and abs(big.std() - 1) < 0.01
+
+
+def test_monte_carlo_reproducible_and_chunking_invariant():
+    a = SC.run_monte_carlo(n=3000, seed=9, chunk=3000)
+    b = SC.run_monte_carlo(n=3000, seed=9, chunk=701)
+    c = SC.run_monte_carlo(n=3000, seed=10)
+    np.testing.assert_array_equal(a.irr, b.irr)
+    np.testing.assert_allclose(a.mean_cashflow, b.mean_cashflow, rtol=1e-12)
+    assert not np.array_equal(a.irr, c.irr)
+
+
+@pytest.mark.parametrize("k", [0.0, 1e-9])
+def test_monte_carlo_converges_to_the_deterministic_case(k):
+    det = SC.deterministic_irr(SC.default_weights())
+    r = SC.run_monte_carlo(n=500, seed=1, unc=SC.Uncertainty().scaled(k))
+    np.testing.assert_allclose(r.irr, det, atol=1e-6)
+
+
+def test_spread_grows_with_uncertainty_and_quantiles_order():
+    narrow = SC.run_monte_carlo(n=4000, seed=2, unc=SC.Uncertainty().scaled(0.5))
+    wide = SC.run_monte_carlo(n=4000, seed=2)
+    qn, qw = narrow.quantiles(), wide.quantiles()
+    assert qw[0.9] - qw[0.1] > qn[0.9] - qn[0.1]
+    assert qw[0.1] < qw[0.5] < qw[0.9]
+    assert wide.prob_below(0.03) <= wide.prob_below(0.05) <= wide.prob_below(0.08)
+
+
+def test_macro_correlation_widens_the_portfolio_distribution():
+    low = SC.run_monte_carlo(n=6000, seed=4, unc=SC.Uncertainty(macro_corr=0.0))
+    high = SC.run_monte_carlo(n=6000, seed=4, unc=SC.Uncertainty(macro_corr=0.9))
+    assert np.nanstd(high.irr) > np.nanstd(low.irr)  # diversification fails when sectors move together
+
+
+def test_weights_are_checked():
+    with pytest.raises(InputError, match=r"weights \(sum\) = 1.05"):
+        SC.check_weights({"data_centres": 0.45, "power": 0.3, "chip_packaging": 0.15, "logistics": 0.15})
+    with pytest.raises(InputError, match="sectors among"):
+        SC.check_weights({"crypto": 1.0})
+    single = SC.deterministic_irr({"data_centres": 1.0, "power": 0, "chip_packaging": 0, "logistics": 0})
+    assert single == pytest.approx(irr(P.cashflows(P.archetype("ai_dc_shell"))), abs=1e-10)
+
+
+@given(st.floats(0.0, 1.0), st.floats(0.0, 1.0), st.floats(0.0, 1.0))
+def test_property_portfolio_irr_lies_between_sector_irrs(a, b, c):
+    w = np.array([a, b, c, 1.0]) + 1e-3
+    w = w / w.sum()
+    weights = dict(zip(P.SECTORS, w))
+    sector = [irr(P.cashflows(P.archetype(k))) for k in P.SECTORS.values()]
+    port = SC.deterministic_irr(weights)
+    assert min(sector) - 1e-9 <= port <= max(sector) + 1e-9
+
+
+def test_tornado_brackets_the_base():
+    t = SC.tornado()
+    assert t["base"].iloc[0] == pytest.approx(SC.deterministic_irr(SC.default_weights()), abs=1e-12)
+    assert (t["worse"] <= t["base"] + 1e-12).all() and (t["better"] >= t["base"] - 1e-12).all()
+    assert list(t["swing"]) == sorted(t["swing"], reverse=True)
+
+
+def test_funding_costs():
+    f = SC.funding_costs()
+    assert f["SOFR + 120 bp"] == pytest.approx(0.0488)
+    assert f["FILP 30Y hedged into USD"] == pytest.approx(0.03342 + (0.0368 - 0.00977 + 0.002) / (1 + 0.0368 * 0.25))
