@@ -8,6 +8,7 @@ loop of pyxirr (Rust) over the rows and far faster than numpy-financial.
 
 from __future__ import annotations
 
+import gc
 import statistics
 import sys
 import time
@@ -55,6 +56,7 @@ def bench_irr(n: int) -> list[tuple[str, float, str]]:
 
 
 def bench_app(name: str, build, moves: list[tuple[str, object]]) -> tuple[str, float, str]:
+    gc.collect()  # garbage left by earlier benchmarks must not land in this one's timings
     app = build()
     for key, value in moves:  # warm-up round (first calls pay for imports and caches): not counted
         app.controls[key].value = value
