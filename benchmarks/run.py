@@ -110,6 +110,10 @@ def main(argv):
                           [("capex_change_pct", 20.0), ("archetype", "gas_ccgt"), ("gearing_pct", 50.0), ("archetype", "ai_dc_shell")]))
     rows.append(bench_app("04 Monte Carlo app (5,000 scenarios)", apps.build_monte_carlo_app,
                           [("seed", 7), ("macro_corr", 0.8), ("width_pct", 150.0), ("seed", 8)]))
+    rows.append(bench_app("05 who-gets-paid app", apps.build_who_gets_paid_app,
+                          [("asset_return_pct", 8.0), ("preset", "mou_2025"), ("tax_credit_pct", 20.0), ("preset", "proposal")]))
+    rows.append(bench_app("06 stress dashboard", apps.build_stress_app,
+                          [("sofr_bp", 200.0), ("delay_years", 3), ("ai_bust", 1.5), ("sofr_bp", 0.0)]))
     rows += bench_engine(n)
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'seconds':>10}  comparison")

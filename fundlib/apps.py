@@ -348,12 +348,17 @@ def _pct_slider(id: str, description: str, step: float = 0.5, fmt: str = ".1f") 
     return slider(id, description, step=step, fmt=fmt, scale=100)
 
 
+def _preset_picker() -> widgets.Dropdown:
+    """The distribution-terms picker shared by the structure and who-gets-paid apps."""
+    return widgets.Dropdown(options=[(v.split(":")[0], k) for k, v in S.PRESETS.items()], value="proposal",
+                            description="Distribution terms", style={"description_width": "210px"},
+                            layout=widgets.Layout(width="520px"))
+
+
 def build_structure_app() -> LiveApp:
     """Sliders for owner shares, votes, leverage, fund return and fees; a preset picker for the waterfall terms."""
     controls = {
-        "preset": widgets.Dropdown(options=[(v.split(":")[0], k) for k, v in S.PRESETS.items()], value="proposal",
-                                   description="Distribution terms", style={"description_width": "210px"},
-                                   layout=widgets.Layout(width="520px")),
+        "preset": _preset_picker(),
         "us_share_pct": _pct_slider("us_treasury_share", "US Treasury share (%)", 5, ".0f"),
         "other_share_pct": _pct_slider("other_lp_share", "Other LPs' share (%)", 5, ".0f"),
         "us_retail_pct": _pct_slider("us_retail_share", "US retail share (%)", 1, ".0f"),
@@ -865,3 +870,107 @@ def build_monte_carlo_app() -> LiveApp:
     return LiveApp("A portfolio Monte Carlo", controls, render_monte_carlo,
                    intro="Weights must add up to 100%. Each scenario draws capex overruns, delays, utilization, prices, "
                          "margins and exit values for every sector, linked through one macro factor.")
+
+
+# ----------------------------------------------------------------------------- 05 who gets paid
+
+
+def render_who_gets_paid(asset_return_pct: float, us_share_pct: float, preset: str, tax_credit_pct: float,
+                         effective_tax_pct: float, tariff_pct: float, import_base_usd_bn: float,
+                         discount_pct: float, yen_appreciation_pct: float) -> View:
+    """Fund return, ownership, terms, tax credit, tariff, discount rate and FX → each government's take."""
+    from fundlib import treasury as TR
+
+    fund = S.FundStructure.from_sliders(A.value("equity_usd_bn"), A.value("leverage_x"), us_share_pct / 100)
+    r_a = asset_return_pct / 100
+    us = TR.compare_us(fund, r_a, preset, credit_rate=tax_credit_pct / 100, effective_tax_rate=effective_tax_pct / 100,
+                       tariff=tariff_pct / 100, import_base=import_base_usd_bn, discount_rate=discount_pct / 100)
+    y = A.value("jgb_30y")
+    jp = {}
+    for label, hedged in (("Hedged", True), ("Unhedged", False)):
+        jp[label] = TR.japan_yen_pnl(fund, r_a, hedged, yen_appreciation_pct / 100, preset)
+    jp_pv = pd.Series({k: TR.japan_surplus_pv(v, y) for k, v in jp.items()})
+    be_h = TR.breakeven_fund_return(fund, True, 0.0, preset)
+    be_u = TR.breakeven_fund_return(fund, False, yen_appreciation_pct / 100, preset)
+
+    def pct(x):
+        return f"{x:.2%}" if x == x else "none in range"
+
+    us_in = -us.streams["Own the fund"].clip(upper=0).sum()
+    per_fund = us.per_dollar["Own the fund"]
+    rows = [
+        ("US: public money in the fund", usd_bn(us_in) if us_in > 0 else "none under these terms"),
+        ("US: PV per $1, owning the fund", f"${per_fund:.2f}" if per_fund == per_fund else
+         f"no outlay; receives {usd_bn(us.pv['Own the fund'])} in PV"),
+        ("US: PV per $1, tax-credit playbook", f"${us.per_dollar['Tax-credit playbook']:.2f}"),
+        (f"US: tariff PV ({tariff_pct:.0f}% vs 0%, no outlay)", usd_bn(us.pv["Tariff (no outlay)"])),
+        (f"Discount rate (US)", f"{us.discount_rate:.2%}"),
+        ("Japan: surplus over FILP, hedged / unhedged", f"¥{jp_pv['Hedged']:,.1f}tn / ¥{jp_pv['Unhedged']:,.1f}tn"),
+        ("Japan: break-even fund return, hedged / unhedged", f"{pct(be_h)} / {pct(be_u)}"),
+    ]
+    us_cum = us.streams
+    jp_cum = pd.DataFrame({k: v["net_jpy_tn"] for k, v in jp.items()})
+    return View(_table_html(rows, "Who gets paid"),
+                {"pv": C.government_pv_chart(us.pv, jp_pv), "cum": C.cumulative_cash_chart(us_cum, jp_cum)})
+
+
+def build_who_gets_paid_app() -> LiveApp:
+    controls = {
+        "asset_return_pct": _pct_slider("asset_return", "Fund gross return on assets (%)", 0.25, ".2f"),
+        "us_share_pct": _pct_slider("us_treasury_share", "US Treasury share (%)", 5, ".0f"),
+        "preset": _preset_picker(),
+        "tax_credit_pct": _pct_slider("tax_credit_rate", "Tax credit (% of capex)", 1, ".0f"),
+        "effective_tax_pct": _pct_slider("effective_tax_rate", "Tax recovered on operating cash (%)", 1, ".0f"),
+        "tariff_pct": _pct_slider("us_tariff_floor", "Tariff on Japanese imports (%)", 1, ".0f"),
+        "import_base_usd_bn": slider("us_imports_from_japan_usd_bn", "Imports from Japan ($bn/yr)", step=1, fmt=".0f"),
+        "discount_pct": _pct_slider("ust_30y", "US discount rate (%)", 0.05, ".2f"),
+        "yen_appreciation_pct": widgets.FloatSlider(value=0.0, min=-5.0, max=10.0, step=0.5, readout_format=".1f",
+                                                    description="Yen appreciation (%/yr, unhedged)", continuous_update=False,
+                                                    style={"description_width": "210px"}, layout=widgets.Layout(width="520px")),
+    }
+    return LiveApp("Who gets paid: owning, subsidizing or taxing", controls, render_who_gets_paid,
+                   intro="The tax-credit route spends the same public money as the US fund stake; tariffs need no outlay. "
+                         "Japan's side is in yen, after paying the FILP coupons.")
+
+
+# ----------------------------------------------------------------------------- 06 stress tests
+
+
+def render_stress(sofr_bp: float, usdjpy: float, ai_bust: float, delay_years: int) -> View:
+    """The named stresses and your own, through the whole chain, in one dashboard."""
+    from fundlib import stress as ST
+
+    shocks = ST.named_shocks()
+    shocks["Your scenario"] = ST.Shock(sofr_bp, usdjpy, ai_bust, int(delay_years))
+    table, long = ST.stress_table(shocks)
+    shown = table[["equity IRR", "change in equity value ($bn)", "min DSCR", "lock-up years", "default years",
+                   "guarantee calls ($bn)", "US loss vs base ($bn PV)", "Japan loss vs base (¥tn PV)"]].copy()
+    shown.columns = ["equity IRR", "Δ equity value", "min DSCR", "lock-up yrs", "default yrs", "guarantee calls",
+                     "US loss (PV)", "Japan loss (¥tn PV)"]
+    shown.index.name = None
+    html_table = _frame_html(shown, {"equity IRR": "pct", "Δ equity value": "usd", "min DSCR": ".2f", "lock-up yrs": ".0f",
+                                     "default yrs": ".0f", "guarantee calls": "usd", "US loss (PV)": "usd",
+                                     "Japan loss (¥tn PV)": ",.1f"},
+                             "The fund under stress (equity $300bn, debt $600bn, pro rata to owners)",
+                             css_class="fundlib-table fundlib-stress")
+    keep = ["Base", "Your scenario"] + [k for k in shocks if k not in ("Base", "Your scenario")]
+    paths = long[long["scenario"].isin(keep)]
+    return View(html_table, {"losses": C.stress_losses_chart(table),
+                             "dscr": C.dscr_paths_chart(paths, A.value("lockup_dscr"), A.value("default_dscr"))})
+
+
+def build_stress_app() -> LiveApp:
+    controls = {
+        "sofr_bp": widgets.FloatSlider(value=0.0, min=-200, max=1000, step=25, description="SOFR change (bp)", readout_format=".0f",
+                                       continuous_update=False, style={"description_width": "210px"}, layout=widgets.Layout(width="520px")),
+        "usdjpy": widgets.FloatSlider(value=A.value("usdjpy"), min=60, max=200, step=1, description="USD/JPY after the shock (¥)",
+                                      readout_format=".0f", continuous_update=False, style={"description_width": "210px"},
+                                      layout=widgets.Layout(width="520px")),
+        "ai_bust": widgets.FloatSlider(value=0.0, min=0.0, max=2.5, step=0.1, description="AI capex bust (1 = named)",
+                                       readout_format=".1f", continuous_update=False, style={"description_width": "210px"},
+                                       layout=widgets.Layout(width="520px")),
+        "delay_years": widgets.IntSlider(value=0, min=0, max=10, description="Construction delay (years)", continuous_update=False,
+                                         style={"description_width": "210px"}, layout=widgets.Layout(width="520px")),
+    }
+    return LiveApp("Stress dashboard: build your own scenario", controls, render_stress,
+                   intro="Your scenario is the last row and the highlighted line; the named scenarios stay for comparison.")

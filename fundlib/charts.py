@@ -28,6 +28,10 @@ __all__ = [
     "hedge_history_chart",
     "project_cashflow_chart",
     "tornado_chart",
+    "government_pv_chart",
+    "cumulative_cash_chart",
+    "dscr_paths_chart",
+    "stress_losses_chart",
     "rates_history_chart",
     "save",
     "THEME",
@@ -408,3 +412,96 @@ def tornado_chart(df: pd.DataFrame, title: str = "What moves the portfolio IRR m
     )
     base = alt.Chart(df.head(1)).mark_rule(color="black").encode(x="base:Q", tooltip=[alt.Tooltip("base:Q", title="Base IRR", format=".2%")])
     return alt.layer(bars, base, title=alt.Title(title, subtitle="One input at a time, all sectors together; black line: base case")).properties(width=420, height=alt.Step(30))
+
+
+ROUTE_COLORS = {"Own the fund": "#0072B2", "Tax-credit playbook": "#E69F00", "Tariff (no outlay)": "#8C8C8C",
+                "Hedged": "#009E73", "Unhedged": "#D55E00"}
+
+
+def _route_scale(domain):
+    return alt.Scale(domain=list(domain), range=[ROUTE_COLORS.get(d, GREY) for d in domain])
+
+
+def government_pv_chart(us_pv: pd.Series, japan_pv: pd.Series) -> alt.HConcatChart:
+    """Side by side: the US Treasury's PV by route ($bn) and Japan's PV surplus over FILP funding (¥tn)."""
+    us = us_pv.rename_axis("route").reset_index(name="pv")
+    jp = japan_pv.rename_axis("route").reset_index(name="pv")
+    left = alt.Chart(us, title=alt.Title("US Treasury: present value by route", subtitle="Same public money as its fund stake; $bn")).mark_bar().encode(
+        x=alt.X("route:N", title=None, sort=list(us["route"]), axis=alt.Axis(labelAngle=0, labelLimit=160)),
+        y=alt.Y("pv:Q", title="Net present value ($bn)", axis=alt.Axis(format="$,.0f")),
+        color=alt.Color("route:N", scale=_route_scale(us["route"]), legend=None),
+        tooltip=[alt.Tooltip("route:N", title="Route"), alt.Tooltip("pv:Q", title="NPV $bn", format=",.1f")],
+    ).properties(width=300, height=240)
+    right = alt.Chart(jp, title=alt.Title("Japan MoF: value over FILP funding", subtitle="PV at the FILP yield; ¥tn")).mark_bar().encode(
+        x=alt.X("route:N", title=None, sort=list(jp["route"]), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("pv:Q", title="Surplus over FILP cost (¥tn)", axis=alt.Axis(format=",.1f")),
+        color=alt.Color("route:N", scale=_route_scale(jp["route"]), legend=None),
+        tooltip=[alt.Tooltip("route:N", title="FX"), alt.Tooltip("pv:Q", title="¥tn", format=",.2f")],
+    ).properties(width=200, height=240)
+    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#444").encode(y="y:Q")
+    return alt.hconcat(left + zero, right + zero).resolve_scale(y="independent")
+
+
+def cumulative_cash_chart(us: pd.DataFrame, japan: pd.DataFrame) -> alt.HConcatChart:
+    """Cumulative net cash per government by year: US routes ($bn) and Japan hedged/unhedged (¥tn).
+
+    ``us``/``japan``: year index, one column per route (yearly flows)."""
+    def panel(df, title, unit, fmt):
+        long = df.cumsum().rename_axis("year").reset_index().melt(id_vars="year", var_name="route", value_name="cum")
+        routes = list(df.columns)
+        return alt.Chart(long, title=alt.Title(title, subtitle=f"Cumulative net cash, {unit}, not discounted")).mark_line().encode(
+            x=alt.X("year:Q", title="Year"),
+            y=alt.Y("cum:Q", title=f"Cumulative net cash ({unit})", axis=alt.Axis(format=fmt)),
+            color=alt.Color("route:N", title=None, sort=routes, scale=_route_scale(routes),
+                            legend=alt.Legend(orient="bottom", columns=2)),
+            tooltip=[alt.Tooltip("route:N"), alt.Tooltip("year:Q"), alt.Tooltip("cum:Q", title=unit, format=",.1f")],
+        ).properties(width=300, height=240)
+
+    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#444", strokeDash=[4, 3]).encode(y="y:Q")
+    return alt.hconcat(panel(us, "US Treasury", "$bn", "$,.0f") + zero,
+                       panel(japan, "Japan MoF, after FILP coupons", "¥tn", ",.0f") + zero).resolve_scale(color="independent")
+
+
+def dscr_paths_chart(long: pd.DataFrame, lockup: float, default: float, title: str = "Debt service cover, year by year") -> alt.LayerChart:
+    """DSCR per scenario over the debt's life with the lock-up and default thresholds (×)."""
+    scen = list(dict.fromkeys(long["scenario"]))
+    d = long.assign(dscr_shown=long["dscr"].clip(upper=4.0))
+    lines = alt.Chart(d).mark_line(point=alt.OverlayMarkDef(size=12)).encode(
+        x=alt.X("year:Q", title="Year"),
+        y=alt.Y("dscr_shown:Q", title="DSCR (×, capped at 4 for display)", scale=alt.Scale(domain=[0, 4])),
+        color=alt.Color("scenario:N", title=None, sort=scen, scale=alt.Scale(domain=scen, range=(["#000000"] + PALETTE)[: len(scen)])),
+        tooltip=[alt.Tooltip("scenario:N"), alt.Tooltip("year:Q"), alt.Tooltip("dscr:Q", title="DSCR", format=".2f")],
+    )
+    th = pd.DataFrame({"y": [lockup, default], "what": [f"lock-up {lockup:.2f}×", f"default {default:.2f}×"],
+                       "dy": [-7, 12]})
+    rules = alt.Chart(th).mark_rule(strokeDash=[6, 3], color="#D55E00").encode(y="y:Q", tooltip=["what:N"])
+    above = alt.Chart(th.iloc[:1]).mark_text(align="right", dy=-7, color="#D55E00", fontSize=11).encode(
+        y="y:Q", x=alt.value(540), text="what:N")
+    below = alt.Chart(th.iloc[1:]).mark_text(align="right", dy=12, color="#D55E00", fontSize=11).encode(
+        y="y:Q", x=alt.value(540), text="what:N")
+    return alt.layer(lines, rules, above, below, title=alt.Title(title, subtitle=[
+        "Below the lock-up line cash is trapped; below the default line the guarantors pay.",
+        "A yen shock leaves the dollar fund's cover unchanged: its line lies under Base."])).properties(width=540, height=260)
+
+
+def stress_losses_chart(table: pd.DataFrame) -> alt.HConcatChart:
+    """Per scenario: the change in the fund's equity value ($bn) and each government's loss (US $bn, Japan ¥tn)."""
+    t = table.reset_index()
+    scen = list(t["scenario"])
+    eq = alt.Chart(t, title=alt.Title("Fund equity value vs base", subtitle="$bn, at the equity discount rate")).mark_bar().encode(
+        y=alt.Y("scenario:N", sort=scen, title=None, axis=alt.Axis(labelLimit=200)),
+        x=alt.X("change in equity value ($bn):Q", title="Change in equity value ($bn)", axis=alt.Axis(format="$,.0f")),
+        color=alt.condition(alt.datum["change in equity value ($bn)"] < 0, alt.value("#D55E00"), alt.value("#0072B2")),
+        tooltip=[alt.Tooltip("scenario:N"), alt.Tooltip("change in equity value ($bn):Q", format=",.1f")],
+    ).properties(width=230, height=alt.Step(22))
+    us = alt.Chart(t, title=alt.Title("US Treasury loss", subtitle="$bn PV vs base, incl. Ex-Im calls")).mark_bar(color="#0072B2").encode(
+        y=alt.Y("scenario:N", sort=scen, title=None, axis=None),
+        x=alt.X("US loss vs base ($bn PV):Q", title="Loss ($bn PV)", axis=alt.Axis(format="$,.0f")),
+        tooltip=[alt.Tooltip("scenario:N"), alt.Tooltip("US loss vs base ($bn PV):Q", format=",.1f")],
+    ).properties(width=170, height=alt.Step(22))
+    jp = alt.Chart(t, title=alt.Title("Japan MoF loss", subtitle="¥tn PV vs base, incl. JBIC calls")).mark_bar(color="#D55E00").encode(
+        y=alt.Y("scenario:N", sort=scen, title=None, axis=None),
+        x=alt.X("Japan loss vs base (¥tn PV):Q", title="Loss (¥tn PV)", axis=alt.Axis(format=",.0f")),
+        tooltip=[alt.Tooltip("scenario:N"), alt.Tooltip("Japan loss vs base (¥tn PV):Q", format=",.2f")],
+    ).properties(width=170, height=alt.Step(22))
+    return alt.hconcat(eq, us, jp)

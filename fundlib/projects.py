@@ -128,12 +128,13 @@ def archetype(key: str) -> ProjectArchetype:
 
 
 def cashflows(a: ProjectArchetype, horizon: int | None = None, *, capex_mult=1.0, delay=0, utilization=None,
-              price_mult=1.0, margin=None, exit_mult=1.0, components: bool = False):
+              price_mult=1.0, margin=None, exit_mult=1.0, maintenance_mult=1.0, components: bool = False):
     """Annual project cash flows (USD bn), t = 0..horizon-1, scenarios on leading axes.
 
     Uncertain inputs (each a number or an array over scenarios): ``capex_mult`` (overrun factor),
     ``delay`` (whole years before operations start), ``utilization``, ``price_mult``, ``margin``,
-    ``exit_mult`` (on the terminal value). Operations that would run past the horizon are cut off.
+    ``exit_mult`` (on the terminal value), ``maintenance_mult`` (on maintenance and refresh capex).
+    Operations that would run past the horizon are cut off.
     With ``components=True`` returns a dict of the parts (capex, revenue, operating, maintenance,
     refresh, terminal, total).
     """
@@ -147,6 +148,7 @@ def cashflows(a: ProjectArchetype, horizon: int | None = None, *, capex_mult=1.0
     pm = np.asarray(price_mult, float)[..., None]
     mg = np.asarray(a.margin if margin is None else margin, float)[..., None]
     em = np.asarray(exit_mult, float)[..., None]
+    mm = np.asarray(maintenance_mult, float)[..., None]
     t = np.arange(T)
     capex_total = a.capex_usd_bn * cm
     capex = np.where(t < a.build_years, capex_total / a.build_years, 0.0)
@@ -155,10 +157,10 @@ def cashflows(a: ProjectArchetype, horizon: int | None = None, *, capex_mult=1.0
     ramp = np.clip((k + 1) / a.ramp_years, 0.0, 1.0)
     revenue = np.where(op, a.revenue_full_usd_bn * pm * u * ramp, 0.0)
     operating = revenue * mg
-    maintenance = np.where(op, a.maintenance * capex_total, 0.0)
+    maintenance = np.where(op, a.maintenance * capex_total * mm, 0.0)
     if a.refresh_years > 0:
         due = op & (k > 0) & (k % a.refresh_years == 0) & (k < a.life_years - 1)
-        refresh = np.where(due, a.refresh_share * capex_total, 0.0)
+        refresh = np.where(due, a.refresh_share * capex_total * mm, 0.0)
     else:
         refresh = np.zeros_like(operating)
     terminal = np.where(k == a.life_years - 1, a.terminal * capex_total * em, 0.0)

@@ -63,6 +63,7 @@ def test_notebook_follows_the_teaching_layout(path):
 
 
 MODEL_MODULES = ["finance", "bonds", "fx", "structure", "leverage", "curves", "filp", "projects", "scenarios",
+                 "treasury", "stress",
                  "assumptions", "data", "_validate"]
 
 

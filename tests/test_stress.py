@@ -1,0 +1,73 @@
+"""Stress layer: a zero shock is the base, shocks move outputs the right way, cash is conserved,
+and the reverse stress search finds the thresholds."""
+
+import numpy as np
+import pytest
+
+from fundlib import InputError
+from fundlib import assumptions as A
+from fundlib import stress as ST
+
+
+def test_zero_shock_reproduces_the_base_exactly():
+    base = ST.run_chain()
+    zero = ST.run_chain(sofr_bp=0.0, usdjpy=A.value("usdjpy"), ai_bust=0.0, delay_years=0)
+    for k in ("equity_irr", "equity_value", "us_pv", "japan_pv_jpy_tn", "guarantee_calls"):
+        assert np.array_equal(base[k], zero[k]), k
+    assert base["default_years"] == 0 and base["lockup_years"] == 0 and base["guarantee_calls"] == 0
+    d = base["dscr"][np.isfinite(base["dscr"])]
+    np.testing.assert_allclose(d, d[0], rtol=1e-9)  # sculpted at close: one DSCR in every year
+
+
+def test_cash_is_conserved_in_every_scenario():
+    r = ST.run_chain(sofr_bp=[0, 300, 800], ai_bust=[0, 1, 2], delay_years=[0, 2, 5])
+    lhs = r["cfads"][:, 1:].sum(axis=1)
+    rhs = (r["debt_service"] - r["calls"] + r["recovered"] + r["distributions"]).sum(axis=1)
+    np.testing.assert_allclose(lhs, rhs, rtol=1e-10, atol=1e-8)
+    assert np.all(r["distributions"] >= 0)
+
+
+@pytest.mark.parametrize("kind,values", [("sofr_bp", [0, 100, 300, 600]), ("ai_bust", [0, 0.5, 1, 2]),
+                                         ("delay_years", [0, 1, 2, 4])])
+def test_shocks_move_outputs_the_right_way(kind, values):
+    r = ST.run_chain(**{kind: values})
+    assert np.all(np.diff(r["equity_value"]) < 0)          # worse shock, less equity value
+    assert np.all(np.diff(r["us_pv"]) < 0)
+    assert np.all(np.diff(r["min_dscr"]) <= 1e-12)
+
+
+def test_fx_shock_hits_japan_only():
+    r = ST.run_chain(usdjpy=[156.66, 130.0, 110.0])
+    assert np.ptp(r["equity_value"]) == 0 and np.ptp(r["us_pv"]) == 0
+    assert np.all(np.diff(r["japan_pv_jpy_tn"]) < 0)
+
+
+def test_vectorized_equals_one_by_one():
+    grid = ST.run_chain(sofr_bp=[50.0, 400.0], delay_years=[1, 3])
+    for i, (s, d) in enumerate([(50.0, 1), (400.0, 3)]):
+        one = ST.run_chain(sofr_bp=s, delay_years=d)
+        assert one["equity_value"] == pytest.approx(grid["equity_value"][i], rel=1e-12)
+
+
+def test_named_table_and_reverse_search():
+    table, long = ST.stress_table()
+    assert list(table.index)[0] == "Base" and (table.loc["Base", "change in equity value ($bn)"] == 0)
+    assert table.loc["All together", "default years"] > 0
+    rev = ST.reverse_stress(points=41).set_index(["shock", "threshold"])["smallest shock"]
+    s_def = rev[("SOFR rise (bp)", "default covenant breached")]
+    assert ST.run_chain(sofr_bp=s_def)["default_years"] > 0
+    assert ST.run_chain(sofr_bp=s_def - 20.0)["default_years"] == 0   # within the search's resolution
+    s_wipe = rev[("SOFR rise (bp)", "equity wiped out")]
+    assert s_wipe > s_def
+    assert ST.run_chain(sofr_bp=s_wipe)["equity_moic"] < A.value("wipeout_moic")
+    fx = rev[("Yen strengthens to (¥ per $)", "Japan's stake below its FILP funding")]
+    assert ST.run_chain(usdjpy=fx - 0.5)["japan_pv_jpy_tn"] < 0 < ST.run_chain(usdjpy=fx + 5)["japan_pv_jpy_tn"]
+
+
+def test_bad_shocks():
+    with pytest.raises(InputError, match="delay_years"):
+        ST.Shock(delay_years=1.5)
+    with pytest.raises(InputError, match="usdjpy"):
+        ST.Shock(usdjpy=5)
+    with pytest.raises(InputError, match="delay_years"):
+        ST.run_chain(delay_years=-1)

@@ -1,0 +1,66 @@
+"""Who gets paid: PV identities, the tax-credit and tariff routes worked by hand, Japan's yen P&L."""
+
+import numpy as np
+import pytest
+
+from fundlib import InputError
+from fundlib import assumptions as A
+from fundlib import leverage as LV
+from fundlib import structure as S
+from fundlib import treasury as TR
+from fundlib.finance import npv
+
+
+def test_pv_per_dollar_identities():
+    assert TR.pv_per_dollar([-100.0, 110.0], 0.10) == pytest.approx(1.0)
+    assert TR.pv_per_dollar([-100.0, 0.0, 121.0], 0.10) == pytest.approx(1.0)
+    assert TR.pv_per_dollar([-100.0, 55.0, 60.5], 0.10) == pytest.approx(1.0)
+    assert np.isnan(TR.pv_per_dollar([0.0, 10.0], 0.05))
+
+
+def test_tax_credit_route_by_hand():
+    # $30bn of credits at 30% induce $100bn of capex earning 10% operating cash a year, taxed at 25%.
+    flows = TR.tax_incentive_stream(30.0, 0.30, 0.25, 1.0, operating_per_capex=[0.0, 0.1, 0.1])
+    np.testing.assert_allclose(flows, [-30.0, 2.5, 2.5])
+    half = TR.tax_incentive_stream(30.0, 0.30, 0.25, 0.5, operating_per_capex=[0.0, 0.1, 0.1])
+    np.testing.assert_allclose(half, [-30.0, 1.25, 1.25])  # only additional investment counts
+    with pytest.raises(InputError, match="credit_rate"):
+        TR.tax_incentive_stream(30.0, 0.0, 0.25)
+
+
+def test_tariff_route_by_hand():
+    np.testing.assert_allclose(TR.tariff_stream(0.10, 100.0, 0.0, 3), [0, 10, 10, 10])
+    assert TR.tariff_stream(0.10, 100.0, 1.5, 1)[1] == pytest.approx(10.0 * 1.1 ** -1.5)
+    np.testing.assert_allclose(TR.tariff_stream(0.10, 100.0, 1.5, 4, baseline=0.10), 0.0)
+    # 10% against a 0% baseline on $148bn of imports
+    assert TR.tariff_stream(0.10, 148.0, 0.0, 1)[1] == pytest.approx(14.8)
+
+
+def test_us_comparison_uses_the_same_public_money():
+    fund = S.FundStructure()
+    c = TR.compare_us(fund, 0.07, tariff=0.10, import_base=148.0, elasticity=0.0, tariff_years=10)
+    assert -c.streams["Own the fund"].clip(upper=0).sum() == pytest.approx(150.0)
+    assert c.streams["Tax-credit playbook"].iloc[0] == pytest.approx(-150.0)
+    assert c.pv["Tariff (no outlay)"] == pytest.approx(npv(A.value("ust_30y"), [0] + [14.8] * 10 + [0] * 30))
+    # owning at a 7% asset return: the stake earns the levered return, above the 4.67% discount rate
+    assert c.per_dollar["Own the fund"] > 1.0
+    mou = TR.compare_us(fund, 0.07, preset="mou_2025")
+    assert np.isnan(mou.per_dollar["Own the fund"]) and mou.pv["Own the fund"] > 0
+
+
+def test_japan_breakeven_unhedged_flat_fx_is_the_filp_yield_in_equity_terms():
+    fund = S.FundStructure()
+    b = TR.breakeven_fund_return(fund, hedged=False)
+    r_d = A.value("sofr") + A.value("senior_spread_bp") * 1e-4
+    assert LV.levered_return(b, r_d, fund.leverage) == pytest.approx(A.value("jgb_30y"), abs=1e-7)
+    assert TR.japan_surplus_pv(TR.japan_yen_pnl(fund, b, False), A.value("jgb_30y")) == pytest.approx(0.0, abs=1e-6)
+
+
+def test_japan_hedging_and_appreciation_move_the_breakeven_the_right_way():
+    fund = S.FundStructure()
+    flat = TR.breakeven_fund_return(fund, hedged=False)
+    assert TR.breakeven_fund_return(fund, hedged=True) > flat          # hedging costs SOFR - TONA - basis
+    assert TR.breakeven_fund_return(fund, hedged=False, yen_appreciation=0.03) > flat
+    hedged = TR.japan_yen_pnl(fund, 0.07, True)
+    assert hedged["jpy_per_usd"].iloc[1] < A.value("usdjpy")          # forwards below spot: USD rates above JPY
+    assert hedged["filp_repaid_jpy_tn"].sum() == pytest.approx(150 * A.value("usdjpy") / 1000)
