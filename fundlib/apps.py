@@ -49,6 +49,10 @@ def setup() -> None:
     global _READY
     if _READY:
         return
+    import os
+
+    if os.environ.get(A.SCENARIO_ENV):  # every app then starts from the shared scenario file
+        A.use_scenario(os.environ[A.SCENARIO_ENV])
     alt.JupyterChart.enable_offline()
     alt.renderers.enable("jupyter", offline=True)
     alt.theme.enable(C.THEME)

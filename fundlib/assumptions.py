@@ -18,7 +18,11 @@ import pandas as pd
 from fundlib._validate import InputError
 from fundlib.data import data_dir, load_assumptions_table
 
-__all__ = ["Assumption", "register", "get", "value", "table", "check"]
+__all__ = ["Assumption", "register", "get", "value", "table", "check", "save_scenario", "load_scenario",
+           "use_scenario", "scenario", "current_overrides", "SCENARIO_ENV"]
+
+SCENARIO_ENV = "FUNDLIB_SCENARIO"
+_OVERRIDES: dict[str, float] = {}
 
 
 @dataclass(frozen=True)
@@ -54,11 +58,15 @@ def register() -> dict[str, Assumption]:
 
 
 def get(id: str) -> Assumption:
+    """Assumption ``id``, with the value of the active scenario if one overrides it."""
     reg = _load(str(data_dir() / "assumptions.csv"))
     try:
-        return reg[id]
+        a = reg[id]
     except KeyError:
         raise InputError("id", id, "an id in data/assumptions.csv") from None
+    if id in _OVERRIDES:
+        return Assumption(a.id, _OVERRIDES[id], a.unit, a.low, a.high, f"scenario override (default {a.value:g}: {a.source})", a.note)
+    return a
 
 
 def value(id: str) -> float:
@@ -76,3 +84,90 @@ def table(ids: list[str] | None = None) -> pd.DataFrame:
     reg = _load(str(data_dir() / "assumptions.csv"))
     rows = [reg[i] for i in ids] if ids else list(reg.values())
     return pd.DataFrame([a.__dict__ for a in rows])
+
+
+# ----------------------------------------------------------------------------- scenario files
+#
+# A scenario is a set of overrides of the register's defaults, saved as JSON so a reader can share
+# it: {"name": ..., "note": ..., "assumptions": {"leverage_x": 2.5, ...}}. Loading validates every
+# key against the register and every value against its [low, high] range.
+
+
+def _validate_overrides(overrides: dict, where: str = "scenario") -> dict[str, float]:
+    reg = _load(str(data_dir() / "assumptions.csv"))
+    if not isinstance(overrides, dict):
+        raise InputError(f"{where}: assumptions", type(overrides).__name__, "an object mapping assumption ids to numbers")
+    out = {}
+    for key, val in overrides.items():
+        if key not in reg:
+            close = [k for k in reg if k.split("_")[0] == str(key).split("_")[0]][:3]
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            raise InputError(f"{where}: key", key, "an id in data/assumptions.csv" + hint)
+        if isinstance(val, bool) or not isinstance(val, (int, float)):
+            raise InputError(f"{where}: {key}", val, "a number")
+        out[key] = reg[key].check(float(val), f"{where}: {key}")
+    return out
+
+
+def save_scenario(path, overrides: dict, name: str = "", note: str = "") -> None:
+    """Write ``overrides`` (validated) as a scenario JSON file."""
+    import json
+    from pathlib import Path
+
+    clean = _validate_overrides(overrides)
+    Path(path).write_text(json.dumps({"name": name, "note": note, "assumptions": clean}, indent=2, sort_keys=True) + "\n")
+
+
+def load_scenario(path) -> dict[str, float]:
+    """Read and validate a scenario JSON file; returns its overrides. Unknown keys and values outside
+    the register's ranges raise :class:`fundlib.InputError` naming the key, the value and the range."""
+    import json
+    from pathlib import Path
+
+    p = Path(path)
+    try:
+        doc = json.loads(p.read_text())
+    except FileNotFoundError:
+        raise InputError("scenario file", str(p), "an existing JSON file") from None
+    except json.JSONDecodeError as exc:
+        raise InputError("scenario file", f"{p.name} (line {exc.lineno})", "valid JSON") from None
+    if not isinstance(doc, dict) or "assumptions" not in doc:
+        raise InputError("scenario file", p.name, 'a JSON object with an "assumptions" object')
+    extra = set(doc) - {"name", "note", "assumptions"}
+    if extra:
+        raise InputError("scenario file: field", sorted(extra)[0], 'only "name", "note" and "assumptions"')
+    return _validate_overrides(doc["assumptions"], p.name)
+
+
+def use_scenario(source=None) -> dict[str, float]:
+    """Make a scenario (a file path or a dict of overrides) the active defaults for every model and app;
+    ``None`` clears it. Returns the active overrides."""
+    from pathlib import Path
+
+    _OVERRIDES.clear()
+    if source is None:
+        return {}
+    overrides = load_scenario(source) if isinstance(source, (str, Path)) else _validate_overrides(source)
+    _OVERRIDES.update(overrides)
+    return dict(_OVERRIDES)
+
+
+def current_overrides() -> dict[str, float]:
+    return dict(_OVERRIDES)
+
+
+class scenario:
+    """Context manager: ``with scenario({"leverage_x": 2.0}): ...`` then the previous state is restored."""
+
+    def __init__(self, source):
+        self.source = source
+
+    def __enter__(self):
+        self._saved = dict(_OVERRIDES)
+        use_scenario(self.source)
+        return current_overrides()
+
+    def __exit__(self, *exc):
+        _OVERRIDES.clear()
+        _OVERRIDES.update(self._saved)
+        return False

@@ -64,3 +64,45 @@ def test_derived_defaults_match_their_derivation():
     assert A.value("usd_swap_rate") == pytest.approx(rates["ust_10y"].dropna().iloc[-1])
     japan_usd_bn = A.value("equity_usd_bn") * A.value("japan_mof_share")
     assert A.value("filp_issue_jpy_tn") == pytest.approx(japan_usd_bn * A.value("usdjpy") / 1000, abs=0.05)
+
+
+def test_scenario_files_round_trip_and_drive_the_apps(tmp_path):
+    from fundlib import apps
+
+    path = tmp_path / "s.json"
+    A.save_scenario(path, {"leverage_x": 2.5, "sofr": 0.05}, name="test")
+    assert A.load_scenario(path) == {"leverage_x": 2.5, "sofr": 0.05}
+    with A.scenario(path):
+        assert A.value("leverage_x") == 2.5 and "scenario override" in A.get("sofr").source
+        app = apps.build_start_app()
+        assert app.controls["leverage"].value == 2.5
+        assert "$750bn" in app.numbers.value
+    assert A.value("leverage_x") == 3.0  # restored
+
+
+def test_scenario_errors_name_key_value_and_range(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"assumptions": {"leverage_x": 9}}')
+    with pytest.raises(InputError, match=r"bad.json: leverage_x = 9 .*\[1, 6\] x"):
+        A.load_scenario(bad)
+    bad.write_text('{"assumptions": {"leverage": 2}}')
+    with pytest.raises(InputError, match=r"bad.json: key = 'leverage' .*did you mean leverage_x"):
+        A.load_scenario(bad)
+    bad.write_text('{"assumptions": {"sofr": "high"}}')
+    with pytest.raises(InputError, match="a number"):
+        A.load_scenario(bad)
+    bad.write_text('{"assumptions": {}, "extra": 1}')
+    with pytest.raises(InputError, match="field = 'extra'"):
+        A.load_scenario(bad)
+    bad.write_text('{"assumptions": ')
+    with pytest.raises(InputError, match="valid JSON"):
+        A.load_scenario(bad)
+    with pytest.raises(InputError, match="existing JSON file"):
+        A.load_scenario(tmp_path / "missing.json")
+
+
+@pytest.mark.parametrize("name", ["high_rates_low_leverage.json", "mou_like_funding.json"])
+def test_shipped_scenarios_are_valid(name):
+    from pathlib import Path
+
+    assert A.load_scenario(Path(__file__).resolve().parent.parent / "scenarios" / name)
