@@ -15,13 +15,16 @@ TEST_ENV := JUPYTER_CONFIG_DIR=$(TEST_JUPYTER)/config JUPYTER_DATA_DIR=$(TEST_JU
 	JUPYTER_PLATFORM_DIRS=1 PYTHONHASHSEED=0
 RUN := mkdir -p $(TEST_JUPYTER) && $(TEST_ENV)
 
-.PHONY: help setup lab test unit nbval browser browser-deps notebooks bench clean-venv
+.PHONY: help setup lab test unit nbval browser browser-deps notebooks bench html app screenshots clean-venv
 
 help:
 	@echo "make lab        set up (first time: about a minute) and open JupyterLab on notebooks/"
 	@echo "make test       set up if needed, then run every check (unit, property, notebooks, browser)"
 	@echo "make notebooks  re-execute notebooks and keep outputs only on checked cells"
 	@echo "make bench      speed figures, as ratios against reference libraries"
+	@echo "make html       the offline static site in site/ (open site/index.html; no kernel, no network)"
+	@echo "make app        the Voila dashboard: every app on one page with a shared scenario panel"
+	@echo "make screenshots  README images, taken from the real pages in headless Chromium"
 
 setup: $(STAMP)
 
@@ -69,6 +72,10 @@ notebooks: setup
 
 bench: setup
 	$(BIN)/python benchmarks/run.py
+
+html: setup
+	$(RUN) $(BIN)/python scripts/build_site.py site
+	@echo "open site/index.html in a browser (works offline)"
 
 clean-venv:
 	rm -rf $(VENV) $(TEST_JUPYTER)

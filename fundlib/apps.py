@@ -53,10 +53,26 @@ def setup() -> None:
 
     if os.environ.get(A.SCENARIO_ENV):  # every app then starts from the shared scenario file
         A.use_scenario(os.environ[A.SCENARIO_ENV])
-    alt.JupyterChart.enable_offline()
-    alt.renderers.enable("jupyter", offline=True)
+    if static_mode():
+        # Exporting a static site: charts leave the kernel as plain Vega-Lite JSON, which the site
+        # builder embeds with a bundled copy of Vega (see scripts/build_site.py).
+        alt.renderers.enable("json")
+    else:
+        alt.JupyterChart.enable_offline()
+        alt.renderers.enable("jupyter", offline=True)
     alt.theme.enable(C.THEME)
     _READY = True
+
+
+STATIC_ENV = "FUNDLIB_STATIC"
+APP_MIMETYPE = "application/vnd.fundlib.app+json"
+
+
+def static_mode() -> bool:
+    """True while a notebook is executed for the static site (``FUNDLIB_STATIC=1``)."""
+    import os
+
+    return os.environ.get(STATIC_ENV) == "1"
 
 
 @dataclass
@@ -158,6 +174,25 @@ class LiveApp(widgets.VBox):
         self._compute()
         return self.last_seconds
 
+    def snapshot(self) -> dict:
+        """The app at its current inputs as plain data: title, inputs, numbers (HTML) and chart specs."""
+        def shown(w):
+            if isinstance(w, (widgets.Dropdown, widgets.ToggleButtons)):
+                return next((lbl for lbl, val in w.options if val == w.value), str(w.value)) if w.options and isinstance(w.options[0], tuple) else str(w.value)
+            if isinstance(w, widgets.FloatSlider):
+                return format(w.value, w.readout_format.replace(",", ""))
+            return str(w.value)
+
+        title = self.children[0].value if self.children else ""
+        return {"title_html": title, "inputs": [(w.description, shown(w)) for w in self.controls.values()],
+                "numbers_html": self.numbers.value, "message_html": self.message.value,
+                "charts": [c.to_dict(validate=False) for c in (self.last_view.charts.values() if self.last_view else [])]}
+
+    def _repr_mimebundle_(self, **kwargs):
+        if static_mode():
+            return {APP_MIMETYPE: self.snapshot(), "text/plain": "fundlib app (static snapshot)"}
+        return super()._repr_mimebundle_(**kwargs)
+
 
 def _table_html(rows: list[tuple[str, str]], caption: str = "") -> str:
     cells = "".join(f"<tr><td style='padding:2px 12px 2px 0'>{html.escape(k)}</td>"
@@ -242,7 +277,15 @@ def widget_roundtrip_check() -> widgets.VBox:
         echo.value = f"<b>✓ Round trip works:</b> the kernel received {change['new']} from the browser."
 
     box.observe(_echo, names="value")
-    return widgets.VBox([widgets.HBox([s, box]), echo])
+    return _RoundTrip([widgets.HBox([s, box]), echo])
+
+
+class _RoundTrip(widgets.VBox):
+    def _repr_mimebundle_(self, **kwargs):
+        if static_mode():
+            return {"text/html": "<p><i>The widget round-trip check needs a running kernel: open this notebook in JupyterLab.</i></p>",
+                    "text/plain": "widget check"}
+        return super()._repr_mimebundle_(**kwargs)
 
 
 # ----------------------------------------------------------------------------- display helpers
