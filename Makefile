@@ -77,5 +77,8 @@ html: setup
 	$(RUN) $(BIN)/python scripts/build_site.py site
 	@echo "open site/index.html in a browser (works offline)"
 
+app: setup
+	$(BIN)/voila app/dashboard.ipynb --Voila.ip=127.0.0.1 --port=8866
+
 clean-venv:
 	rm -rf $(VENV) $(TEST_JUPYTER)

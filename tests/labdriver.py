@@ -157,3 +157,43 @@ def wait_changed(page, getter, before, timeout: float = 20.0):
             return now
         page.wait_for_timeout(200)
     return getter()
+
+
+class VoilaServer:
+    """A Voilà server on loopback rendering one notebook (the dashboard)."""
+
+    def __init__(self, notebook: Path):
+        self.tmp = Path(tempfile.mkdtemp(prefix="fundlib-voila-"))
+        self.port = free_port()
+        env = dict(os.environ)
+        for var, sub in [("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),
+                         ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython")]:
+            env[var] = str(self.tmp / sub)
+        env["JUPYTER_PLATFORM_DIRS"] = "1"
+        cmd = [sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--port={self.port}",
+               "--Voila.ip=127.0.0.1", "--Voila.tornado_settings={'websocket_ping_interval': 0}"]
+        self.log = open(self.tmp / "voila.log", "w")
+        self.proc = subprocess.Popen(cmd, env=env, stdout=self.log, stderr=subprocess.STDOUT, cwd=str(notebook.parent))
+        end = time.time() + 60
+        while time.time() < end:
+            if self.proc.poll() is not None:
+                raise RuntimeError("Voila exited:\n" + (self.tmp / "voila.log").read_text()[-3000:])
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError("Voila did not start:\n" + (self.tmp / "voila.log").read_text()[-3000:])
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)

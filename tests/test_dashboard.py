@@ -1,0 +1,53 @@
+"""The Voilà dashboard in headless Chromium: loads with no error, a shared slider moves, panels change."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from labdriver import VoilaServer, chromium_available, launch_browser, nudge_slider, shot_hash, wait_changed
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+def test_dashboard_shared_panel_drives_every_panel():
+    if not chromium_available():
+        if os.environ.get("CI"):
+            pytest.fail("Debian chromium is missing in CI")
+        pytest.skip("Debian chromium not installed")
+    from playwright.sync_api import sync_playwright
+
+    server = VoilaServer(ROOT / "app" / "dashboard.ipynb")
+    try:
+        with sync_playwright() as p:
+            browser = launch_browser(p)
+            page = browser.new_page(viewport={"width": 1400, "height": 1100})
+            errors = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(server.url, timeout=120_000)
+            dash = page.locator(".fundlib-dashboard")
+            dash.wait_for(timeout=180_000)
+            page.locator(".fundlib-app .vega-embed svg, .fundlib-app .vega-embed canvas").first.wait_for(timeout=120_000)
+            apps_ = page.locator(".fundlib-app")
+            assert apps_.count() == 7
+            numbers = [apps_.nth(i).locator(".fundlib-numbers-box") for i in range(7)]
+            before = [n.text_content() for n in numbers]
+            roe_chart = apps_.nth(1).locator(".vega-embed").first
+            roe_img = shot_hash(roe_chart)
+            shared = page.locator(".fundlib-shared .widget-slider")
+            nudge_slider(page, shared.nth(0), presses=20)          # SOFR +1 point
+            wait_changed(page, numbers[1].text_content, before[1])
+            page.wait_for_timeout(1500)
+            after = [n.text_content() for n in numbers]
+            changed = [i for i in range(7) if after[i] != before[i]]
+            assert len(changed) >= 2, changed
+            assert shot_hash(roe_chart) != roe_img, "the ROE chart did not redraw"
+            assert page.locator(".fundlib-error").count() == 0
+            assert errors == []
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "dashboard.png"))
+            browser.close()
+    finally:
+        server.stop()
