@@ -80,5 +80,8 @@ html: setup
 app: setup
 	$(BIN)/voila app/dashboard.ipynb --Voila.ip=127.0.0.1 --port=8866
 
+screenshots: setup browser-deps
+	$(RUN) $(BIN)/python scripts/screenshots.py
+
 clean-venv:
 	rm -rf $(VENV) $(TEST_JUPYTER)

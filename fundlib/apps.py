@@ -206,7 +206,10 @@ def _table_html(rows: list[tuple[str, str]], caption: str = "") -> str:
 
 
 def usd_bn(x: float) -> str:
-    return f"${x:,.0f}bn" if abs(x) >= 10 or x == 0 else f"${x:,.1f}bn"
+    """$1,234bn / $5.2bn / −$157bn (a minus sign before the dollar sign)."""
+    sign = "−" if x < 0 and round(abs(x), 1) > 0 else ""
+    a = abs(x)
+    return f"{sign}${a:,.0f}bn" if a >= 10 or a == 0 else f"{sign}${a:,.1f}bn"
 
 
 # ----------------------------------------------------------------------------- 00 start here
@@ -240,8 +243,8 @@ def build_start_app() -> LiveApp:
 
 # ----------------------------------------------------------------------------- environment check
 
-_PACKAGES = ["fundlib", "numpy", "pandas", "altair", "vl-convert-python", "ipywidgets", "jupyterlab_widgets",
-             "anywidget", "jupyterlab", "ipykernel"]
+_PACKAGES = ["fundlib", "numpy", "pandas", "scipy", "altair", "vl-convert-python", "ipywidgets", "jupyterlab_widgets",
+             "anywidget", "jupyterlab", "ipykernel", "voila"]
 
 
 def environment_report() -> pd.DataFrame:
@@ -346,7 +349,8 @@ def _frame_html(df: pd.DataFrame, formats: dict[str, str], caption: str = "", cs
     for idx, row in df.iterrows():
         cells = "".join(f"<td style='padding:2px 10px;text-align:right;font-variant-numeric:tabular-nums'>"
                         f"{fmt(row[c], formats.get(c, ''))}</td>" for c in df.columns)
-        body += f"<tr><th style='text-align:left;padding:2px 10px 2px 0;font-weight:normal'>{html.escape(str(idx))}</th>{cells}</tr>"
+        body += (f"<tr><th style='text-align:left;padding:2px 10px 2px 0;font-weight:normal;white-space:nowrap'>"
+                 f"{html.escape(str(idx))}</th>{cells}</tr>")
     cap = f"<caption style='text-align:left;font-weight:bold;padding-bottom:4px'>{html.escape(caption)}</caption>" if caption else ""
     return f"<table class='{css_class}'>{cap}<tr><th></th>{head}</tr>{body}</table>"
 
