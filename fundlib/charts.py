@@ -43,6 +43,7 @@ GREY = "#8C8C8C"
 
 OWNER_COLORS = {
     "Senior guaranteed debt": GREY,
+    "Subordinated debt": "#5A5A5A",
     "US Treasury": "#0072B2",
     "Japan MoF": "#D55E00",
     "Other LPs": "#009E73",

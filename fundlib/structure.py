@@ -18,7 +18,7 @@ __all__ = [
     "OWNERS", "OWNER_LABELS", "PAYEES", "PAYEE_LABELS", "FundStructure", "capital_stack", "ownership_table",
     "Fees", "FundCashflows", "fund_cashflows", "ReturnOfCapital", "PreferredReturn", "CatchUp", "Split",
     "SplitUntilRecouped", "WaterfallResult", "run_waterfall", "PRESETS", "preset_terms", "run_preset",
-    "profit_split", "default_shares", "GOVERNANCE", "scale_comparison", "mou_japan_view",
+    "profit_split", "default_shares", "sources_and_uses", "GOVERNANCE", "scale_comparison", "mou_japan_view",
 ]
 
 OWNERS = ("us_treasury", "japan_mof", "other_lp", "us_retail", "japan_retail")
@@ -55,10 +55,12 @@ class FundStructure:
     leverage: float = field(default_factory=lambda: A.value("leverage_x"))
     shares: dict = field(default_factory=default_shares)
     votes: dict | None = None  # board votes by owner; None: the two governments share them per the register
+    sub_debt_share: float = field(default_factory=lambda: A.value("sub_debt_share"))  # of the debt, unguaranteed
 
     def __post_init__(self):
         check_range("equity_usd_bn", self.equity_usd_bn, 0.0, 1e5, low_open=True)
         check_range("leverage", self.leverage, 1.0, 50.0)
+        A.check("sub_debt_share", self.sub_debt_share, "sub_debt_share")
         unknown = set(self.shares) - set(OWNERS)
         if unknown:
             raise InputError("shares", sorted(unknown)[0], "owner classes among " + ", ".join(OWNERS))
@@ -89,13 +91,30 @@ class FundStructure:
     def debt_usd_bn(self) -> float:
         return self.assets_usd_bn - self.equity_usd_bn
 
+    @property
+    def senior_debt_usd_bn(self) -> float:
+        """Senior bonds guaranteed by Ex-Im Bank / JBIC."""
+        return self.debt_usd_bn * (1.0 - self.sub_debt_share)
+
+    @property
+    def sub_debt_usd_bn(self) -> float:
+        """Subordinated, unguaranteed debt (zero under the proposal as reported)."""
+        return self.debt_usd_bn * self.sub_debt_share
+
+    def debt_rate(self, sofr: float | None = None) -> float:
+        """Blended cost of the debt: senior at SOFR + spread, subordinated at SOFR + its wider spread."""
+        base = A.value("sofr") if sofr is None else sofr
+        senior = base + A.value("senior_spread_bp") * 1e-4
+        sub = base + A.value("sub_spread_bp") * 1e-4
+        return (1.0 - self.sub_debt_share) * senior + self.sub_debt_share * sub
+
     def stake_usd_bn(self, owner: str) -> float:
         return self.equity_usd_bn * self.shares[owner]
 
     @classmethod
     def from_sliders(cls, equity_usd_bn: float, leverage: float, us_share: float, other_share: float = 0.0,
                      us_retail_share: float = 0.0, japan_retail_share: float = 0.0,
-                     us_votes: float | None = None) -> "FundStructure":
+                     us_votes: float | None = None, sub_debt_share: float = 0.0) -> "FundStructure":
         """Build from slider values, Japan MoF taking whatever the others leave.
 
         Raises InputError if the others already exceed 100% of the equity.
@@ -108,7 +127,7 @@ class FundStructure:
         return cls(equity_usd_bn, leverage, {
             "us_treasury": us_share, "japan_mof": max(rest, 0.0), "other_lp": other_share,
             "us_retail": us_retail_share, "japan_retail": japan_retail_share,
-        }, votes)
+        }, votes, sub_debt_share)
 
 
 def capital_stack(fund: FundStructure) -> pd.DataFrame:
@@ -117,11 +136,21 @@ def capital_stack(fund: FundStructure) -> pd.DataFrame:
     Columns: ``layer``, ``kind`` ('debt' or 'equity'), ``amount_usd_bn``, ``share_of_assets``.
     Amounts sum to ``fund.assets_usd_bn``.
     """
-    rows = [("Senior guaranteed debt", "debt", fund.debt_usd_bn)]
+    rows = [("Senior guaranteed debt", "debt", fund.senior_debt_usd_bn)]
+    if fund.sub_debt_usd_bn > 0:
+        rows.append(("Subordinated debt", "debt", fund.sub_debt_usd_bn))
     rows += [(OWNER_LABELS[o], "equity", fund.stake_usd_bn(o)) for o in OWNERS if fund.shares[o] > 0]
     df = pd.DataFrame(rows, columns=["layer", "kind", "amount_usd_bn"])
     df["share_of_assets"] = df["amount_usd_bn"] / fund.assets_usd_bn
     return df
+
+
+def sources_and_uses(fund: FundStructure) -> pd.DataFrame:
+    """Sources (each owner's equity, each debt tranche) and uses (investments), USD bn; they balance."""
+    src = capital_stack(fund).rename(columns={"layer": "item", "amount_usd_bn": "usd_bn"})[["item", "usd_bn"]]
+    src.insert(0, "side", "sources")
+    uses = pd.DataFrame({"side": ["uses"], "item": ["Investments in US projects"], "usd_bn": [fund.assets_usd_bn]})
+    return pd.concat([src, uses], ignore_index=True)
 
 
 def ownership_table(fund: FundStructure) -> pd.DataFrame:

@@ -3,6 +3,7 @@ offline site, taken in headless Debian Chromium. Writes docs/images/*.png."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
@@ -13,7 +14,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from labdriver import LabServer, VoilaServer, launch_browser, open_and_run_all  # noqa: E402
 
-OUT = ROOT / "docs" / "images"
+OUT = Path(os.environ.get("FUNDLIB_SCREENSHOTS_DIR", ROOT / "docs" / "images"))
 SHOTS = [  # notebook, index of the app on the page, file name
     ("00_start_here.ipynb", 0, "start_app.png"),
     ("01_fund_structure.ipynb", 0, "structure_app.png"),

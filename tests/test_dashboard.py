@@ -51,3 +51,22 @@ def test_dashboard_shared_panel_drives_every_panel():
             browser.close()
     finally:
         server.stop()
+
+
+def test_make_screenshots_writes_the_readme_images(tmp_path):
+    """`make screenshots` end to end, into a temporary folder (the README's images are committed)."""
+    import subprocess
+    import sys
+
+    if not chromium_available():
+        if os.environ.get("CI"):
+            pytest.fail("Debian chromium is missing in CI")
+        pytest.skip("Debian chromium not installed")
+    env = dict(os.environ, FUNDLIB_SCREENSHOTS_DIR=str(tmp_path))
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "screenshots.py")], env=env, check=True,
+                   capture_output=True, text=True, timeout=500)
+    readme = (ROOT / "README.md").read_text()
+    for name in ("start_app.png", "monte_carlo_app.png", "dashboard.png", "site_offline_chart.png"):
+        png = tmp_path / name
+        assert png.read_bytes()[:4] == b"\x89PNG" and png.stat().st_size > 10_000, name
+        assert f"docs/images/{name}" in readme

@@ -40,3 +40,17 @@ def test_bad_structures():
         FundStructure(300, 2, {"china": 1.0})
     with pytest.raises(InputError, match="equity_usd_bn"):
         FundStructure(-1, 2)
+
+
+def test_debt_tranches_and_sources_and_uses():
+    from fundlib.structure import sources_and_uses
+
+    f = FundStructure.from_sliders(300, 3, 0.5, sub_debt_share=0.2)
+    assert f.senior_debt_usd_bn == pytest.approx(480) and f.sub_debt_usd_bn == pytest.approx(120)
+    su = sources_and_uses(f)
+    assert su.loc[su.side == "sources", "usd_bn"].sum() == pytest.approx(su.loc[su.side == "uses", "usd_bn"].sum())
+    assert "Subordinated debt" in set(capital_stack(f)["layer"])
+    # blended: 80% at SOFR + 120 bp, 20% at SOFR + 350 bp
+    assert f.debt_rate(0.04) == pytest.approx(0.04 + 0.8 * 0.012 + 0.2 * 0.035)
+    with pytest.raises(InputError, match="sub_debt_share"):
+        FundStructure(300, 3, sub_debt_share=0.9)
