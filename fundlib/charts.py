@@ -428,19 +428,19 @@ def government_pv_chart(us_pv: pd.Series, japan_pv: pd.Series) -> alt.HConcatCha
     us = us_pv.rename_axis("route").reset_index(name="pv")
     jp = japan_pv.rename_axis("route").reset_index(name="pv")
     left = alt.Chart(us, title=alt.Title("US Treasury: present value by route", subtitle="Same public money as its fund stake; $bn")).mark_bar().encode(
-        x=alt.X("route:N", title=None, sort=list(us["route"]), axis=alt.Axis(labelAngle=0, labelLimit=160)),
-        y=alt.Y("pv:Q", title="Net present value ($bn)", axis=alt.Axis(format="$,.0f")),
+        y=alt.Y("route:N", title=None, sort=list(us["route"]), axis=alt.Axis(labelLimit=200)),
+        x=alt.X("pv:Q", title="Net present value ($bn)", axis=alt.Axis(format="$,.0f")),
         color=alt.Color("route:N", scale=_route_scale(us["route"]), legend=None),
         tooltip=[alt.Tooltip("route:N", title="Route"), alt.Tooltip("pv:Q", title="NPV $bn", format=",.1f")],
-    ).properties(width=300, height=240)
+    ).properties(width=260, height=alt.Step(34))
     right = alt.Chart(jp, title=alt.Title("Japan MoF: value over FILP funding", subtitle="PV at the FILP yield; ¥tn")).mark_bar().encode(
-        x=alt.X("route:N", title=None, sort=list(jp["route"]), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("pv:Q", title="Surplus over FILP cost (¥tn)", axis=alt.Axis(format=",.1f")),
+        y=alt.Y("route:N", title=None, sort=list(jp["route"])),
+        x=alt.X("pv:Q", title="Surplus over FILP cost (¥tn)", axis=alt.Axis(format=",.1f")),
         color=alt.Color("route:N", scale=_route_scale(jp["route"]), legend=None),
         tooltip=[alt.Tooltip("route:N", title="FX"), alt.Tooltip("pv:Q", title="¥tn", format=",.2f")],
-    ).properties(width=200, height=240)
-    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#444").encode(y="y:Q")
-    return alt.hconcat(left + zero, right + zero).resolve_scale(y="independent")
+    ).properties(width=220, height=alt.Step(34))
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#444").encode(x="x:Q")
+    return alt.hconcat(left + zero, right + zero).resolve_scale(x="independent", color="independent")
 
 
 def cumulative_cash_chart(us: pd.DataFrame, japan: pd.DataFrame) -> alt.HConcatChart:

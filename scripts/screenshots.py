@@ -31,9 +31,12 @@ def main() -> int:
     try:
         with sync_playwright() as p:
             browser = launch_browser(p)
-            page = browser.new_page(viewport={"width": 1280, "height": 1400})
+            # Tall enough that a whole app fits on screen, so its picture is one clean frame.
+            page = browser.new_page(viewport={"width": 1500, "height": 3200})
             for nb, idx, name in SHOTS:
                 open_and_run_all(page, lab, nb)
+                page.evaluate("() => { const s = window.jupyterapp.shell; if (!s.leftCollapsed) s.collapseLeft(); }")
+                page.wait_for_timeout(500)
                 app = page.locator(".fundlib-app").nth(idx)
                 app.scroll_into_view_if_needed()
                 app.locator(".vega-embed svg, .vega-embed canvas").first.wait_for(timeout=60_000)
