@@ -526,7 +526,6 @@ def render_roe(leverage: float, asset_return_pct: float, sofr_pct: float, spread
 
 
 def build_roe_app() -> LiveApp:
-    from fundlib.data import load_rates_monthly  # noqa: F401  (data range shown in the notebook)
 
     controls = {
         "leverage": slider("leverage_x", "Leverage (assets / equity, ×)", step=0.1, fmt=".1f"),
@@ -963,7 +962,7 @@ def render_who_gets_paid(asset_return_pct: float, us_share_pct: float, preset: s
          f"no outlay; receives {usd_bn(us.pv['Own the fund'])} in PV"),
         ("US: PV per $1, tax-credit playbook", f"${us.per_dollar['Tax-credit playbook']:.2f}"),
         (f"US: tariff PV ({tariff_pct:.0f}% vs 0%, no outlay)", usd_bn(us.pv["Tariff (no outlay)"])),
-        (f"Discount rate (US)", f"{us.discount_rate:.2%}"),
+        ("Discount rate (US)", f"{us.discount_rate:.2%}"),
         ("Japan: surplus over FILP, hedged / unhedged", f"¥{jp_pv['Hedged']:,.1f}tn / ¥{jp_pv['Unhedged']:,.1f}tn"),
         ("Japan: break-even fund return, hedged / unhedged", f"{pct(be_h)} / {pct(be_u)}"),
     ]

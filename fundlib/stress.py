@@ -217,7 +217,7 @@ def reverse_stress(fund: S.FundStructure | None = None, weights: dict | None = N
     rows = []
     for kind, (label, lo, hi) in _KINDS.items():
         for target in ("default covenant breached", "equity wiped out"):
-            def hit(x):
+            def hit(x, kind=kind, target=target):
                 kw = {kind: x}
                 r = run_chain(**kw, fund=fund, weights=weights)
                 return r["default_years"] > 0 if target.startswith("default") else ~(r["equity_moic"] >= wipe)

@@ -18,8 +18,7 @@ from fundlib import projects as P
 from fundlib import scenarios as SC
 from fundlib import structure as S
 from fundlib._validate import InputError, check_int, check_range
-from fundlib.finance import discount_factors, irr, npv
-from fundlib.fx import forward_rate
+from fundlib.finance import discount_factors, npv
 
 __all__ = ["pv_per_dollar", "fund_stream", "portfolio_operating_cash", "tax_incentive_stream", "tariff_stream",
            "japan_yen_pnl", "japan_surplus_pv", "breakeven_fund_return", "GovernmentComparison", "compare_us"]

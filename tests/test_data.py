@@ -2,7 +2,6 @@
 the official-format parsers read small fixtures in each publisher's format."""
 
 import io
-import shutil
 
 import numpy as np
 import pandas as pd
