@@ -359,26 +359,28 @@ def _frame_html(df: pd.DataFrame, formats: dict[str, str], caption: str = "", cs
 
 
 def _structure_inputs(us_share_pct, other_share_pct, us_retail_pct, japan_retail_pct, us_votes_pct, leverage,
-                      asset_return_pct, spread_bp, sub_debt_pct, management_fee_pct, carry_pct, hurdle_pct):
+                      asset_return_pct, spread_bp, sub_debt_pct, management_fee_pct, fee_basis, carry_pct, hurdle_pct,
+                      deploy_years):
     fund = S.FundStructure.from_sliders(A.value("equity_usd_bn"), leverage, us_share_pct / 100, other_share_pct / 100,
                                         us_retail_pct / 100, japan_retail_pct / 100, us_votes_pct / 100,
                                         sub_debt_share=sub_debt_pct / 100)
-    fees = S.Fees(management_fee_pct / 100, "committed", carry_pct / 100, hurdle_pct / 100)
+    fees = S.Fees(management_fee_pct / 100, fee_basis, carry_pct / 100, hurdle_pct / 100)
     A.check("senior_spread_bp", spread_bp, "spread_bp")
     sub = fund.sub_debt_share
     debt_rate = A.value("sofr") + ((1 - sub) * spread_bp + sub * A.value("sub_spread_bp")) * 1e-4
-    cash = S.fund_cashflows(fund, asset_return_pct / 100, debt_rate, fees=fees)
+    cash = S.fund_cashflows(fund, asset_return_pct / 100, debt_rate, deploy_years=int(deploy_years), fees=fees)
     return fund, fees, cash, debt_rate
 
 
 def render_structure(preset: str, us_share_pct: float, other_share_pct: float, us_retail_pct: float,
                      japan_retail_pct: float, us_votes_pct: float, leverage: float, asset_return_pct: float,
-                     spread_bp: float, sub_debt_pct: float, management_fee_pct: float, carry_pct: float,
-                     hurdle_pct: float) -> View:
+                     spread_bp: float, sub_debt_pct: float, management_fee_pct: float, fee_basis: str,
+                     carry_pct: float, hurdle_pct: float, deploy_years: int) -> View:
     """Owner shares, votes, leverage, fund return and fees → capital stack, governance, waterfall, owner returns."""
     fund, fees, cash, debt_rate = _structure_inputs(us_share_pct, other_share_pct, us_retail_pct, japan_retail_pct,
                                                     us_votes_pct, leverage, asset_return_pct, spread_bp,
-                                                    sub_debt_pct, management_fee_pct, carry_pct, hurdle_pct)
+                                                    sub_debt_pct, management_fee_pct, fee_basis, carry_pct, hurdle_pct,
+                                                    deploy_years)
     res = S.run_preset(preset, fund, cash, fees)
     summary = res.summary().set_index("payee")
     summary.index.name = None
@@ -427,8 +429,12 @@ def build_structure_app() -> LiveApp:
         "spread_bp": slider("senior_spread_bp", "Debt spread over SOFR (bp)", step=5, fmt=".0f"),
         "sub_debt_pct": _pct_slider("sub_debt_share", "Subordinated share of debt (%)", 5, ".0f"),
         "management_fee_pct": _pct_slider("management_fee", "Management fee (% a year)", 0.25, ".2f"),
+        "fee_basis": widgets.ToggleButtons(options=[("on committed capital", "committed"), ("on invested capital", "invested")],
+                                           value="committed", description="Fee charged",
+                                           style={"description_width": "210px", "button_width": "150px"}),
         "carry_pct": _pct_slider("carried_interest", "Carried interest (%)", 1, ".0f"),
         "hurdle_pct": _pct_slider("hurdle_rate", "Hurdle (preferred return, %)", 0.5, ".1f"),
+        "deploy_years": slider("deploy_years", "Years to call the equity", step=1, fmt=".0f"),
     }
     return LiveApp("Who owns, who decides, who gets paid", controls, render_structure,
                    intro="Japan's MoF holds the equity nobody else does. Fees and carry go to a fund manager; "
