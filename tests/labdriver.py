@@ -34,17 +34,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-class LabServer:
-    """A JupyterLab server on loopback serving a temporary copy of notebooks/."""
+class _Server:
+    """A server process on loopback with its own Jupyter folders, stopped and cleaned up by stop()."""
 
-    def __init__(self, notebooks: list[Path] | None = None):
-        self.tmp = Path(tempfile.mkdtemp(prefix="fundlib-lab-"))
-        self.root = self.tmp / "notebooks"
-        self.root.mkdir()
-        for nb in notebooks or sorted((ROOT / "notebooks").glob("*.ipynb")):
-            shutil.copy(nb, self.root / nb.name)
-        self.port = free_port()
-        self.token = hashlib.sha1(os.urandom(16)).hexdigest()
+    name = "server"
+
+    def _start(self, cmd: list[str], cwd: Path | None = None) -> None:
         env = dict(os.environ)
         for var, sub in [("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),
                          ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython"),
@@ -52,31 +47,24 @@ class LabServer:
                          ("JUPYTERLAB_WORKSPACES_DIR", "workspaces")]:
             env[var] = str(self.tmp / sub)
         env["JUPYTER_PLATFORM_DIRS"] = "1"
-        cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip", "127.0.0.1", "--port", str(self.port),
-               f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root}",
-               "--ServerApp.open_browser=False", "--LabApp.news_url=None", "--LabApp.expose_app_in_browser=True", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
-        if os.geteuid() == 0:
-            cmd.append("--allow-root")
-        self.log = open(self.tmp / "lab.log", "w")
-        self.proc = subprocess.Popen(cmd, env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        self._wait_ready()
+        self.log = open(self.tmp / "server.log", "w")
+        self.proc = subprocess.Popen(cmd, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+                                     cwd=str(cwd) if cwd else None)
 
-    def _wait_ready(self, timeout: float = 60.0) -> None:
-        url = f"http://127.0.0.1:{self.port}/api/status?token={self.token}"
+    def _wait_ready(self, ready, timeout: float = 60.0) -> None:
+        """Poll ``ready()`` until it returns True; fail with the server's log if it exits or times out."""
         end = time.time() + timeout
         while time.time() < end:
             if self.proc.poll() is not None:
-                raise RuntimeError("JupyterLab exited:\n" + (self.tmp / "lab.log").read_text()[-3000:])
+                raise RuntimeError(f"{self.name} exited:\n" + (self.tmp / "server.log").read_text()[-3000:])
             try:
-                with urllib.request.urlopen(url, timeout=2) as r:
-                    if r.status == 200:
-                        return
+                if ready():
+                    return
             except OSError:
-                time.sleep(0.3)
-        raise RuntimeError("JupyterLab did not answer within a minute:\n" + (self.tmp / "lab.log").read_text()[-3000:])
-
-    def url(self, notebook: str) -> str:
-        return f"http://127.0.0.1:{self.port}/lab/tree/{notebook}?token={self.token}&reset"
+                pass
+            time.sleep(0.3)
+        raise RuntimeError(f"{self.name} did not answer within {timeout:.0f} s:\n"
+                           + (self.tmp / "server.log").read_text()[-3000:])
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -86,6 +74,38 @@ class LabServer:
             self.proc.kill()
         self.log.close()
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+class LabServer(_Server):
+    """A JupyterLab server on loopback serving a temporary copy of notebooks/."""
+
+    name = "JupyterLab"
+
+    def __init__(self, notebooks: list[Path] | None = None):
+        self.tmp = Path(tempfile.mkdtemp(prefix="fundlib-lab-"))
+        self.root = self.tmp / "notebooks"
+        self.root.mkdir()
+        for nb in notebooks or sorted((ROOT / "notebooks").glob("*.ipynb")):
+            shutil.copy(nb, self.root / nb.name)
+        self.port = free_port()
+        self.token = hashlib.sha1(os.urandom(16)).hexdigest()
+        cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip", "127.0.0.1", "--port", str(self.port),
+               f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root}",
+               "--ServerApp.open_browser=False", "--LabApp.news_url=None", "--LabApp.expose_app_in_browser=True",
+               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+        if os.geteuid() == 0:
+            cmd.append("--allow-root")
+        self._start(cmd)
+        status = f"http://127.0.0.1:{self.port}/api/status?token={self.token}"
+
+        def ready():
+            with urllib.request.urlopen(status, timeout=2) as r:
+                return r.status == 200
+
+        self._wait_ready(ready)
+
+    def url(self, notebook: str) -> str:
+        return f"http://127.0.0.1:{self.port}/lab/tree/{notebook}?token={self.token}&reset"
 
 
 def launch_browser(playwright):
@@ -159,41 +179,23 @@ def wait_changed(page, getter, before, timeout: float = 20.0):
     return getter()
 
 
-class VoilaServer:
+class VoilaServer(_Server):
     """A Voilà server on loopback rendering one notebook (the dashboard)."""
+
+    name = "Voila"
 
     def __init__(self, notebook: Path):
         self.tmp = Path(tempfile.mkdtemp(prefix="fundlib-voila-"))
         self.port = free_port()
-        env = dict(os.environ)
-        for var, sub in [("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),
-                         ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython")]:
-            env[var] = str(self.tmp / sub)
-        env["JUPYTER_PLATFORM_DIRS"] = "1"
-        cmd = [sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--port={self.port}",
-               "--Voila.ip=127.0.0.1", "--Voila.tornado_settings={'websocket_ping_interval': 0}"]
-        self.log = open(self.tmp / "voila.log", "w")
-        self.proc = subprocess.Popen(cmd, env=env, stdout=self.log, stderr=subprocess.STDOUT, cwd=str(notebook.parent))
-        end = time.time() + 60
-        while time.time() < end:
-            if self.proc.poll() is not None:
-                raise RuntimeError("Voila exited:\n" + (self.tmp / "voila.log").read_text()[-3000:])
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return
-            except OSError:
-                time.sleep(0.3)
-        raise RuntimeError("Voila did not start:\n" + (self.tmp / "voila.log").read_text()[-3000:])
+        self._start([sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--port={self.port}",
+                     "--Voila.ip=127.0.0.1"], cwd=notebook.parent)
+
+        def ready():
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                return True
+
+        self._wait_ready(ready)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/"
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
-        shutil.rmtree(self.tmp, ignore_errors=True)
