@@ -66,7 +66,8 @@ def test_make_screenshots_writes_the_readme_images(tmp_path):
     subprocess.run([sys.executable, str(ROOT / "scripts" / "screenshots.py")], env=env, check=True,
                    capture_output=True, text=True, timeout=500)
     readme = (ROOT / "README.md").read_text()
-    for name in ("start_app.png", "monte_carlo_app.png", "dashboard.png", "site_offline_chart.png"):
+    for name in ("start_app.png", "structure_app.png", "monte_carlo_app.png", "stress_app.png", "dashboard.png",
+                 "site_offline_chart.png"):
         png = tmp_path / name
         assert png.read_bytes()[:4] == b"\x89PNG" and png.stat().st_size > 10_000, name
         assert f"docs/images/{name}" in readme
