@@ -668,15 +668,10 @@ def render_curves(month: str, method: str) -> View:
                 {"curves": C.curves_chart(pd.concat(pts), pd.concat(lines), f"Government bond yield curves, {month}")})
 
 
-_RATES_CACHE: dict = {}
-
-
 def _rates() -> pd.DataFrame:
-    from fundlib.data import load_rates_monthly
+    from fundlib.data import load_rates_monthly  # cached by fundlib.data; each call gets its own copy
 
-    if "r" not in _RATES_CACHE:
-        _RATES_CACHE["r"] = load_rates_monthly()
-    return _RATES_CACHE["r"]
+    return load_rates_monthly()
 
 
 def build_curves_app() -> LiveApp:
@@ -698,9 +693,8 @@ def render_funding(issue_jpy_tn: float, tenor: int, month: str, override: bool, 
     """Issue size, tenor and the month's JGB yield (or an override) → coupon cost, DV01, price sensitivity."""
     from fundlib import curves as CV, filp as F
 
-    check_range_pct = yield_pct / 100
     if override:
-        y = check_range_pct
+        y = yield_pct / 100
         src = "your override"
     else:
         c = CV.curve_on(month, "jgb", _rates())

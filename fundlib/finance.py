@@ -198,7 +198,7 @@ def xirr(dates, amounts, guess: float = 0.1) -> float | np.ndarray:
     a = as_cashflows("amounts", amounts, min_periods=2)
     if a.shape[-1] != tau.size:
         raise InputError("amounts", a.shape, f"{tau.size} amounts on the last axis, one per date")
-    if np.any(np.diff(tau) < 0) and tau.min() < 0:
+    if tau.min() < 0:
         raise InputError("dates", list(dates)[:3], "a first date no later than any other date")
     flat = a.reshape(-1, a.shape[-1])
     out = np.full(flat.shape[0], np.nan)

@@ -145,9 +145,7 @@ class DebtTerms:
         base = self.swap_rate if self.fixed else np.asarray(self.sofr, float)
         if periods is None:
             return _out(np.mean(base) + self.margin) if np.ndim(base) else float(base) + self.margin
-        path = np.broadcast_to(base, ()) if np.ndim(base) == 0 else np.asarray(base)
-        if path.ndim == 0:
-            return np.full(periods, float(path) + self.margin)
+        path = np.atleast_1d(base)
         out = np.concatenate([path, np.full(max(periods - path.size, 0), path[-1])])[:periods]
         return out + self.margin
 

@@ -238,7 +238,7 @@ def fund_cashflows(fund: FundStructure, asset_return, debt_rate, life_years: int
     interest = r_d[..., None] * debt_prev
     fee_base = np.full(T, fund.equity_usd_bn) if fees.basis == "committed" else np.concatenate([[0.0], invested[:-1]])
     fee = np.where(t >= 1, fees.management_fee * fee_base, 0.0)
-    exit_ = np.where(t == life, invested[-1] * fund.leverage - (invested[-1] * fund.leverage - invested[-1]), 0.0)
+    exit_ = np.where(t == life, invested[-1], 0.0)  # assets sold at book (L x equity) less the debt repaid
     net = income - interest - fee + exit_ - call_sched
     net = np.broadcast_to(net, shape + (T,))
     return FundCashflows(
