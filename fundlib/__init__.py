@@ -1,4 +1,5 @@
-"""fundlib: the model, charts and apps behind the US–Japan sovereign wealth fund teaching suite.
+"""fundlib: the model, charts and apps behind the US–Japan sovereign wealth fund teaching suite;
+every notebook imports it.
 
 Model modules (``finance``, ``bonds``, ``fx``, ``structure``, ...) are pure numpy/pandas and
 never import Jupyter; ``charts`` builds Altair specs; ``apps`` wires ipywidgets.

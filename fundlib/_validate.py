@@ -1,4 +1,5 @@
-"""Input validation shared by every fundlib module.
+"""Input validation shared by every fundlib module: :class:`InputError` names the parameter, value
+and valid range; every notebook's apps show its message in their red box.
 
 Every check raises :class:`fundlib.InputError` with a message that names the
 parameter, the value received and the valid range, so a notebook user can fix

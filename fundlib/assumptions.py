@@ -1,4 +1,5 @@
-"""The assumption register: every default number the suite uses, with its unit, range and source.
+"""The assumption register: every default number the suite uses, with its unit, range and source,
+and scenario files that override it. Every notebook reads its defaults here; notebook 00 shows it.
 
 ``data/assumptions.csv`` has one row per assumption (id, value, unit, low, high, source, note).
 Models take their defaults from here, and sliders take their range from ``low``/``high``::

@@ -1,4 +1,5 @@
 """Fixed-coupon bullet bonds priced on a coupon date: price, yield, duration, DV01, convexity.
+Used by notebook 03 (FILP issue cost and DV01) and notebook 04 (duration).
 
 ``ytm`` and ``coupon_rate`` are decimals per year; the yield compounds ``freq`` times a year and
 the coupon is paid ``freq`` times a year. ``years`` must be a whole number of coupon periods.

@@ -1,5 +1,6 @@
 """Yield curves from ``data/rates_monthly.csv``: the JGB and UST curves on any month, interpolated
 across tenors (monotone PCHIP, or a Nelson–Siegel / Nelson–Siegel–Svensson fit with its error).
+Used by notebook 03 (the curves app and the negative-yield check).
 
 Tenors are in years; yields are decimals.
 """

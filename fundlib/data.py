@@ -1,4 +1,5 @@
 """Loading and validating the suite's ``data/`` tables, and parsing the official source formats.
+Used by notebooks 00 and 03 (rates history, curves) and by ``scripts/build_data.py``.
 
 Loaders check every table's schema (columns, types, ranges, sorted unique dates) and fail with a
 :class:`DataError` naming the file and the row. Rates are converted from the percent the sources

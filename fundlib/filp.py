@@ -1,4 +1,5 @@
-"""FILP funding: what Japan's 30-year FILP bonds cost.
+"""FILP funding: what Japan's 30-year FILP bonds cost (coupon bill, DV01, price sensitivity).
+Used by notebook 03 (the FILP funding app and the programme's coupon bill).
 
 FILP bonds (財投債, Fiscal Investment and Loan Program bonds) are issued by the government together
 with ordinary JGBs, on the same terms and in the same auctions; only the use of the money differs

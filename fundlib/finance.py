@@ -1,4 +1,5 @@
-"""Cash-flow mathematics: NPV, IRR, XIRR, annuities, MOIC and payback.
+"""Cash-flow mathematics: NPV, IRR, XIRR, annuities, MOIC, payback and duration.
+Used by every notebook from 01 on, through the models and directly in worked examples.
 
 Conventions: rates are decimals; annual periods ``t = 0, 1, …, T-1`` on the last axis of a
 cash-flow array, the flow at ``t = 0`` undiscounted; leading axes are scenarios.

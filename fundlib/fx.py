@@ -1,4 +1,5 @@
-"""Currency mathematics for a yen investor holding dollar assets.
+"""Currency mathematics for a yen investor holding dollar assets: forwards, hedge cost, FX paths.
+Used by notebook 03 (hedging and FX-risk apps) and notebook 05 (Japan's yen P&L).
 
 USD/JPY is quoted in JPY per USD. Short rates are simple (money-market) rates for the hedge
 tenor ``years``. The cross-currency basis is the spread added to the yen leg of a USD/JPY

@@ -1,4 +1,5 @@
 """Leverage: levered returns and risk, debt terms, and project-finance debt sizing.
+Used by notebook 02 (its three apps), and by notebooks 04 and 06 for project debt.
 
 Leverage ``L`` = assets / equity (≥ 1). Rates are decimals; money in USD bn; annual periods.
 

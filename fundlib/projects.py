@@ -1,4 +1,5 @@
 """Project archetypes for the fund's mandate and their annual cash flows.
+Used by notebook 04 (the project app) and, through ``scenarios`` and ``stress``, by 04 and 06.
 
 Each archetype is one representative project: capex spent evenly over the build years, then
 revenue = revenue at full output × utilization (ramping up linearly), an operating cash margin,

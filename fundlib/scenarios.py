@@ -1,4 +1,5 @@
 """Seeded, vectorized Monte Carlo of a portfolio of projects across the mandate's four sectors.
+Used by notebook 04 (the Monte Carlo app, the tornado).
 
 For every scenario and sector six uncertain inputs are drawn: capex overrun, delay, utilization,
 price, margin and exit value. Each sector's shock to each input loads on one shared macro factor

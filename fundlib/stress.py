@@ -1,4 +1,5 @@
 """Stress tests of the whole chain: funding cost, FX, project cash flows, leverage and the waterfall.
+Used by notebook 06 (the stress app and the reverse stress test).
 
 The chain: the fund's $900bn buys the default four-sector portfolio (projects at their base
 inputs); $600bn of senior guaranteed debt floats at SOFR + spread + guarantee fee, sculpted to the

@@ -1,5 +1,5 @@
 """Who gets paid: each government's cash from owning the fund, against the old playbook of tax
-incentives, beside tariff revenue; and Japan's yen P&L against its FILP funding.
+incentives, beside tariff revenue; and Japan's yen P&L against its FILP funding. Notebook 05.
 
 Money in USD bn (¥tn where named); present values at the discount rate given (for the US the
 30-year Treasury yield by default). "Per dollar of public money" = PV of what comes back ÷ PV of
@@ -17,6 +17,7 @@ from fundlib import assumptions as A
 from fundlib import projects as P
 from fundlib import scenarios as SC
 from fundlib import structure as S
+from fundlib import waterfall as W
 from fundlib._validate import InputError, check_int, check_range
 from fundlib.finance import discount_factors, npv
 
@@ -39,7 +40,7 @@ def fund_stream(fund: S.FundStructure, asset_return: float, preset: str = "propo
     """Each owner's yearly net cash flow from the fund (USD bn): columns = payee labels, index = year."""
     r_d = A.value("sofr") + A.value("senior_spread_bp") * 1e-4 if debt_rate is None else debt_rate
     cash = S.fund_cashflows(fund, asset_return, r_d, life_years)
-    res = S.run_preset(preset, fund, cash, **preset_kw)
+    res = W.run_preset(preset, fund, cash, **preset_kw)
     df = pd.DataFrame({S.PAYEE_LABELS[p]: res.net[i] for i, p in enumerate(S.PAYEES)
                        if np.any(res.contributions[i]) or np.any(res.received[i])})
     df.index.name = "year"
@@ -101,7 +102,7 @@ def _japan_flows(fund: S.FundStructure, asset_return, hedged: bool, yen_apprecia
     """Japan's yen flows for one or many asset returns (scenarios on the leading axis), ¥tn."""
     r_d = A.value("sofr") + A.value("senior_spread_bp") * 1e-4
     cash = S.fund_cashflows(fund, asset_return, r_d, life_years)
-    res = S.run_preset(preset, fund, cash)
+    res = W.run_preset(preset, fund, cash)
     jp = res.net[S.PAYEES.index("japan_mof")]
     t = np.arange(jp.shape[-1])
     if hedged:

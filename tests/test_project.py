@@ -62,27 +62,93 @@ def test_notebook_follows_the_teaching_layout(path):
     assert any("NBVAL_CHECK_OUTPUT" in c.source for c in nb.cells if c.cell_type == "code")
 
 
-MODEL_MODULES = ["finance", "bonds", "fx", "structure", "leverage", "curves", "filp", "projects", "scenarios",
-                 "treasury", "stress",
-                 "assumptions", "data", "_validate"]
+FUNDLIB = ROOT / "fundlib"
+UI_PACKAGES = ("apps", "charts")
+MODULES = sorted(FUNDLIB.rglob("*.py"))
+MODEL_MODULES = [p for p in MODULES if p.relative_to(FUNDLIB).parts[0] not in UI_PACKAGES]
 
 
-@pytest.mark.parametrize("module", MODEL_MODULES)
-def test_model_modules_do_not_import_jupyter_or_charts(module):
-    tree = ast.parse((ROOT / "fundlib" / f"{module}.py").read_text())
-    imported = set()
-    for node in ast.walk(tree):
+def _imports(path: Path) -> set[str]:
+    """Every module a file imports, ``from a import b`` counted as both ``a`` and ``a.b``."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
-            imported |= {a.name for a in node.names}
+            names |= {a.name for a in node.names}
         elif isinstance(node, ast.ImportFrom):
-            imported.add(node.module or "")
-    banned = {"ipywidgets", "IPython", "altair", "fundlib.charts", "fundlib.apps"}
-    assert not any(i.split(".")[0] in banned or i in banned for i in imported), imported
+            names.add(node.module or "")
+            names |= {f"{node.module}.{a.name}" for a in node.names}
+    return names
 
 
-def test_charts_do_not_import_apps():
-    src = (ROOT / "fundlib" / "charts.py").read_text()
-    assert "fundlib.apps" not in src and "ipywidgets" not in src
+def _uses(imported: set[str], banned: set[str]) -> set[str]:
+    return {i for i in imported if any(i == b or i.startswith(b + ".") for b in banned)}
+
+
+def _rel(p: Path) -> str:
+    return str(p.relative_to(ROOT))
+
+
+def test_the_model_is_most_of_the_package():
+    assert {p.name for p in MODEL_MODULES} >= {"finance.py", "structure.py", "waterfall.py", "stress.py"}
+    assert (FUNDLIB / "apps" / "live.py").exists() and (FUNDLIB / "charts" / "theme.py").exists()
+
+
+@pytest.mark.parametrize("path", MODEL_MODULES, ids=_rel)
+def test_model_modules_import_no_user_interface(path):
+    banned = {"ipywidgets", "IPython", "altair", "anywidget", "fundlib.charts", "fundlib.apps"}
+    assert _uses(_imports(path), banned) == set()
+
+
+@pytest.mark.parametrize("path", MODEL_MODULES, ids=_rel)
+def test_model_has_no_slider_shaped_constructors(path):
+    """Percent-to-decimal conversion and "Japan takes the rest" live in apps: no model function or
+    method takes a ``*_pct`` parameter or is named for sliders."""
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            assert "slider" not in node.name, f"{node.name} in {_rel(path)}"
+            params = [a.arg for a in node.args.args + node.args.kwonlyargs]
+            assert not [a for a in params if a.endswith("_pct")], f"{node.name}{params} in {_rel(path)}"
+
+
+def test_importing_the_model_loads_no_user_interface():
+    code = ("import sys, fundlib, fundlib.finance, fundlib.structure, fundlib.waterfall, fundlib.stress, "
+            "fundlib.treasury, fundlib.scenarios, fundlib.curves, fundlib.filp, fundlib.data; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('ipywidgets', 'altair', 'IPython', 'anywidget')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("path", sorted((FUNDLIB / "charts").glob("*.py")), ids=_rel)
+def test_charts_do_not_import_apps_or_widgets(path):
+    assert _uses(_imports(path), {"fundlib.apps", "ipywidgets", "anywidget"}) == set()
+
+
+@pytest.mark.parametrize("path", MODULES, ids=_rel)
+def test_module_is_short_and_says_what_it_holds(path):
+    """No file over 450 lines; each opens with a two- or three-line docstring saying what it holds
+    and which notebook uses it."""
+    text = path.read_text()
+    assert text.count("\n") <= 450, f"{_rel(path)} has {text.count(chr(10))} lines"
+    doc = ast.get_docstring(ast.parse(text))
+    assert doc, f"{_rel(path)} has no module docstring"
+    summary = doc.split("\n\n")[0].splitlines()
+    assert 2 <= len(summary) <= 3, f"{_rel(path)}: summary of {len(summary)} lines"
+    assert "otebook" in " ".join(summary) or "make app" in " ".join(summary), _rel(path)
+
+
+def test_apps_and_charts_keep_their_flat_names():
+    """The notebooks call ``apps.build_*_app()`` and ``charts.<name>``: both packages re-export every
+    public name of their modules, and each module's own __all__ (or public names) is covered."""
+    import importlib
+
+    for pkg in UI_PACKAGES:
+        top = importlib.import_module(f"fundlib.{pkg}")
+        for path in sorted((FUNDLIB / pkg).glob("[!_]*.py")):
+            mod = importlib.import_module(f"fundlib.{pkg}.{path.stem}")
+            public = [n for n, v in vars(mod).items() if not n.startswith("_") and callable(v)
+                      and getattr(v, "__module__", None) == mod.__name__]
+            missing = [n for n in public if getattr(top, n, None) is not getattr(mod, n)]
+            assert missing == [], f"fundlib.{pkg} does not re-export {missing} from {path.name}"
 
 
 def test_nothing_tracked_that_should_not_be():

@@ -5,6 +5,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from fundlib import InputError
+from fundlib.apps import fund_from_sliders
 from fundlib.structure import FundStructure, capital_stack, ownership_table
 
 
@@ -22,9 +23,10 @@ def test_property_stack_sums_to_assets(equity, lev, us, other):
     assume(not (1.0 < us + other <= 1.0 + 1e-9))  # inside the rounding tolerance either answer is right
     if us + other > 1:
         with pytest.raises(InputError):
-            FundStructure.from_sliders(equity, lev, us, other)
+            fund_from_sliders(equity, lev, us * 100, other * 100)
         return
-    f = FundStructure.from_sliders(equity, lev, us, other)
+    f = fund_from_sliders(equity, lev, us * 100, other * 100)
+    assert f.shares["japan_mof"] == pytest.approx(1 - us - other, abs=1e-12)
     st_ = capital_stack(f)
     assert st_["amount_usd_bn"].sum() == pytest.approx(f.assets_usd_bn)
     assert st_["share_of_assets"].sum() == pytest.approx(1.0)
@@ -45,7 +47,7 @@ def test_bad_structures():
 def test_debt_tranches_and_sources_and_uses():
     from fundlib.structure import sources_and_uses
 
-    f = FundStructure.from_sliders(300, 3, 0.5, sub_debt_share=0.2)
+    f = FundStructure(300, 3, {"us_treasury": 0.5, "japan_mof": 0.5}, sub_debt_share=0.2)
     assert f.senior_debt_usd_bn == pytest.approx(480) and f.sub_debt_usd_bn == pytest.approx(120)
     su = sources_and_uses(f)
     assert su.loc[su.side == "sources", "usd_bn"].sum() == pytest.approx(su.loc[su.side == "uses", "usd_bn"].sum())

@@ -8,9 +8,9 @@ from hypothesis.extra.numpy import arrays
 
 from fundlib import InputError
 from fundlib.finance import irr
-from fundlib.structure import (OWNERS, PAYEES, PRESETS, CatchUp, Fees, FundStructure, PreferredReturn,
-                               ReturnOfCapital, Split, SplitUntilRecouped, fund_cashflows, preset_terms,
-                               profit_split, run_preset, run_waterfall)
+from fundlib.structure import OWNERS, PAYEES, Fees, FundStructure, fund_cashflows
+from fundlib.waterfall import (PRESETS, CatchUp, PreferredReturn, ReturnOfCapital, Split, SplitUntilRecouped,
+                               preset_terms, profit_split, run_preset, run_waterfall)
 
 US, JP, MGR = PAYEES.index("us_treasury"), PAYEES.index("japan_mof"), PAYEES.index("manager")
 

@@ -1,0 +1,84 @@
+"""Display helpers shared by the apps: money as $bn, register values in their units, small HTML tables.
+Used by every app and by notebook 00's assumption table.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from fundlib import assumptions as A
+
+
+def table_html(rows: list[tuple[str, str]], caption: str = "") -> str:
+    cells = "".join(f"<tr><td style='padding:2px 12px 2px 0'>{html.escape(k)}</td>"
+                    f"<td style='text-align:right;font-variant-numeric:tabular-nums'><b>{html.escape(v)}</b></td></tr>"
+                    for k, v in rows)
+    cap = f"<caption style='text-align:left;font-weight:bold;padding-bottom:4px'>{html.escape(caption)}</caption>" if caption else ""
+    return f"<table class='fundlib-numbers'>{cap}{cells}</table>"
+
+
+def usd_bn(x: float) -> str:
+    """$1,234bn / $5.2bn / −$157bn (a minus sign before the dollar sign)."""
+    sign = "−" if x < 0 and round(abs(x), 1) > 0 else ""
+    a = abs(x)
+    return f"{sign}${a:,.0f}bn" if a >= 10 or a == 0 else f"{sign}${a:,.1f}bn"
+
+
+def format_value(value: float, unit: str) -> str:
+    """A register value in the unit a reader expects: $bn, ¥tn, %, bp, ×, years."""
+    if unit == "usd_bn":
+        return usd_bn(value)
+    if unit == "jpy_tn":
+        return f"¥{value:,.0f}tn"
+    if unit == "decimal":
+        whole = abs(value * 100 - round(value * 100)) < 1e-9
+        return f"{value:.0%}" if whole else f"{value:.2%}"
+    if unit == "bp":
+        return f"{value:,.0f} bp"
+    if unit == "x":
+        return f"{value:.1f}×"
+    if unit == "years":
+        return f"{value:.0f} years"
+    if unit == "jpy_per_usd":
+        return f"¥{value:,.2f} per $"
+    return f"{value:g} {unit}"
+
+
+def assumptions_view(ids: list[str] | None = None) -> pd.DataFrame:
+    """The assumption register as a reader's table: what, default, range, source."""
+    t = A.table(ids)
+    return pd.DataFrame({
+        "assumption": t["id"],
+        "default": [format_value(v, u) for v, u in zip(t["value"], t["unit"])],
+        "slider range": [f"{format_value(lo, u)} to {format_value(hi, u)}" for lo, hi, u in zip(t["low"], t["high"], t["unit"])],
+        "source": t["source"],
+        "note": t["note"].fillna(""),
+    }).set_index("assumption")
+
+
+def frame_html(df: pd.DataFrame, formats: dict[str, str], caption: str = "", css_class: str = "fundlib-table") -> str:
+    """A small HTML table with per-column formats ('usd', 'pct', 'x', or a format spec)."""
+    def fmt(v, f):
+        if isinstance(v, str):
+            return html.escape(v)
+        if v is None or (isinstance(v, float) and v != v):
+            return "n/a"
+        if f == "usd":
+            return usd_bn(v)
+        if f == "pct":
+            return f"{v:.1%}"
+        if f == "x":
+            return f"{v:.2f}×"
+        return format(v, f)
+
+    head = "".join(f"<th style='padding:2px 10px;text-align:right'>{html.escape(c)}</th>" for c in df.columns)
+    body = ""
+    for idx, row in df.iterrows():
+        cells = "".join(f"<td style='padding:2px 10px;text-align:right;font-variant-numeric:tabular-nums'>"
+                        f"{fmt(row[c], formats.get(c, ''))}</td>" for c in df.columns)
+        body += (f"<tr><th style='text-align:left;padding:2px 10px 2px 0;font-weight:normal;white-space:nowrap'>"
+                 f"{html.escape(str(idx))}</th>{cells}</tr>")
+    cap = f"<caption style='text-align:left;font-weight:bold;padding-bottom:4px'>{html.escape(caption)}</caption>" if caption else ""
+    return f"<table class='{css_class}'>{cap}<tr><th></th>{head}</tr>{body}</table>"

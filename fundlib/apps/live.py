@@ -1,0 +1,207 @@
+"""The live-app machinery every notebook uses: offline set-up and static mode, slider helpers, the
+error box, and :class:`LiveApp` (controls → pure ``render`` → numbers and charts, updated in place).
+
+A bad input shows the :class:`fundlib.InputError` message in a red box instead of a traceback; any
+other error is printed into the app's log area so it is never lost.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import Callable
+
+import altair as alt
+import ipywidgets as widgets
+
+from fundlib import assumptions as A
+from fundlib import charts as C
+from fundlib import structure as S
+from fundlib import waterfall as W
+from fundlib._validate import InputError
+
+_READY = False
+
+
+def setup() -> None:
+    """Make charts render with no network (Vega JavaScript bundled by vl-convert) and enable the theme.
+
+    Idempotent; every ``build_*_app`` calls it.
+    """
+    global _READY
+    if _READY:
+        return
+    if os.environ.get(A.SCENARIO_ENV):  # every app then starts from the shared scenario file
+        A.use_scenario(os.environ[A.SCENARIO_ENV])
+    if static_mode():
+        # Exporting a static site: charts leave the kernel as plain Vega-Lite JSON, which the site
+        # builder embeds with a bundled copy of Vega (see scripts/build_site.py).
+        alt.renderers.enable("json")
+    else:
+        alt.JupyterChart.enable_offline()
+        alt.renderers.enable("jupyter", offline=True)
+    alt.theme.enable(C.THEME)
+    _READY = True
+
+
+STATIC_ENV = "FUNDLIB_STATIC"
+APP_MIMETYPE = "application/vnd.fundlib.app+json"
+
+
+def static_mode() -> bool:
+    """True while a notebook is executed for the static site (``FUNDLIB_STATIC=1``)."""
+    return os.environ.get(STATIC_ENV) == "1"
+
+
+@dataclass
+class View:
+    """What a render function returns: key numbers as HTML and charts by slot name."""
+
+    html: str
+    charts: dict[str, alt.TopLevelMixin] = field(default_factory=dict)
+
+
+def slider(id: str, description: str, *, step: float | None = None, fmt: str = ".2f",
+           scale: float = 1.0, value: float | None = None, width: str = "520px") -> widgets.FloatSlider:
+    """A FloatSlider whose range and default come from the assumption register entry ``id``.
+
+    ``scale`` multiplies the register's value and range (e.g. 100 to show a decimal as percent).
+    """
+    a = A.get(id)
+    lo, hi = a.low * scale, a.high * scale
+    w = widgets.FloatSlider(
+        value=(a.value * scale) if value is None else value,
+        min=lo, max=hi, step=step or (hi - lo) / 100, description=description,
+        readout_format=fmt, continuous_update=False,
+        style={"description_width": "210px"}, layout=widgets.Layout(width=width),
+        tooltip=f"{a.source} (range {a.low:g}–{a.high:g} {a.unit})",
+    )
+    w.fundlib_id, w.fundlib_scale = id, scale  # lets a shared scenario panel drive this slider
+    return w
+
+
+def error_html(exc: Exception) -> str:
+    return ("<div class='fundlib-error' style='border-left:4px solid #D55E00;background:#fff3ec;"
+            f"padding:6px 10px;margin:4px 0'><b>Input problem:</b> {html.escape(str(exc))}</div>")
+
+
+class LiveApp(widgets.VBox):
+    """Controls → ``render(**values)`` → numbers + charts, recomputed on every change.
+
+    ``render`` is a pure function of the control values that returns a :class:`View`.
+    ``last_seconds`` holds the time of the latest recompute (model + chart specs + widget update).
+    """
+
+    def __init__(self, title: str, controls: dict[str, widgets.ValueWidget],
+                 render: Callable[..., View], *, layout: str = "side", intro: str = ""):
+        setup()
+        self.controls = controls
+        self.render = render
+        self.numbers = widgets.HTML(layout=widgets.Layout(min_width="300px"))
+        self.numbers.add_class("fundlib-numbers-box")
+        self.message = widgets.HTML()
+        self.error_log = widgets.Output()
+        self.chart_widgets: dict[str, alt.JupyterChart] = {}
+        self.last_seconds = float("nan")
+        self.last_view: View | None = None
+        first = self._compute()
+        chart_box = widgets.HBox([self._chart_widget(k, c) for k, c in (first.charts if first else {}).items()],
+                                 layout=widgets.Layout(flex_flow="row wrap"))
+        panel = widgets.VBox(list(controls.values()), layout=widgets.Layout(min_width="540px"))
+        header = widgets.HTML(f"<h3 style='margin:4px 0'>{html.escape(title)}</h3>"
+                              + (f"<div style='color:#444'>{intro}</div>" if intro else ""))
+        top = widgets.HBox([panel, self.numbers], layout=widgets.Layout(flex_flow="row wrap"))
+        super().__init__([header, top, self.message, chart_box, self.error_log])
+        self.add_class("fundlib-app")
+        for w in controls.values():
+            w.observe(self._on_change, names="value")
+
+    def _chart_widget(self, key: str, chart) -> alt.JupyterChart:
+        jc = alt.JupyterChart(chart)
+        self.chart_widgets[key] = jc
+        return jc
+
+    def values(self) -> dict:
+        return {k: w.value for k, w in self.controls.items()}
+
+    def _compute(self) -> View | None:
+        t0 = time.perf_counter()
+        try:
+            view = self.render(**self.values())
+        except InputError as exc:
+            self.message.value = error_html(exc)
+            self.last_seconds = time.perf_counter() - t0
+            return None
+        except Exception:  # noqa: BLE001 - shown to the user, never swallowed
+            self.error_log.append_stderr(traceback.format_exc())
+            self.message.value = error_html(RuntimeError("unexpected error; details below"))
+            return None
+        self.message.value = ""
+        self.numbers.value = view.html
+        for key, chart in view.charts.items():
+            if key in self.chart_widgets:
+                # Charts were schema-validated when the app was built (and in the tests); updates
+                # send the new spec straight to the browser, skipping the ~30 ms re-validation.
+                self.chart_widgets[key].spec = chart.to_dict(validate=False)
+        self.last_view = view
+        self.last_seconds = time.perf_counter() - t0
+        return view
+
+    def _on_change(self, _change=None) -> None:
+        self._compute()
+
+    def recompute(self) -> float:
+        """Recompute now and return the seconds it took."""
+        self._compute()
+        return self.last_seconds
+
+    def snapshot(self) -> dict:
+        """The app at its current inputs as plain data: title, inputs, numbers (HTML) and chart specs."""
+        def shown(w):
+            if isinstance(w, (widgets.Dropdown, widgets.ToggleButtons)):
+                return next((lbl for lbl, val in w.options if val == w.value), str(w.value)) if w.options and isinstance(w.options[0], tuple) else str(w.value)
+            if isinstance(w, widgets.FloatSlider):
+                return format(w.value, w.readout_format.replace(",", ""))
+            return str(w.value)
+
+        title = self.children[0].value if self.children else ""
+        return {"title_html": title, "inputs": [(w.description, shown(w)) for w in self.controls.values()],
+                "numbers_html": self.numbers.value, "message_html": self.message.value,
+                "charts": [c.to_dict(validate=False) for c in (self.last_view.charts.values() if self.last_view else [])]}
+
+    def _repr_mimebundle_(self, **kwargs):
+        if static_mode():
+            return {APP_MIMETYPE: self.snapshot(), "text/plain": "fundlib app (static snapshot)"}
+        return super()._repr_mimebundle_(**kwargs)
+
+
+def pct_slider(id: str, description: str, step: float = 0.5, fmt: str = ".1f") -> widgets.FloatSlider:
+    return slider(id, description, step=step, fmt=fmt, scale=100)
+
+
+def preset_picker() -> widgets.Dropdown:
+    """The distribution-terms picker shared by the structure and who-gets-paid apps."""
+    return widgets.Dropdown(options=[(v.split(":")[0], k) for k, v in W.PRESETS.items()], value="proposal",
+                            description="Distribution terms", style={"description_width": "210px"},
+                            layout=widgets.Layout(width="520px"))
+
+
+def fund_from_sliders(equity_usd_bn: float, leverage: float, us_share_pct: float, other_share_pct: float = 0.0,
+                      us_retail_pct: float = 0.0, japan_retail_pct: float = 0.0, us_votes_pct: float | None = None,
+                      sub_debt_pct: float = 0.0) -> S.FundStructure:
+    """A :class:`~fundlib.structure.FundStructure` from sliders in percent, Japan's MoF taking the rest.
+
+    Raises InputError (in the sliders' percent) if the other owners already hold more than 100%.
+    """
+    others = us_share_pct + other_share_pct + us_retail_pct + japan_retail_pct
+    if others > 100.0 + 1e-9:
+        raise InputError("owner shares", f"{others:g}%",
+                         "US Treasury + other LPs + retail shares of at most 100% (Japan MoF holds the rest)")
+    shares = {"us_treasury": us_share_pct / 100, "other_lp": other_share_pct / 100,
+              "us_retail": us_retail_pct / 100, "japan_retail": japan_retail_pct / 100}
+    shares["japan_mof"] = max(0.0, 1.0 - sum(shares.values()))
+    votes = None if us_votes_pct is None else {"us_treasury": us_votes_pct / 100, "japan_mof": 1.0 - us_votes_pct / 100}
+    return S.FundStructure(equity_usd_bn, leverage, shares, votes, sub_debt_pct / 100)

@@ -1,0 +1,178 @@
+"""Notebook 03: the rates apps — JGB and UST curves by month, FILP funding cost, hedging yen into
+dollars, and currency risk on an unhedged stake.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+import pandas as pd
+
+from fundlib import assumptions as A
+from fundlib import charts as C
+from fundlib import curves as CV
+from fundlib import filp as F
+from fundlib import fx as FX
+from fundlib._validate import InputError
+from fundlib.apps.display import table_html, usd_bn
+from fundlib.apps.live import LiveApp, View, pct_slider, slider
+
+
+_CURVE_METHODS = {"monotone (PCHIP)": "pchip", "Nelson–Siegel": "nelson_siegel", "Nelson–Siegel–Svensson": "svensson"}
+
+
+def render_curves(month: str, method: str) -> View:
+    """JGB and UST curves on one month-end, interpolated or fitted, with the fit error."""
+    table = _rates_table()
+    pts, lines, rows = [], [], []
+    grid = np.linspace(0.25, 40.0, 160)
+    for market in ("jgb", "ust"):
+        label = CV.MARKET_LABELS[market]
+        if pd.Period(month, "M") not in CV.months_with_curve(market, table):
+            rows.append((f"{label} curve", "not in the data for this month"))
+            continue
+        c = CV.curve_on(month, market, table)
+        g = grid[(grid >= c.index.min()) & (grid <= c.index.max())] if method == "pchip" else grid
+        f = CV.curve_function(c, method)  # fitted once, used for the line, the errors and the read-outs
+        pts.append(pd.DataFrame({"market": label, "tenor_years": c.index, "yield": c.to_numpy()}))
+        lines.append(pd.DataFrame({"market": label, "tenor_years": g, "yield": f(g)}))
+        err = (f(c.index.to_numpy()) - c.to_numpy()) * 1e4
+        rows.append((f"{label}: 10Y / 30Y", f"{float(f(10.0)):.2%} / {float(f(30.0)):.2%}"))
+        rows.append((f"{label}: fit error, RMS / max", f"{np.sqrt(np.mean(err ** 2)):.1f} bp / {np.max(np.abs(err)):.1f} bp"))
+    if not pts:
+        raise InputError("month", month, "a month where at least one curve has data")
+    return View(table_html(rows, f"Month-end {month}"),
+                {"curves": C.curves_chart(pd.concat(pts), pd.concat(lines), f"Government bond yield curves, {month}")})
+
+
+def _rates_table() -> pd.DataFrame:
+    from fundlib.data import load_rates_monthly  # cached by fundlib.data; each call gets its own copy
+
+    return load_rates_monthly()
+
+
+def build_curves_app() -> LiveApp:
+    months = [str(m) for m in CV.months_with_curve("jgb", _rates_table())]
+    controls = {
+        "month": widgets.SelectionSlider(options=months, value=months[-1], description="Month-end",
+                                         continuous_update=False, style={"description_width": "210px"},
+                                         layout=widgets.Layout(width="520px")),
+        "method": widgets.ToggleButtons(options=list(_CURVE_METHODS.items()), value="pchip", description="Curve between the dots",
+                                        style={"description_width": "210px", "button_width": "170px"}),
+    }
+    return LiveApp("The JGB and US Treasury curves, month by month", controls, render_curves,
+                   intro="UST data end in 2025-10; JGB data in 2026-02 (10Y and 20Y later).")
+
+
+def render_funding(issue_jpy_tn: float, tenor: int, month: str, override: bool, yield_pct: float) -> View:
+    """Issue size, tenor and the month's JGB yield (or an override) → coupon cost, DV01, price sensitivity."""
+    if override:
+        y = yield_pct / 100
+        src = "your override"
+    else:
+        c = CV.curve_on(month, "jgb", _rates_table())
+        y = float(CV.interpolate(c, float(tenor), "pchip"))
+        src = f"JGB {tenor}Y, month-end {month}"
+    issue = F.issue_cost(issue_jpy_tn, int(tenor), y)
+    fx = A.value("usdjpy")
+    rows = [
+        ("Yield = coupon (issued at par)", f"{y:.3%} ({src})"),
+        ("Annual coupon cost", f"¥{issue.annual_coupon_jpy_tn:,.3f}tn ≈ {usd_bn(issue.annual_coupon_jpy_tn * 1000 / fx)}"),
+        ("Coupons over the bond's life", f"¥{issue.total_coupons_jpy_tn:,.2f}tn"),
+        ("Modified duration", f"{issue.modified_duration:.1f} years"),
+        ("DV01 of the issue (value per 1 bp)", f"¥{issue.dv01_jpy_bn:,.1f}bn"),
+        ("Market value if yields rise 100 bp", f"¥{issue.value_change_up100_jpy_tn:+,.2f}tn"),
+        ("Market value if yields fall 100 bp", f"¥{issue.value_change_down100_jpy_tn:+,.2f}tn"),
+    ]
+    return View(table_html(rows, f"Issuing ¥{issue_jpy_tn:,.1f}tn of {tenor}-year FILP bonds"),
+                {"price": C.price_sensitivity_chart(F.price_sensitivity(int(tenor), y), f"{tenor}-year FILP bond: price against yield")})
+
+
+def build_funding_app() -> LiveApp:
+    months = [str(m) for m in CV.months_with_curve("jgb", _rates_table())]
+    controls = {
+        "issue_jpy_tn": slider("filp_issue_jpy_tn", "Issue size (¥tn)", step=0.5, fmt=".1f"),
+        "tenor": widgets.SelectionSlider(options=[10, 15, 20, 25, 30, 40], value=int(A.value("filp_tenor_years")),
+                                         description="Tenor (years)", continuous_update=False,
+                                         style={"description_width": "210px"}, layout=widgets.Layout(width="520px")),
+        "month": widgets.SelectionSlider(options=months, value=months[-1], description="Yield from month-end",
+                                         continuous_update=False, style={"description_width": "210px"},
+                                         layout=widgets.Layout(width="520px")),
+        "override": widgets.Checkbox(value=False, description="Override the yield", indent=False),
+        "yield_pct": widgets.FloatSlider(value=round(A.value("jgb_30y") * 100, 2), min=-0.5, max=6.0, step=0.05,
+                                         description="Yield override (%)", readout_format=".2f", continuous_update=False,
+                                         style={"description_width": "210px"}, layout=widgets.Layout(width="520px")),
+    }
+    return LiveApp("What Japan's FILP money costs", controls, render_funding,
+                   intro="Default size: Japan's $150bn half of the equity at ¥156.66 per dollar.")
+
+
+def render_hedging(usd_yield_pct: float, sofr_pct: float, tona_pct: float, basis_bp: float, hedge_months: float,
+                   filp_pct: float) -> View:
+    """USD asset yield, short rates, basis and hedge tenor → hedged vs unhedged yen pickup over the FILP cost."""
+    y, u, j, f = usd_yield_pct / 100, sofr_pct / 100, tona_pct / 100, filp_pct / 100
+    tau = hedge_months / 12
+    cost = FX.hedge_cost(u, j, basis_bp, tau)
+    hedged = FX.hedged_yield(y, u, j, basis_bp, tau)
+    be = FX.breakeven_depreciation(y, f)
+    rows = [
+        ("USD asset yield", f"{y:.2%}"),
+        ("Hedge cost ≈ SOFR − TONA − basis", f"{cost:.2%} a year"),
+        ("Hedged yield in yen", f"{hedged:.2%}"),
+        ("FILP funding cost (JGB of the same maturity)", f"{f:.2%}"),
+        ("Pickup over FILP, hedged", f"{(hedged - f) * 1e4:+,.0f} bp"),
+        ("Pickup over FILP, unhedged (if USD/JPY is flat)", f"{(y - f) * 1e4:+,.0f} bp"),
+        ("Yearly yen appreciation that wipes out the unhedged pickup", f"{be:.2%}"),
+    ]
+    hist = FX.hedge_cost_history(_rates_table(), basis_bp, tau)
+    return View(table_html(rows, "Yen into dollars, hedged or not"),
+                {"hedge": C.hedge_history_chart(hist, cost)})
+
+
+def build_hedging_app() -> LiveApp:
+    controls = {
+        "usd_yield_pct": pct_slider("ust_30y", "USD asset yield (%)", 0.05, ".2f"),
+        "sofr_pct": pct_slider("sofr", "SOFR (%)", 0.05, ".2f"),
+        "tona_pct": pct_slider("tona", "TONA (%)", 0.05, ".2f"),
+        "basis_bp": slider("usdjpy_basis_bp", "Cross-currency basis (bp)", step=1, fmt=".0f"),
+        "hedge_months": slider("hedge_tenor_months", "Hedge tenor (months)", step=1, fmt=".0f"),
+        "filp_pct": pct_slider("jgb_30y", "FILP cost: JGB 30Y (%)", 0.05, ".2f"),
+    }
+    return LiveApp("Does a dollar asset pay for yen funding?", controls, render_hedging,
+                   intro="Default USD asset: the 30-year Treasury. Try the fund's own expected equity return from notebook 02 (about 10.6%).")
+
+
+def render_fx_risk(volatility_pct: float, horizon_years: float, usd_return_pct: float, filp_pct: float,
+                   paths: int, seed: int) -> View:
+    """USD/JPY volatility, horizon and paths → distribution of the unhedged yen return against the FILP coupon."""
+    vol, H, y, f = volatility_pct / 100, float(horizon_years), usd_return_pct / 100, filp_pct / 100
+    spot = A.value("usdjpy")
+    end = FX.simulate_usdjpy(spot, vol, H, int(paths), int(seed), steps_per_year=1)[:, -1]
+    yen = FX.unhedged_yen_return(y, spot, end, H)
+    rows = [
+        ("Start: USD/JPY", f"¥{spot:,.2f}"),
+        ("USD/JPY after the horizon, 5th / 50th / 95th percentile",
+         " / ".join(f"¥{q:,.0f}" for q in np.quantile(end, [0.05, 0.5, 0.95]))),
+        ("Yen return a year, median", f"{np.median(yen):.2%}"),
+        ("P(yen return below the FILP coupon)", f"{np.mean(yen < f):.1%}"),
+        ("P(yen loss over the horizon)", f"{np.mean(yen < 0):.1%}"),
+    ]
+    return View(table_html(rows, f"Unhedged over {H:.0f} years, {int(paths):,} paths, seed {int(seed)}"),
+                {"hist": C.return_histogram(yen, title="Yen return on the dollar stake, unhedged",
+                                            label="Annualized return in yen (%)", markers={"FILP coupon": f})})
+
+
+def build_fx_risk_app() -> LiveApp:
+    controls = {
+        "volatility_pct": pct_slider("usdjpy_volatility", "USD/JPY volatility (% a year)", 0.5, ".1f"),
+        "horizon_years": widgets.IntSlider(value=10, min=1, max=30, description="Horizon (years)", continuous_update=False,
+                                           style={"description_width": "210px"}, layout=widgets.Layout(width="520px")),
+        "usd_return_pct": pct_slider("asset_return", "Dollar return on the stake (%)", 0.25, ".2f"),
+        "filp_pct": pct_slider("jgb_30y", "FILP coupon (%)", 0.05, ".2f"),
+        "paths": widgets.IntSlider(value=20_000, min=1_000, max=200_000, step=1_000, description="Paths",
+                                   continuous_update=False, style={"description_width": "210px"},
+                                   layout=widgets.Layout(width="520px")),
+        "seed": widgets.IntText(value=2025, description="Seed", style={"description_width": "210px"}),
+    }
+    return LiveApp("Currency risk on an unhedged stake", controls, render_fx_risk,
+                   intro="USD/JPY follows a driftless random walk with the volatility you set (estimated from 2000–2026 data by default).")

@@ -1,0 +1,135 @@
+"""Notebook 01: the structure app (owners, votes, leverage, fees → stack, governance, waterfall)
+and the three-terms app (the proposal, a retail-first variant and the 2025 MOU on one fund).
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import pandas as pd
+
+from fundlib import assumptions as A
+from fundlib import charts as C
+from fundlib import structure as S
+from fundlib import waterfall as W
+from fundlib.apps.display import frame_html, table_html, usd_bn
+from fundlib.apps.live import LiveApp, View, fund_from_sliders, pct_slider, preset_picker, slider
+
+
+def _structure_inputs(us_share_pct, other_share_pct, us_retail_pct, japan_retail_pct, us_votes_pct, leverage,
+                      asset_return_pct, spread_bp, sub_debt_pct, management_fee_pct, fee_basis, carry_pct, hurdle_pct,
+                      deploy_years):
+    fund = fund_from_sliders(A.value("equity_usd_bn"), leverage, us_share_pct, other_share_pct, us_retail_pct,
+                             japan_retail_pct, us_votes_pct, sub_debt_pct)
+    fees = S.Fees(management_fee_pct / 100, fee_basis, carry_pct / 100, hurdle_pct / 100)
+    A.check("senior_spread_bp", spread_bp, "spread_bp")
+    sub = fund.sub_debt_share
+    debt_rate = A.value("sofr") + ((1 - sub) * spread_bp + sub * A.value("sub_spread_bp")) * 1e-4
+    cash = S.fund_cashflows(fund, asset_return_pct / 100, debt_rate, deploy_years=int(deploy_years), fees=fees)
+    return fund, fees, cash, debt_rate
+
+
+def render_structure(preset: str, us_share_pct: float, other_share_pct: float, us_retail_pct: float,
+                     japan_retail_pct: float, us_votes_pct: float, leverage: float, asset_return_pct: float,
+                     spread_bp: float, sub_debt_pct: float, management_fee_pct: float, fee_basis: str,
+                     carry_pct: float, hurdle_pct: float, deploy_years: int) -> View:
+    """Owner shares, votes, leverage, fund return and fees → capital stack, governance, waterfall, owner returns."""
+    fund, fees, cash, debt_rate = _structure_inputs(us_share_pct, other_share_pct, us_retail_pct, japan_retail_pct,
+                                                    us_votes_pct, leverage, asset_return_pct, spread_bp,
+                                                    sub_debt_pct, management_fee_pct, fee_basis, carry_pct, hurdle_pct,
+                                                    deploy_years)
+    res = W.run_preset(preset, fund, cash, fees)
+    summary = res.summary().set_index("payee")
+    summary.index.name = None
+    returns = summary.rename(columns={"paid_in_usd_bn": "paid in", "received_usd_bn": "received",
+                                      "profit_usd_bn": "net gain", "irr": "IRR", "moic": "MOIC"})
+    own = S.ownership_table(fund).set_index("owner")[["share", "votes", "stake_usd_bn"]]
+    own.index.name = None
+    own.columns = ["economic share", "board votes", "stake"]
+    levered = fund.leverage * asset_return_pct / 100 - (fund.leverage - 1) * debt_rate
+    head = table_html([
+        ("Terms", W.PRESETS[preset].split(":")[0]),
+        ("Debt cost (SOFR + spread" + (", blended with subordinated debt)" if fund.sub_debt_share else ")"), f"{debt_rate:.2%}"),
+        ("Equity return before fees, L·r_A − (L−1)·r_D", f"{levered:.2%}"),
+        ("Fund life", f"{cash.calls.shape[-1] - 1} years"),
+    ], "The fund")
+    body = (head + "<br>" + frame_html(own, {"economic share": "pct", "board votes": "pct", "stake": "usd"},
+                                        "Who owns and who decides")
+            + "<br>" + frame_html(returns, {"paid in": "usd", "received": "usd", "net gain": "usd", "IRR": "pct", "MOIC": "x"},
+                                   "What each party gets over the fund's life", css_class="fundlib-table fundlib-returns"))
+    return View(body, {"stack": C.capital_stack_chart(S.capital_stack(fund), "Capital stack"),
+                       "waterfall": C.waterfall_chart(res.by_tier())})
+
+
+def build_structure_app() -> LiveApp:
+    """Sliders for owner shares, votes, leverage, fund return and fees; a preset picker for the waterfall terms."""
+    controls = {
+        "preset": preset_picker(),
+        "us_share_pct": pct_slider("us_treasury_share", "US Treasury share (%)", 5, ".0f"),
+        "other_share_pct": pct_slider("other_lp_share", "Other LPs' share (%)", 5, ".0f"),
+        "us_retail_pct": pct_slider("us_retail_share", "US retail share (%)", 1, ".0f"),
+        "japan_retail_pct": pct_slider("japan_retail_share", "Japanese retail share (%)", 1, ".0f"),
+        "us_votes_pct": pct_slider("us_treasury_votes", "US Treasury board votes (%)", 5, ".0f"),
+        "leverage": slider("leverage_x", "Leverage (assets / equity, ×)", step=0.1, fmt=".1f"),
+        "asset_return_pct": pct_slider("asset_return", "Fund gross return on assets (%)", 0.25, ".2f"),
+        "spread_bp": slider("senior_spread_bp", "Debt spread over SOFR (bp)", step=5, fmt=".0f"),
+        "sub_debt_pct": pct_slider("sub_debt_share", "Subordinated share of debt (%)", 5, ".0f"),
+        "management_fee_pct": pct_slider("management_fee", "Management fee (% a year)", 0.25, ".2f"),
+        "fee_basis": widgets.ToggleButtons(options=[("on committed capital", "committed"), ("on invested capital", "invested")],
+                                           value="committed", description="Fee charged",
+                                           style={"description_width": "210px", "button_width": "150px"}),
+        "carry_pct": pct_slider("carried_interest", "Carried interest (%)", 1, ".0f"),
+        "hurdle_pct": pct_slider("hurdle_rate", "Hurdle (preferred return, %)", 0.5, ".1f"),
+        "deploy_years": slider("deploy_years", "Years to call the equity", step=1, fmt=".0f"),
+    }
+    return LiveApp("Who owns, who decides, who gets paid", controls, render_structure,
+                   intro="Japan's MoF holds the equity nobody else does. Fees and carry go to a fund manager; "
+                         "under the proposal there are none. The MOU terms ignore the ownership sliders: Japan pays in everything.")
+
+
+def preset_comparison(asset_return: float, deemed_rate: float, life_years: int | None = None,
+                      fund: S.FundStructure | None = None) -> pd.DataFrame:
+    """Each payee's paid-in, received, net gain and IRR under every preset, for the same fund cash flows."""
+    fund = fund or S.FundStructure()
+    cash = S.fund_cashflows(fund, asset_return, A.value("sofr") + A.value("senior_spread_bp") * 1e-4, life_years)
+    rows = []
+    for key, label in W.PRESETS.items():
+        res = W.run_preset(key, fund, cash, deemed_rate=deemed_rate) if key == "mou_2025" else W.run_preset(key, fund, cash)
+        for r in res.summary().itertuples():
+            rows.append({"preset": label.split(":")[0], "payee": r.payee, "paid_in_usd_bn": r.paid_in_usd_bn,
+                         "received_usd_bn": r.received_usd_bn, "net_gain_usd_bn": r.profit_usd_bn, "irr": r.irr})
+    return pd.DataFrame(rows)
+
+
+def render_presets(asset_return_pct: float, deemed_rate_pct: float, life_years: float) -> View:
+    """The same fund under the three sets of terms: who gains, who loses, and Japan's MOU position."""
+    df = preset_comparison(asset_return_pct / 100, deemed_rate_pct / 100, int(life_years))
+    table = df.set_index(["preset", "payee"])[["paid_in_usd_bn", "net_gain_usd_bn", "irr"]]
+    table.index = [f"{p} · {q}" for p, q in table.index]
+    table.columns = ["paid in", "net gain", "IRR"]
+    fund = S.FundStructure()
+    cash = S.fund_cashflows(fund, asset_return_pct / 100, A.value("sofr") + A.value("senior_spread_bp") * 1e-4, int(life_years))
+    mou = W.run_preset("mou_2025", fund, cash, deemed_rate=deemed_rate_pct / 100)
+    jv = W.mou_japan_view(mou, deemed_rate_pct / 100)
+    recouped = jv["profit share received ($bn)"] > 0
+    view = table_html([
+        ("Japan paid in", usd_bn(jv["paid in ($bn)"])),
+        ("received on the 'loan' leg (50/50)", usd_bn(jv["loan leg received ($bn)"])),
+        ("received as 10% profit share", usd_bn(jv["profit share received ($bn)"])),
+        ("Japan's all-in IRR", f"{jv['all-in IRR']:.2%}" if jv["all-in IRR"] == jv["all-in IRR"] else "n/a"),
+        ("deemed interest rate", f"{jv['deemed interest rate']:.2%}"),
+        ("recouped within the fund's life?", "yes" if recouped else "no: Japan never reaches the 90/10 phase"),
+        ("US received, with no capital in", usd_bn(jv["US received with no capital in ($bn)"])),
+    ], "Japan's position under the MOU: a loan plus a profit share")
+    body = frame_html(table, {"paid in": "usd", "net gain": "usd", "IRR": "pct"}, "Same fund, three sets of terms",
+                       css_class="fundlib-table fundlib-presets") + "<br>" + view
+    return View(body, {"presets": C.preset_comparison_chart(df)})
+
+
+def build_presets_app() -> LiveApp:
+    controls = {
+        "asset_return_pct": pct_slider("asset_return", "Fund gross return on assets (%)", 0.25, ".2f"),
+        "deemed_rate_pct": pct_slider("mou_deemed_rate", "MOU deemed interest rate (%)", 0.25, ".2f"),
+        "life_years": slider("fund_life_years", "Fund life (years)", step=1, fmt=".0f"),
+    }
+    return LiveApp("The same fund under three sets of terms", controls, render_presets,
+                   intro="Default ownership (50/50, no fees). Under the MOU terms Japan pays in all the equity.")

@@ -1,0 +1,363 @@
+"""The distribution waterfall: tiers, a vectorized engine that pays every dollar to someone, and the
+three sets of terms (presets). Used by notebook 01 and by ``treasury`` and ``stress`` (05, 06).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from fundlib import assumptions as A
+from fundlib._validate import InputError, check_range
+from fundlib.structure import OWNERS, PAYEE_LABELS, PAYEES, Fees, FundCashflows, FundStructure
+
+__all__ = [
+    "ReturnOfCapital", "PreferredReturn", "CatchUp", "Split", "SplitUntilRecouped", "WaterfallResult",
+    "run_waterfall", "PRESETS", "preset_terms", "run_preset", "profit_split", "mou_japan_view",
+]
+
+
+@dataclass(frozen=True)
+class ReturnOfCapital:
+    """Pay back each listed owner's unreturned paid-in capital, pro rata to what is owed."""
+
+    owners: tuple[str, ...] | None = None
+    label: str = "Return of capital"
+
+
+@dataclass(frozen=True)
+class PreferredReturn:
+    """Pay the listed owners a compounding preferred return on unreturned capital (a hurdle)."""
+
+    rate: float
+    owners: tuple[str, ...] | None = None
+    label: str = "Preferred return"
+
+
+@dataclass(frozen=True)
+class CatchUp:
+    """The manager takes ``share`` of distributions until it holds ``carry`` of all profit paid so far."""
+
+    carry: float
+    share: float = 1.0
+    label: str = "Manager catch-up"
+
+
+@dataclass(frozen=True)
+class Split:
+    """Everything left, split by ``shares`` (payee → fraction), or pro rata to ownership with
+    ``carry`` to the manager when ``shares`` is None. Must be the last tier."""
+
+    shares: dict | None = None
+    carry: float = 0.0
+    label: str = "Profit split"
+
+
+@dataclass(frozen=True)
+class SplitUntilRecouped:
+    """Split by ``shares`` until ``payee`` has received its paid-in capital plus interest at ``rate``
+    (the 2025 MOU's 'deemed allocation amount'), then pass the rest to the next tier."""
+
+    payee: str
+    shares: dict
+    rate: float
+    label: str = "Split until recouped"
+
+
+Tier = ReturnOfCapital | PreferredReturn | CatchUp | Split | SplitUntilRecouped
+
+
+@dataclass(frozen=True)
+class WaterfallResult:
+    """``paid[tier, payee, ..., t]`` in $bn; ``contributions[payee, ..., t]`` (manager row zero)."""
+
+    tiers: tuple
+    paid: np.ndarray
+    contributions: np.ndarray
+    fees: np.ndarray
+
+    @property
+    def received(self) -> np.ndarray:
+        """Total paid to each payee [payee, ..., t], fees included for the manager."""
+        out = self.paid.sum(axis=0)
+        out[PAYEES.index("manager")] += self.fees
+        return out
+
+    @property
+    def net(self) -> np.ndarray:
+        """Each payee's net cash flow [payee, ..., t]: received − contributed."""
+        return self.received - self.contributions
+
+    def summary(self) -> pd.DataFrame:
+        """Per payee (scenario-free results only): paid in, received, profit, IRR, MOIC."""
+        from fundlib.finance import irr, moic
+
+        if self.paid.ndim != 3:
+            raise InputError("scenarios", self.paid.shape[2:-1], "a single scenario for summary()")
+        rows = []
+        for i, p in enumerate(PAYEES):
+            c, r = self.contributions[i].sum(), self.received[i].sum()
+            if c == 0 and r == 0:
+                continue
+            rows.append({"payee": PAYEE_LABELS[p], "paid_in_usd_bn": c, "received_usd_bn": r,
+                         "profit_usd_bn": r - c, "irr": irr(self.net[i]), "moic": moic(self.net[i])})
+        return pd.DataFrame(rows)
+
+    def by_tier(self) -> pd.DataFrame:
+        """Tidy table of total payments by tier and payee (summed over time; single scenario)."""
+        rows = []
+        for k, tier in enumerate(self.tiers):
+            for i, p in enumerate(PAYEES):
+                amt = float(self.paid[k, i].sum())
+                if amt > 1e-12:
+                    rows.append({"tier": f"{k + 1}. {tier.label}", "payee": PAYEE_LABELS[p], "amount_usd_bn": amt})
+        fee = float(self.fees.sum())
+        if fee > 1e-12:
+            rows.insert(0, {"tier": "0. Management fees", "payee": PAYEE_LABELS["manager"], "amount_usd_bn": fee})
+        return pd.DataFrame(rows, columns=["tier", "payee", "amount_usd_bn"])
+
+
+def _owner_mask(owners) -> np.ndarray:
+    if owners is None:
+        return np.array([p != "manager" for p in PAYEES])
+    unknown = set(owners) - set(OWNERS)
+    if unknown:
+        raise InputError("owners", sorted(unknown)[0], "owner classes among " + ", ".join(OWNERS))
+    return np.array([p in owners for p in PAYEES])
+
+
+def _shares_vector(shares: dict) -> np.ndarray:
+    unknown = set(shares) - set(PAYEES)
+    if unknown:
+        raise InputError("shares", sorted(unknown)[0], "payees among " + ", ".join(PAYEES))
+    v = np.array([float(shares.get(p, 0.0)) for p in PAYEES])
+    if np.any(v < 0) or abs(v.sum() - 1.0) > 1e-9:
+        raise InputError("shares", shares, "non-negative split shares that sum to 1")
+    return v
+
+
+def _pro_rata(amount, owed):
+    """Split ``amount`` (shape S) across payees in proportion to ``owed`` (payees, *S)."""
+    total = owed.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        w = np.where(total > 0, owed / np.where(total > 0, total, 1.0), 0.0)
+    return w * amount
+
+
+def run_waterfall(contributions, distributable, tiers, ownership: dict | None = None,
+                  fees=None) -> WaterfallResult:
+    """Pass each period's distributable cash through ``tiers`` in order.
+
+    ``contributions``: capital paid in by each owner, shape (len(OWNERS), ..., T), or a dict
+    owner → array (..., T). ``distributable``: cash to distribute, shape (..., T), ≥ 0.
+    ``ownership``: owner → share, used by ``Split(shares=None)`` (defaults to paid-in proportions).
+    Every dollar of ``distributable`` is paid to someone: ``paid.sum((0, 1)) == distributable``.
+    The loop runs over periods (the state is path-dependent); all scenarios move together.
+    """
+    tiers = tuple(tiers)
+    if not tiers or not isinstance(tiers[-1], Split):
+        raise InputError("tiers", [type(t).__name__ for t in tiers], "a list of tiers ending with a Split")
+    dist = np.asarray(distributable, float)
+    if np.any(dist < -1e-12) or not np.all(np.isfinite(dist)):
+        raise InputError("distributable", dist, "finite, non-negative cash amounts")
+    dist = np.maximum(dist, 0.0)
+    if isinstance(contributions, dict):
+        contributions = np.stack([np.broadcast_to(np.asarray(contributions.get(o, 0.0), float), dist.shape)
+                                  for o in OWNERS])
+    c_own = np.broadcast_to(np.asarray(contributions, float), (len(OWNERS),) + dist.shape)
+    if np.any(c_own < 0):
+        raise InputError("contributions", c_own, "non-negative capital paid in")
+    n_p = len(PAYEES)
+    contrib = np.zeros((n_p,) + dist.shape)
+    contrib[: len(OWNERS)] = c_own
+    S, T = dist.shape[:-1], dist.shape[-1]
+    if ownership is None:
+        tot = contrib.sum(axis=-1)
+        own_w = _pro_rata(np.ones(S), tot)
+    else:
+        own_w = np.zeros((n_p,) + S)
+        for i, o in enumerate(OWNERS):
+            own_w[i] = ownership.get(o, 0.0)
+    # Validate tiers once.
+    split_vectors = []
+    for tier in tiers:
+        if isinstance(tier, PreferredReturn):
+            check_range("PreferredReturn.rate", tier.rate, 0.0, 1.0)
+            _owner_mask(tier.owners)
+        elif isinstance(tier, ReturnOfCapital):
+            _owner_mask(tier.owners)
+        elif isinstance(tier, CatchUp):
+            check_range("CatchUp.carry", tier.carry, 0.0, 0.99)
+            check_range("CatchUp.share", tier.share, tier.carry, 1.0, low_open=True)
+        elif isinstance(tier, SplitUntilRecouped):
+            check_range("SplitUntilRecouped.rate", tier.rate, -0.05, 1.0)
+            if tier.payee not in OWNERS:
+                raise InputError("SplitUntilRecouped.payee", tier.payee, "an owner class")
+            v = _shares_vector(tier.shares)
+            if v[PAYEES.index(tier.payee)] <= 0:
+                raise InputError("SplitUntilRecouped.shares", tier.shares, "a positive share for the payee")
+        elif isinstance(tier, Split):
+            check_range("Split.carry", tier.carry, 0.0, 0.99)
+            if tier.shares is not None:
+                _shares_vector(tier.shares)
+    for tier in tiers:
+        if isinstance(tier, Split) and tier.shares is None:
+            v = own_w * (1.0 - tier.carry)
+            v[PAYEES.index("manager")] = tier.carry
+            split_vectors.append(v)
+        elif isinstance(tier, (Split, SplitUntilRecouped)):
+            split_vectors.append(_shares_vector(tier.shares).reshape((n_p,) + (1,) * len(S)))
+        else:
+            split_vectors.append(None)
+
+    paid = np.zeros((len(tiers), n_p) + dist.shape)
+    unreturned = np.zeros((n_p,) + S)
+    pref_due = [np.zeros((n_p,) + S) for _ in tiers]
+    recoup = [np.zeros(S) for _ in tiers]
+    owner_profit = np.zeros(S)  # profit (beyond capital) paid to owners so far
+    manager_carry = np.zeros(S)
+    mgr = PAYEES.index("manager")
+    for t in range(T):
+        for k, tier in enumerate(tiers):
+            if isinstance(tier, PreferredReturn) and t > 0:
+                pref_due[k] += tier.rate * (unreturned + pref_due[k]) * _owner_mask(tier.owners).reshape((n_p,) + (1,) * len(S))
+            if isinstance(tier, SplitUntilRecouped):
+                i = PAYEES.index(tier.payee)
+                recoup[k] = recoup[k] * (1.0 + tier.rate) + contrib[i, ..., t]
+        unreturned += contrib[..., t]
+        avail = dist[..., t].copy()
+        for k, tier in enumerate(tiers):
+            if isinstance(tier, ReturnOfCapital):
+                owed = unreturned * _owner_mask(tier.owners).reshape((n_p,) + (1,) * len(S))
+                pay = _pro_rata(np.minimum(avail, owed.sum(axis=0)), owed)
+                unreturned -= pay
+            elif isinstance(tier, PreferredReturn):
+                owed = pref_due[k]
+                pay = _pro_rata(np.minimum(avail, owed.sum(axis=0)), owed)
+                pref_due[k] = owed - pay
+                owner_profit += pay.sum(axis=0)
+            elif isinstance(tier, CatchUp):
+                need = (tier.carry * (owner_profit + manager_carry) - manager_carry) / (tier.share - tier.carry)
+                x = np.clip(need, 0.0, avail)
+                pay = np.zeros((n_p,) + S)
+                pay[mgr] = tier.share * x
+                pay += own_w * (1.0 - tier.share) * x
+                owner_profit += (1.0 - tier.share) * x
+                manager_carry += tier.share * x
+            elif isinstance(tier, SplitUntilRecouped):
+                v = split_vectors[k]
+                i = PAYEES.index(tier.payee)
+                cap = np.maximum(recoup[k], 0.0) / v[i]
+                pay = v * np.minimum(avail, cap)
+                recoup[k] = recoup[k] - pay[i]
+            else:  # Split: takes everything left
+                pay = split_vectors[k] * avail
+                owner_profit += pay[: len(OWNERS)].sum(axis=0)
+                manager_carry += pay[mgr]
+            paid[k, ..., t] = pay
+            avail = np.maximum(avail - pay.sum(axis=0), 0.0)
+    fee_arr = np.zeros(dist.shape) if fees is None else np.broadcast_to(np.asarray(fees, float), dist.shape)
+    return WaterfallResult(tiers, paid, contrib, fee_arr)
+
+
+# ============================================================================ presets
+
+PRESETS = {
+    "proposal": "The proposal: both governments at cost, everything pro rata to ownership",
+    "retail_first": "Retail-friendly: retail savers get their capital and a preferred return first",
+    "mou_2025": "The 2025 US–Japan MOU as reported: Japan funds; 50/50 until recouped, then 90/10 to the US",
+}
+
+
+def preset_terms(name: str, fund: FundStructure, fees: Fees | None = None,
+                 retail_pref_rate: float | None = None, deemed_rate: float | None = None):
+    """(ownership shares, contribution shares, tiers) for a named preset.
+
+    ``fees`` (carry, hurdle) apply to the proposal and retail presets; the MOU terms have none.
+    The retail preset gives retail savers ``retail_preset_share`` each when ``fund`` has none.
+    """
+    fees = fees or Fees(0.0, "committed", 0.0, 0.0)
+    if name not in PRESETS:
+        raise InputError("preset", name, "one of " + ", ".join(PRESETS))
+    tail: list = []
+    if fees.hurdle_rate > 0:
+        tail.append(PreferredReturn(fees.hurdle_rate))
+        if fees.carried_interest > 0 and fees.catch_up:
+            tail.append(CatchUp(fees.carried_interest))
+    tail.append(Split(carry=fees.carried_interest))
+    if name == "proposal":
+        return dict(fund.shares), dict(fund.shares), [ReturnOfCapital(), *tail]
+    if name == "retail_first":
+        shares = dict(fund.shares)
+        if shares["us_retail"] + shares["japan_retail"] == 0:
+            r = A.value("retail_preset_share")
+            gov = shares["us_treasury"] + shares["japan_mof"]
+            if gov < 2 * r:
+                raise InputError("owner shares", gov, f"government shares of at least {2 * r:.0%} to make room for retail")
+            for g in ("us_treasury", "japan_mof"):
+                shares[g] -= 2 * r * shares[g] / gov
+            shares["us_retail"] = shares["japan_retail"] = r
+        retail = ("us_retail", "japan_retail")
+        others = tuple(o for o in OWNERS if o not in retail)
+        rate = A.value("retail_pref_rate") if retail_pref_rate is None else retail_pref_rate
+        tiers = [ReturnOfCapital(retail, "Retail: capital back"),
+                 PreferredReturn(rate, retail, "Retail: preferred return"),
+                 ReturnOfCapital(others, "Others: capital back"), *tail]
+        return shares, shares, tiers
+    # mou_2025: Japan provides all the money; US and Japan split cash 50/50 until Japan recoups
+    # its deemed allocation amount, then 90/10.
+    deemed = A.value("mou_deemed_rate") if deemed_rate is None else deemed_rate
+    jp_before = A.value("mou_japan_share_before_recoup")
+    us_after = A.value("mou_us_share_after_recoup")
+    japan_only = {o: (1.0 if o == "japan_mof" else 0.0) for o in OWNERS}
+    tiers = [SplitUntilRecouped("japan_mof", {"japan_mof": jp_before, "us_treasury": 1 - jp_before}, deemed,
+                                "50/50 until Japan recoups"),
+             Split({"us_treasury": us_after, "japan_mof": 1 - us_after}, label="After recoup: 90/10")]
+    return japan_only, japan_only, tiers
+
+
+def run_preset(name: str, fund: FundStructure, cash: FundCashflows, fees: Fees | None = None,
+               **kwargs) -> WaterfallResult:
+    """Run a preset's waterfall on the fund's cash flows (calls split by the preset's contribution shares)."""
+    ownership, contrib_shares, tiers = preset_terms(name, fund, fees, **kwargs)
+    contributions = np.stack([contrib_shares[o] * cash.calls for o in OWNERS])
+    return run_waterfall(contributions, cash.distributable, tiers, ownership, fees=cash.fees)
+
+
+def profit_split(name: str, profit_usd_bn: float = 100.0, fund: FundStructure | None = None,
+                 fees: Fees | None = None, **kwargs) -> pd.Series:
+    """Who receives what when the fund's equity is paid in at t=0 and returns equity + profit at t=1."""
+    fund = fund or FundStructure()
+    calls = np.array([fund.equity_usd_bn, 0.0])
+    dist = np.array([0.0, fund.equity_usd_bn + profit_usd_bn])
+    ownership, contrib_shares, tiers = preset_terms(name, fund, fees, **kwargs)
+    res = run_waterfall(np.stack([contrib_shares[o] * calls for o in OWNERS]), dist, tiers, ownership)
+    net = res.net.sum(axis=-1)
+    return pd.Series({PAYEE_LABELS[p]: net[i] for i, p in enumerate(PAYEES) if abs(net[i]) > 1e-12 or res.contributions[i].sum() > 0},
+                     name=f"net gain ($bn), {name}")
+
+
+# ============================================================================ the MOU seen from Japan
+
+
+def mou_japan_view(result: WaterfallResult, deemed_rate: float) -> pd.Series:
+    """Japan's position under the MOU preset seen as a loan plus a profit share (single scenario).
+
+    The first tier (50/50 until recouped) pays Japan its principal plus deemed interest: a loan.
+    The second tier (10% after recoup) is a profit share.
+    """
+    from fundlib.finance import irr
+
+    j = PAYEES.index("japan_mof")
+    loan_cf = result.paid[0, j] - result.contributions[j]
+    return pd.Series({
+        "paid in ($bn)": result.contributions[j].sum(),
+        "loan leg received ($bn)": result.paid[0, j].sum(),
+        "profit share received ($bn)": result.paid[1:, j].sum(),
+        "loan leg IRR": irr(loan_cf),
+        "deemed interest rate": deemed_rate,
+        "all-in IRR": irr(result.net[j]),
+        "US received with no capital in ($bn)": result.received[PAYEES.index("us_treasury")].sum(),
+    })
