@@ -41,6 +41,8 @@ def test_bad_input_shows_a_message_not_a_traceback(build, key, value, expected):
     else:
         assert "Input problem" in app.message.value and expected in app.message.value
     assert "Traceback" not in app.message.value
+    if key == "other_share_pct":   # in the sliders' units, not decimals
+        assert "owner shares (% of the equity) = 110 is not valid" in app.message.value
 
 
 def test_static_snapshot(monkeypatch):

@@ -198,7 +198,7 @@ def fund_from_sliders(equity_usd_bn: float, leverage: float, us_share_pct: float
     """
     others = us_share_pct + other_share_pct + us_retail_pct + japan_retail_pct
     if others > 100.0 + 1e-9:
-        raise InputError("owner shares", f"{others:g}%",
+        raise InputError("owner shares (% of the equity)", round(others, 6),
                          "US Treasury + other LPs + retail shares of at most 100% (Japan MoF holds the rest)")
     shares = {"us_treasury": us_share_pct / 100, "other_lp": other_share_pct / 100,
               "us_retail": us_retail_pct / 100, "japan_retail": japan_retail_pct / 100}
