@@ -1,8 +1,9 @@
 """Currency mathematics for a yen investor holding dollar assets: forwards, hedge cost, FX paths.
 Used by notebook 03 (hedging and FX-risk apps) and notebook 05 (Japan's yen P&L).
 
-USD/JPY is quoted in JPY per USD. Short rates are simple (money-market) rates for the hedge
-tenor ``years``. The cross-currency basis is the spread added to the yen leg of a USD/JPY
+USD/JPY is quoted in JPY per USD. Forwards compound annually from term rates by default (a
+market's zero rates: see :meth:`fundlib.market.Market.forward_usdjpy`); the rolled short hedge uses
+simple (money-market) rates for a hedge tenor ``years`` of at most one year. The cross-currency basis is the spread added to the yen leg of a USD/JPY
 swap; it has been negative for most of the last two decades, which raises the cost of hedging
 dollars back into yen.
 """
@@ -29,30 +30,44 @@ def _out(a):
     return float(a) if np.ndim(a) == 0 else a
 
 
-def _rates(usd_rate, jpy_rate, years):
+def _rates(usd_rate, jpy_rate, years, max_years=1.0):
     check_range("usd_rate", usd_rate, -0.5, 1.0)
     check_range("jpy_rate", jpy_rate, -0.5, 1.0)
-    check_range("years", years, 0.0, 30.0, low_open=True)
+    check_range("years", years, 0.0, max_years, low_open=True)
     return np.asarray(usd_rate, float), np.asarray(jpy_rate, float), np.asarray(years, float)
 
 
-def forward_rate(spot, usd_rate, jpy_rate, years, basis_bp=0.0):
-    """Covered-interest-parity forward, JPY per USD: spot × (1 + (jpy + basis)·τ) / (1 + usd·τ).
+def forward_rate(spot, usd_rate, jpy_rate, years, basis_bp=0.0, *, compounding: str = "annual"):
+    """Covered-interest-parity outright forward, JPY per USD, for delivery in ``years``.
 
-    With ``basis_bp = 0`` this is the textbook CIP forward of the design's API table.
+    ``compounding="annual"`` (the default, any tenor up to 100 years): the rates are annually
+    compounded zero rates for that tenor, F = S·((1 + jpy + basis) / (1 + usd))^τ.
+    ``compounding="simple"``: money-market rates for tenors up to one year,
+    F = S·(1 + (jpy + basis)·τ) / (1 + usd·τ). The two agree at one year.
+
+    Rates are decimals in [−50%, 100%] and the basis in [−500, 500] bp, so every valid input gives
+    a finite, positive forward; a spot ≤ 0 or a rate outside that range is an InputError.
     """
-    check_range("spot", spot, 0.0, np.inf, low_open=True)
+    from fundlib._validate import check_choice
+
+    check_choice("compounding", compounding, ("annual", "simple"))
+    check_range("spot", spot, 0.0, 1e6, low_open=True)
     check_range("basis_bp", basis_bp, -500.0, 500.0)
-    u, j, t = _rates(usd_rate, jpy_rate, years)
+    u, j, t = _rates(usd_rate, jpy_rate, years, 100.0 if compounding == "annual" else 1.0)
     b = np.asarray(basis_bp, float) * 1e-4
-    return _out(np.asarray(spot, float) * (1.0 + (j + b) * t) / (1.0 + u * t))
+    s = np.asarray(spot, float)
+    if compounding == "simple":
+        return _out(s * (1.0 + (j + b) * t) / (1.0 + u * t))
+    return _out(s * ((1.0 + j + b) / (1.0 + u)) ** t)
 
 
 def hedge_cost(usd_rate, jpy_rate, basis_bp=0.0, years=0.25):
     """Annualized cost of selling dollars forward for yen, rolled every ``years``.
 
-    (1 − F/S)/τ = (usd − jpy − basis) / (1 + usd·τ): about the short-rate gap minus the basis.
-    Positive means hedging costs the yen investor money.
+    (1 − F/S)/τ = (usd − jpy − basis) / (1 + usd·τ) with the simple money-market forward: about
+    the short-rate gap minus the basis. Positive means hedging costs the yen investor money. This is
+    the *rolled short hedge* (notebook 03's carry view); a forward locked per cash-flow date is
+    :meth:`fundlib.market.Market.forward_usdjpy` (notebook 05's funding view).
     """
     u, j, t = _rates(usd_rate, jpy_rate, years)
     check_range("basis_bp", basis_bp, -500.0, 500.0)

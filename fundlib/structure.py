@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from fundlib import assumptions as A
-from fundlib._validate import InputError, check_range
+from fundlib._validate import InputError, check_int, check_range
 
 __all__ = [
     "OWNERS", "OWNER_LABELS", "PAYEES", "PAYEE_LABELS", "FundStructure", "capital_stack", "ownership_table",
@@ -42,12 +42,37 @@ def default_shares() -> dict[str, float]:
     return {o: A.value(i) for o, i in _SHARE_IDS.items()}
 
 
+PAYEES = OWNERS + ("manager",)
+PAYEE_LABELS = {**OWNER_LABELS, "manager": "Fund manager (fees, carry)"}
+
+
+@dataclass(frozen=True)
+class Fees:
+    """Management fee, carried interest and hurdle. The proposal: sovereigns invest at cost (all zero)."""
+
+    management_fee: float = field(default_factory=lambda: A.value("management_fee"))
+    basis: str = "committed"  # 'committed' or 'invested' capital
+    carried_interest: float = field(default_factory=lambda: A.value("carried_interest"))
+    hurdle_rate: float = field(default_factory=lambda: A.value("hurdle_rate"))
+    catch_up: bool = True
+
+    def __post_init__(self):
+        A.check("management_fee", self.management_fee, "management_fee")
+        A.check("carried_interest", self.carried_interest, "carried_interest")
+        A.check("hurdle_rate", self.hurdle_rate, "hurdle_rate")
+        if self.basis not in ("committed", "invested"):
+            raise InputError("basis", self.basis, "'committed' or 'invested'")
+
+
 @dataclass(frozen=True)
 class FundStructure:
-    """The fund's equity, ownership and leverage (assets / equity).
+    """The one fund: equity, owners and votes, leverage (assets / equity), the debt in two tranches,
+    fees and carry, capital calls and life. Every notebook's fund is one of these.
 
     ``shares`` maps owner class → fraction of equity; missing owners hold 0; shares must sum to 1
-    (within 1e-9). ``leverage`` = total assets / equity ≥ 1.
+    (within 1e-9). ``leverage`` = total assets / equity ≥ 1. The debt is senior (guaranteed by
+    Ex-Im Bank and JBIC, at SOFR + ``senior_spread_bp`` + ``guarantee_fee_bp``) except a
+    ``sub_debt_share`` that is subordinated and unguaranteed (at SOFR + ``sub_spread_bp``).
     """
 
     equity_usd_bn: float = field(default_factory=lambda: A.value("equity_usd_bn"))
@@ -55,11 +80,26 @@ class FundStructure:
     shares: dict = field(default_factory=default_shares)
     votes: dict | None = None  # board votes by owner; None: the two governments share them per the register
     sub_debt_share: float = field(default_factory=lambda: A.value("sub_debt_share"))  # of the debt, unguaranteed
+    senior_spread_bp: float = field(default_factory=lambda: A.value("senior_spread_bp"))
+    guarantee_fee_bp: float = field(default_factory=lambda: A.value("guarantee_fee_bp"))
+    sub_spread_bp: float = field(default_factory=lambda: A.value("sub_spread_bp"))
+    fees: Fees = field(default_factory=lambda: Fees())
+    deploy_years: int = field(default_factory=lambda: int(A.value("deploy_years")))
+    life_years: int = field(default_factory=lambda: int(A.value("fund_life_years")))
+    debt_tenor_years: int = field(default_factory=lambda: int(A.value("fund_debt_tenor_years")))
 
     def __post_init__(self):
         check_range("equity_usd_bn", self.equity_usd_bn, 0.0, 1e5, low_open=True)
         check_range("leverage", self.leverage, 1.0, 50.0)
         A.check("sub_debt_share", self.sub_debt_share, "sub_debt_share")
+        A.check("senior_spread_bp", self.senior_spread_bp, "senior_spread_bp")
+        A.check("guarantee_fee_bp", self.guarantee_fee_bp, "guarantee_fee_bp")
+        A.check("sub_spread_bp", self.sub_spread_bp, "sub_spread_bp")
+        if not isinstance(self.fees, Fees):
+            raise TypeError(f"fees must be a fundlib.structure.Fees, not {type(self.fees).__name__}")
+        object.__setattr__(self, "life_years", check_int("life_years", self.life_years, 1, 50))
+        object.__setattr__(self, "deploy_years", check_int("deploy_years", self.deploy_years, 1, self.life_years))
+        object.__setattr__(self, "debt_tenor_years", check_int("debt_tenor_years", self.debt_tenor_years, 1, 40))
         unknown = set(self.shares) - set(OWNERS)
         if unknown:
             raise InputError("shares", sorted(unknown)[0], "owner classes among " + ", ".join(OWNERS))
@@ -100,12 +140,32 @@ class FundStructure:
         """Subordinated, unguaranteed debt (zero under the proposal as reported)."""
         return self.debt_usd_bn * self.sub_debt_share
 
-    def debt_rate(self, sofr: float | None = None) -> float:
-        """Blended cost of the debt: senior at SOFR + spread, subordinated at SOFR + its wider spread."""
-        base = A.value("sofr") if sofr is None else sofr
-        senior = base + A.value("senior_spread_bp") * 1e-4
-        sub = base + A.value("sub_spread_bp") * 1e-4
-        return (1.0 - self.sub_debt_share) * senior + self.sub_debt_share * sub
+    @property
+    def senior_margin(self) -> float:
+        """Senior debt over SOFR: spread + guarantee fee (decimal)."""
+        return (self.senior_spread_bp + self.guarantee_fee_bp) * 1e-4
+
+    @property
+    def sub_margin(self) -> float:
+        """Subordinated debt over SOFR (decimal)."""
+        return self.sub_spread_bp * 1e-4
+
+    def debt_rate(self, market=None) -> float:
+        """The fund's blended cost of debt: senior at SOFR + spread + guarantee fee, subordinated at
+        SOFR + its own spread. ``market``: a :class:`fundlib.market.Market` (default: the current
+        one) or a SOFR level. Every module that needs the fund's debt cost calls this."""
+        if market is None:
+            from fundlib.market import Market
+
+            market = Market.current()
+        sofr = float(check_range("sofr", market, -0.05, 0.5)) if isinstance(market, (int, float)) else market.sofr
+        return sofr + (1.0 - self.sub_debt_share) * self.senior_margin + self.sub_debt_share * self.sub_margin
+
+    def with_(self, **changes) -> "FundStructure":
+        """A copy with some fields changed (validated again)."""
+        from dataclasses import replace
+
+        return replace(self, **changes)
 
     def stake_usd_bn(self, owner: str) -> float:
         return self.equity_usd_bn * self.shares[owner]
@@ -147,28 +207,6 @@ def ownership_table(fund: FundStructure) -> pd.DataFrame:
 
 
 # ============================================================================ fund cash flows
-
-PAYEES = OWNERS + ("manager",)
-PAYEE_LABELS = {**OWNER_LABELS, "manager": "Fund manager (fees, carry)"}
-
-
-@dataclass(frozen=True)
-class Fees:
-    """Management fee, carried interest and hurdle. The proposal: sovereigns invest at cost (all zero)."""
-
-    management_fee: float = field(default_factory=lambda: A.value("management_fee"))
-    basis: str = "committed"  # 'committed' or 'invested' capital
-    carried_interest: float = field(default_factory=lambda: A.value("carried_interest"))
-    hurdle_rate: float = field(default_factory=lambda: A.value("hurdle_rate"))
-    catch_up: bool = True
-
-    def __post_init__(self):
-        A.check("management_fee", self.management_fee, "management_fee")
-        A.check("carried_interest", self.carried_interest, "carried_interest")
-        A.check("hurdle_rate", self.hurdle_rate, "hurdle_rate")
-        if self.basis not in ("committed", "invested"):
-            raise InputError("basis", self.basis, "'committed' or 'invested'")
-
 
 @dataclass(frozen=True)
 class FundCashflows:

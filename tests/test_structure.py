@@ -52,7 +52,7 @@ def test_debt_tranches_and_sources_and_uses():
     su = sources_and_uses(f)
     assert su.loc[su.side == "sources", "usd_bn"].sum() == pytest.approx(su.loc[su.side == "uses", "usd_bn"].sum())
     assert "Subordinated debt" in set(capital_stack(f)["layer"])
-    # blended: 80% at SOFR + 120 bp, 20% at SOFR + 350 bp
-    assert f.debt_rate(0.04) == pytest.approx(0.04 + 0.8 * 0.012 + 0.2 * 0.035)
+    # blended: 80% senior at SOFR + 120 bp + the 30 bp guarantee fee, 20% subordinated at SOFR + 350 bp
+    assert f.debt_rate(0.04) == pytest.approx(0.04 + 0.8 * 0.015 + 0.2 * 0.035, abs=1e-15)
     with pytest.raises(InputError, match="sub_debt_share"):
         FundStructure(300, 3, sub_debt_share=0.9)

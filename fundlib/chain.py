@@ -1,0 +1,419 @@
+"""One fund, one chain: the fund's year-by-year cash through debt, reserve, guarantees and the
+waterfall to every party, as a double-entry ledger. Notebooks 01, 02, 05 and 06 all read it.
+
+The chain, each year t and every scenario at once (scenarios on the leading axis):
+
+1. **Assets.** Each capital call buys assets (equity × leverage, debt drawn pro rata). The assets are
+   the mandate's four-sector portfolio; their cash flow available for debt service (CFADS) per $1 is
+   scaled at financial close so that the unlevered IRR is the fund's gross asset return ``r_A``.
+   Shocks (an AI capex bust, delays) hit the cash flows after close. At the end of the fund's life
+   the assets still held are sold at their value at ``r_A`` (PV of their remaining cash flows), or
+   abandoned if that value is negative.
+2. **Fees and shortfalls.** The manager's fee is paid first. Cash below zero (fees, or a year of
+   negative CFADS) is covered by the reserve, then by an **equity cure** the owners pay pro rata.
+3. **Debt service by tranche.** Senior debt (guaranteed by Ex-Im Bank and JBIC) floats at SOFR +
+   spread + guarantee fee; subordinated debt (unguaranteed) at SOFR + its own spread. The principal
+   plan is sculpted at close to the base cash flows (interest capitalized while they are zero);
+   under stress the plan stands and the interest floats. Any balance left is repaid at exit.
+4. **Guarantees.** Senior debt service the cash and reserve cannot pay is paid by the guarantors
+   (a call, shared by ``exim_share_of_guarantees``); the fund then owes them what they paid, with
+   interest at the senior rate, before anything below. Subordinated interest and principal that
+   cannot be paid are deferred (the balance grows) and written off at the end if still unpaid.
+5. **Lock-up.** If the DSCR is below the lock-up test, or guarantors are owed, the rest goes to the
+   reserve; otherwise it is distributed through the waterfall (preset terms). The reserve is
+   released at the end.
+
+Every transfer is a ledger row (scenario, year, from, to, item, usd_bn). The fund's own account
+opens and closes every year at zero; money is neither created nor lost. Japan's MoF view is in yen:
+each capital call funded by FILP bonds at that date's rate, coupons, principal retired at the end,
+distributions converted at the forward for their date (hedged) or on the FX path (unhedged).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from fundlib import assumptions as A
+from fundlib import projects as P
+from fundlib import waterfall as W
+from fundlib._validate import InputError, check_range
+from fundlib.market import Market
+from fundlib.structure import OWNER_LABELS, OWNERS, PAYEES, FundStructure
+
+__all__ = ["Shocks", "Ledger", "ChainResult", "run", "portfolio_cfads", "PARTIES", "MAX_HORIZON"]
+
+MAX_HORIZON = 70          # years the project cash flows are built over (life + delays + tail)
+PARTIES = (*OWNERS, "manager", "senior_lenders", "sub_lenders", "exim", "jbic", "assets", "fund", "reserve")
+PARTY_LABELS = {**OWNER_LABELS, "manager": "Fund manager", "senior_lenders": "Senior bondholders",
+                "sub_lenders": "Subordinated lenders", "exim": "US Ex-Im Bank", "jbic": "JBIC",
+                "assets": "The projects", "fund": "The fund", "reserve": "Reserve account"}
+
+
+@dataclass(frozen=True)
+class Shocks:
+    """Shocks after financial close, each a number or an array over scenarios: SOFR up ``sofr_bp``
+    every year; USD/JPY at ``usdjpy`` from year 1 (None: unchanged); an AI capex bust of severity
+    ``ai_bust`` (1 = the named bust); every project ``delay_years`` late."""
+
+    sofr_bp: object = 0.0
+    usdjpy: object = None
+    ai_bust: object = 0.0
+    delay_years: object = 0
+
+    def arrays(self):
+        sofr = np.asarray(check_range("sofr_bp", self.sofr_bp, -500.0, 3000.0), float)
+        bust = np.asarray(check_range("ai_bust", self.ai_bust, 0.0, 2.5), float)
+        d = np.asarray(self.delay_years)
+        if d.dtype.kind not in "iuf" or np.any(d < 0) or np.any(d > 15) or np.any(d != np.round(d)):
+            raise InputError("delay_years", self.delay_years, "whole years in [0, 15]")
+        fx = None if self.usdjpy is None else np.asarray(check_range("usdjpy", self.usdjpy, 40.0, 400.0), float)
+        return sofr, fx, bust, d.astype(int)
+
+
+def portfolio_cfads(weights: dict, ai_bust=0.0, delay=0, horizon: int = MAX_HORIZON) -> np.ndarray:
+    """CFADS per $1 of capex of the sector portfolio, years 0..horizon-1 after purchase, shape (n, T):
+    operating cash − maintenance − refresh + terminal value (capex is the purchase itself)."""
+    from fundlib import scenarios as SC
+
+    w = SC.check_weights(weights)
+    n = np.broadcast(np.asarray(ai_bust), np.asarray(delay)).shape
+    out = np.zeros(n + (horizon,))
+    cut, up = A.value("ai_bust_utilization_cut"), A.value("ai_bust_capex_up")
+    for s, key in P.SECTORS.items():
+        if not w[s]:
+            continue
+        a = P.archetype(key)
+        ai = np.asarray(ai_bust, float) if s == "data_centres" else np.zeros(n)
+        c = P.cashflows(a, horizon, delay=delay, utilization=a.utilization * np.clip(1 - cut * ai, 0, 1),
+                        maintenance_mult=1 + up * ai, components=True)
+        out += w[s] / a.capex_usd_bn * (c["operating"] - c["maintenance"] - c["refresh"] + c["terminal"])
+    return out
+
+
+@dataclass
+class Ledger:
+    """Every transfer, double entry: ``rows`` maps (item, payer, payee) to a (n, T) array of $bn, one
+    row of the tidy ledger per scenario, year and key where the amount is non-zero."""
+
+    n: int
+    T: int
+    rows: dict = field(default_factory=dict)
+
+    def add(self, item: str, payer: str, payee: str, amount, year: int | None = None) -> None:
+        """Record ``amount`` (≥ 0) paid by ``payer`` to ``payee`` in ``year`` (an (n,) array or a
+        number), or over all years at once (``year=None``, an (n, T) array)."""
+        a = np.asarray(amount, float)
+        if np.any(a < -1e-9) or not np.all(np.isfinite(a)):
+            raise AssertionError(f"transfer {item!r} {payer} → {payee} must be finite and ≥ 0")
+        key = (item, payer, payee)
+        if key not in self.rows:
+            self.rows[key] = np.zeros((self.n, self.T))
+        if year is None:
+            self.rows[key] += np.maximum(np.broadcast_to(a, (self.n, self.T)), 0.0)
+        else:
+            self.rows[key][:, year] += np.maximum(np.broadcast_to(a, (self.n,)), 0.0)
+
+    def net(self, party: str) -> np.ndarray:
+        """The party's net cash flow (n, T): received − paid."""
+        out = np.zeros((self.n, self.T))
+        for (_, payer, payee), a in self.rows.items():
+            if payee == party:
+                out += a
+            if payer == party:
+                out -= a
+        return out
+
+    def total(self, party: str, item: str | None = None, direction: str = "in") -> np.ndarray:
+        """What ``party`` received (``direction="in"``) or paid (``"out"``), per scenario and year."""
+        out = np.zeros((self.n, self.T))
+        for (it, payer, payee), a in self.rows.items():
+            if (item is None or it == item or it.startswith(item + ":")) and (payee if direction == "in" else payer) == party:
+                out += a
+        return out
+
+    def frame(self, scenario: int | None = 0) -> pd.DataFrame:
+        """Tidy rows (scenario, year, from, to, item, usd_bn) of the non-zero transfers."""
+        recs = []
+        scen = range(self.n) if scenario is None else [scenario]
+        for (item, payer, payee), a in self.rows.items():
+            for s in scen:
+                for yr in np.flatnonzero(np.abs(a[s]) > 1e-12):
+                    recs.append((s, int(yr), payer, payee, item, float(a[s, yr])))
+        return pd.DataFrame(recs, columns=["scenario", "year", "from", "to", "item", "usd_bn"])
+
+
+@dataclass
+class ChainResult:
+    ledger: Ledger
+    fund: FundStructure
+    market: Market
+    preset: str
+    asset_return: np.ndarray
+    senior_rate: np.ndarray        # (n, T)
+    sub_rate: np.ndarray
+    cfads: np.ndarray              # (n, T) the fund's CFADS (exit proceeds excluded)
+    exit_value: np.ndarray         # (n, T), non-zero at the end
+    debt_service_due: np.ndarray   # (n, T) senior + sub
+    dscr: np.ndarray               # (n, T), NaN where nothing is due
+    senior_balance: np.ndarray     # (n, T) end of year, after payments
+    sub_balance: np.ndarray
+    guarantee_exposure: np.ndarray  # (n, T) senior balance + what the guarantors are owed
+    sub_claim_unpaid: np.ndarray       # (n,) subordinated principal and interest never paid (written off)
+    guarantor_claim_unpaid: np.ndarray  # (n,) what the fund still owed the guarantors at the end, with interest
+    waterfall: W.WaterfallResult
+    fx_hedged: np.ndarray          # (T,) forward for each year's date
+    fx_path: np.ndarray            # (n, T) unhedged conversion rate
+    horizon: int
+
+    @property
+    def years(self) -> np.ndarray:
+        return np.arange(self.ledger.T)
+
+    def party(self, name: str) -> np.ndarray:
+        """A party's net cash flow (n, T) in $bn, a view of the ledger."""
+        return self.ledger.net(name)
+
+    def guarantee_calls(self) -> np.ndarray:
+        """What Ex-Im Bank and JBIC paid the senior bondholders, per scenario and year (n, T)."""
+        return self.ledger.total("senior_lenders", "guarantee call", "in")
+
+    def guarantee_recovered(self) -> np.ndarray:
+        return self.ledger.total("exim", "guarantee recovery", "in") + self.ledger.total("jbic", "guarantee recovery", "in")
+
+    def equity_flows(self) -> np.ndarray:
+        """All owners together (n, T): distributions − calls − cures (the manager's fees and carry excluded)."""
+        return sum(self.ledger.net(o) for o in OWNERS)
+
+    def japan_yen(self, hedged: bool = True) -> dict:
+        """Japan's MoF in ¥tn, (n, T) each: received, FILP issued, coupons, repaid, net."""
+        jp = self.ledger.net("japan_mof")
+        fx = np.broadcast_to(self.fx_hedged, jp.shape) if hedged else self.fx_path
+        paid = np.maximum(-jp, 0.0) * fx / 1000.0           # each call converted at its own date's rate
+        got = np.maximum(jp, 0.0) * fx / 1000.0
+        y = self.market.par_yield("JPY", float(A.value("filp_tenor_years")))
+        issued = np.cumsum(paid, axis=-1)                   # FILP bonds outstanding after each call
+        coupon = np.concatenate([np.zeros(jp.shape[:-1] + (1,)), issued[..., :-1]], axis=-1) * y
+        repaid = np.zeros_like(issued)
+        repaid[..., -1] = issued[..., -1]                   # retired at par when the fund ends
+        return {"jpy_received_tn": got, "filp_issued_jpy_tn": paid, "filp_coupon_jpy_tn": coupon,
+                "filp_repaid_jpy_tn": repaid, "net_jpy_tn": got - coupon - repaid, "filp_yield": y,
+                "jpy_per_usd": fx}
+
+
+def _default(x, id):
+    return A.value(id) if x is None else x
+
+
+def run(fund: FundStructure | None = None, market: Market | None = None, *, asset_return=None, preset: str = "proposal",
+        shocks: Shocks | None = None, weights: dict | None = None, yen_appreciation: float = 0.0,
+        sofr_path=None, fx_path=None, **preset_kw) -> ChainResult:
+    """Run the chain. ``asset_return`` may be an array over scenarios; ``sofr_path`` / ``fx_path`` are
+    optional (n, T) or (T,) paths replacing the flat SOFR and the unhedged FX path."""
+    from fundlib import scenarios as SC
+
+    fund = fund or FundStructure()
+    market = market or Market.current()
+    shocks = shocks or Shocks()
+    weights = SC.check_weights(weights or SC.default_weights())
+    d_sofr, fx_shock, bust, delay = shocks.arrays()
+    r_a = np.asarray(check_range("asset_return", _default(asset_return, "asset_return"), -0.05, 0.5), float)
+    check_range("yen_appreciation", yen_appreciation, -0.3, 0.3)
+    life, k_calls = fund.life_years, fund.deploy_years
+    if life + 1 > MAX_HORIZON - 15:
+        raise InputError("life_years", life, f"at most {MAX_HORIZON - 16} years")
+    T = life + 1
+    shape = np.broadcast_shapes(r_a.shape, d_sofr.shape, bust.shape, delay.shape,
+                                () if fx_shock is None else fx_shock.shape)
+    n = int(np.prod(shape)) if shape else 1
+    flat = lambda a: np.broadcast_to(np.asarray(a, float), shape).reshape(n)  # noqa: E731
+    r_a, d_sofr, bust = flat(r_a), flat(d_sofr), flat(bust)
+    delay = np.broadcast_to(delay, shape).reshape(n)
+    t = np.arange(T)
+    L = Ledger(n, T)
+
+    # 1. Assets: purchases with each call; CFADS per $1 scaled so the base unlevered IRR is r_A.
+    call_sched = np.where(t < k_calls, fund.equity_usd_bn / k_calls, 0.0)
+    purchases = call_sched * fund.leverage
+    draws = purchases - call_sched
+    base = portfolio_cfads(weights)                                      # (H,)
+    H = base.size
+    disc = (1.0 + r_a[:, None]) ** -np.arange(H)                         # (n, H)
+    scale = 1.0 / np.sum(base * disc, axis=-1)                           # NPV(-1 + scale·CF) = 0 at r_A
+    shocked = portfolio_cfads(weights, bust, delay) * scale[:, None]     # (n, H)
+    base_s = base[None, :] * scale[:, None]
+    cfads = np.zeros((n, T))
+    remaining = np.zeros(n)
+    base_cf = np.zeros((n, T))
+    for v in range(min(k_calls, T)):                                     # each vintage, shifted by its year
+        cfads[:, v:] += purchases[v] * shocked[:, : T - v]
+        base_cf[:, v:] += purchases[v] * base_s[:, : T - v]
+        age = T - v                                                      # years of this vintage's flows used
+        tail = shocked[:, age:]
+        remaining += purchases[v] * np.sum(tail * (1.0 + r_a[:, None]) ** -np.arange(1, tail.shape[-1] + 1), axis=-1)
+    exit_value = np.zeros((n, T))
+    exit_value[:, -1] = np.maximum(remaining, 0.0)                     # worth less than nothing: abandoned
+
+    # 2. Rates: senior and subordinated, floating on the SOFR path (shocked).
+    sofr = np.broadcast_to(np.asarray(market.sofr if sofr_path is None else sofr_path, float), (n, T)) + d_sofr[:, None] * 1e-4
+    senior_rate = sofr + fund.senior_margin
+    sub_rate = sofr + fund.sub_margin
+    base_rate = market.sofr + fund.senior_margin * (1 - fund.sub_debt_share) + fund.sub_margin * fund.sub_debt_share
+
+    # 3. The principal plan at close: debt service sculpted to the base CFADS over the tenor.
+    tenor = min(fund.debt_tenor_years, life)
+    in_tenor = (t >= 1) & (t <= tenor)
+    w_ds = np.where(in_tenor, np.maximum(base_cf, 0.0), 0.0)
+    dfb = (1.0 + base_rate) ** -t
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kappa = np.where(w_ds @ dfb > 0, (draws @ dfb) / np.where(w_ds @ dfb > 0, w_ds @ dfb, 1.0), 0.0)
+    plan_ds = kappa[:, None] * w_ds
+    plan_bal = np.zeros((n, T))
+    plan_prin = np.zeros((n, T))
+    bal = np.zeros(n)
+    for s in t:
+        interest = bal * base_rate
+        plan_prin[:, s] = np.minimum(plan_ds[:, s] - interest, bal) if s else 0.0
+        bal = bal + interest + draws[s] - (plan_ds[:, s] if s else 0.0)
+        plan_bal[:, s] = bal
+    # Years where the plan pays only part of the interest (the rest capitalized): the same fraction
+    # of the actual interest is paid then.
+    D0 = draws.sum()
+    sen_share = 1.0 - fund.sub_debt_share
+
+    # 4. Year by year.
+    sen_bal = np.zeros(n)
+    sub_bal = np.zeros(n)
+    reserve = np.zeros(n)
+    owed = np.zeros(n)
+    due_all = np.zeros((n, T))
+    dscr = np.full((n, T), np.nan)
+    senior_bal_path = np.zeros((n, T))
+    sub_bal_path = np.zeros((n, T))
+    exposure = np.zeros((n, T))
+    distributable = np.zeros((n, T))
+    cures = np.zeros((n, T))
+    ownership, contrib_shares, tiers = W.preset_terms(preset, fund, fund.fees, **preset_kw)
+    own = np.array([contrib_shares[o] for o in OWNERS])     # who pays calls and cures under these terms
+    fees = fund.fees
+    fee_base = np.full(T, fund.equity_usd_bn) if fees.basis == "committed" else np.concatenate([[0.0], np.cumsum(call_sched)[:-1]])
+    fee = np.where(t >= 1, fees.management_fee * fee_base, 0.0)
+    exim = A.value("exim_share_of_guarantees")
+    for s in t:
+        last = s == T - 1
+        # capital in and assets bought
+        for i, o in enumerate(OWNERS):
+            if own[i] and call_sched[s]:
+                L.add("capital call", o, "fund", own[i] * call_sched[s], year=s)
+        if draws[s]:
+            L.add("debt drawn", "senior_lenders", "fund", sen_share * draws[s], year=s)
+            L.add("debt drawn", "sub_lenders", "fund", fund.sub_debt_share * draws[s], year=s)
+        if purchases[s]:
+            L.add("assets bought", "fund", "assets", purchases[s], year=s)
+        cf = cfads[:, s] + exit_value[:, s]
+        L.add("cash from the projects", "assets", "fund", np.maximum(cfads[:, s], 0.0), year=s)
+        L.add("project shortfall paid", "fund", "assets", np.maximum(-cfads[:, s], 0.0), year=s)
+        if last:
+            L.add("assets sold at exit", "assets", "fund", exit_value[:, s], year=s)
+        L.add("management fee", "fund", "manager", fee[s], year=s)
+        cash = cf - fee[s]
+        # shortfall before debt: reserve, then an equity cure
+        from_res = np.minimum(np.maximum(-cash, 0.0), reserve)
+        L.add("reserve released", "reserve", "fund", from_res, year=s)
+        reserve -= from_res
+        cash += from_res
+        cure = np.maximum(-cash, 0.0)
+        for i, o in enumerate(OWNERS):
+            if own[i]:
+                L.add("equity cure", o, "fund", own[i] * cure, year=s)
+        cures[:, s] = cure
+        cash += cure
+        # debt service due, by tranche
+        if s == 0:
+            sen_bal += sen_share * draws[0]
+            sub_bal += fund.sub_debt_share * draws[0]
+            senior_bal_path[:, 0], sub_bal_path[:, 0] = sen_bal, sub_bal
+            exposure[:, 0] = sen_bal
+            due_s = due_j = np.zeros(n)
+        else:
+            int_s, int_j = sen_bal * senior_rate[:, s], sub_bal * sub_rate[:, s]
+            planned_int = plan_bal[:, s - 1] * base_rate
+            with np.errstate(divide="ignore", invalid="ignore"):
+                frac = np.where(planned_int > 0, np.clip(plan_ds[:, s] / np.where(planned_int > 0, planned_int, 1.0), 0, 1), 1.0)
+            prin = np.where(plan_prin[:, s] > 0, plan_prin[:, s], 0.0)
+            if last:
+                prin_s, prin_j = sen_bal, sub_bal
+            else:
+                prin_s = np.minimum(sen_share * prin, sen_bal)
+                prin_j = np.minimum(fund.sub_debt_share * prin, sub_bal)
+            pay_frac = np.where(plan_prin[:, s] > 0, 1.0, frac) if not last else 1.0
+            due_s = pay_frac * int_s + prin_s
+            due_j = pay_frac * int_j + prin_j
+            sen_bal = sen_bal + int_s - due_s + (sen_share * draws[s])
+            sub_bal = sub_bal + int_j + fund.sub_debt_share * draws[s]
+        due_all[:, s] = due_s + due_j
+        with np.errstate(divide="ignore", invalid="ignore"):
+            dscr[:, s] = np.where(due_all[:, s] > 1e-12, cfads[:, s] / np.where(due_all[:, s] > 1e-12, due_all[:, s], 1.0), np.nan)
+        # senior: cash, then reserve, then the guarantors
+        paid_s = np.minimum(cash, due_s)
+        cash -= paid_s
+        res_s = np.minimum(reserve, due_s - paid_s)
+        L.add("reserve released", "reserve", "fund", res_s, year=s)
+        reserve -= res_s
+        L.add("senior debt service", "fund", "senior_lenders", paid_s + res_s, year=s)
+        call = due_s - paid_s - res_s
+        L.add("guarantee call", "exim", "senior_lenders", exim * call, year=s)
+        L.add("guarantee call", "jbic", "senior_lenders", (1 - exim) * call, year=s)
+        # the guarantors are owed what they paid, with interest, ahead of everything below
+        owed = owed * (1.0 + (senior_rate[:, s] if s else 0.0)) + call
+        back = np.minimum(cash, owed)
+        L.add("guarantee recovery", "fund", "exim", exim * back, year=s)
+        L.add("guarantee recovery", "fund", "jbic", (1 - exim) * back, year=s)
+        owed -= back
+        cash -= back
+        # subordinated: what cash is left; the rest deferred
+        paid_j = np.minimum(cash, due_j)
+        L.add("subordinated debt service", "fund", "sub_lenders", paid_j, year=s)
+        cash -= paid_j
+        sub_bal = sub_bal - paid_j
+        # lock-up: trap the rest in the reserve, or distribute it
+        trap = (due_all[:, s] > 1e-12) & ((dscr[:, s] < A.value("lockup_dscr")) | (call > 1e-12) | (owed > 1e-12)
+                                          | (due_j - paid_j > 1e-12))
+        if last:
+            trap = np.zeros(n, bool)
+            L.add("reserve released", "reserve", "fund", reserve, year=s)
+            cash += reserve
+            reserve = np.zeros(n)
+        to_res = np.where(trap, cash, 0.0)
+        L.add("cash trapped", "fund", "reserve", to_res, year=s)
+        reserve += to_res
+        distributable[:, s] = np.where(trap, 0.0, cash)
+        if s:
+            senior_bal_path[:, s], sub_bal_path[:, s] = sen_bal, sub_bal
+            exposure[:, s] = sen_bal + owed
+    sub_unpaid = sub_bal.copy()                # unpaid at the end: written off, the subordinated lenders' loss
+    guarantor_unpaid = owed.copy()
+
+    # 5. The distribution waterfall on what is distributable.
+    calls_total = call_sched[None, :] + cures                        # (n, T)
+    contributions = np.stack([contrib_shares[o] * calls_total for o in OWNERS])
+    wres = W.run_waterfall(contributions, distributable, tiers, ownership)
+    for k, tier in enumerate(wres.tiers):
+        for i, p in enumerate(PAYEES):
+            amt = wres.paid[k, i]
+            if np.any(amt > 0):
+                L.add(f"distribution: {tier.label}", "fund", p, amt)
+
+    # FX: hedged at each date's forward from the market; unhedged on the path.
+    fx_h = market.forward_usdjpy(t.astype(float))
+    if fx_path is not None:
+        fxp = np.broadcast_to(np.asarray(fx_path, float), (n, T)).copy()
+    else:
+        fxp = np.broadcast_to(market.usdjpy * (1.0 - yen_appreciation) ** t, (n, T)).copy()
+    if fx_shock is not None:
+        fxp[:, 1:] = np.broadcast_to(fx_shock, shape).reshape(n)[:, None]
+    return ChainResult(L, fund, market, preset, r_a, senior_rate, sub_rate, cfads, exit_value, due_all, dscr,
+                       senior_bal_path, sub_bal_path, exposure, sub_unpaid, guarantor_unpaid, wres, fx_h, fxp, T)
+

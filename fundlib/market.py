@@ -1,0 +1,287 @@
+"""The market snapshot: every market input the suite uses (JGB and UST curves, SOFR, TONA, USD/JPY,
+the cross-currency basis) at one as-of month. Every notebook prices off one; 00 and 03 show it.
+
+The data's yields are par yields at the published tenors (constant-maturity series). A
+:class:`Market` interpolates them across tenors with a monotone PCHIP, holds them flat beyond the
+longest tenor (and says so: :meth:`Market.extrapolated`), and bootstraps annual-pay zero rates from
+them, so that every par bond on the curve prices at 100. Forwards are annually compounded from
+those zero rates, with the basis added to the yen leg.
+
+``Market.latest()`` is the latest month in which every series has a value; ``Market.at("2016-07")``
+any month since 2000. A month that lacks a series says so (:attr:`Market.missing`) and refuses to
+invent it, unless ``stand_ins=True``, which uses the nearest older series and records it
+(:attr:`Market.stand_ins`): the 3-month Treasury bill for SOFR (which starts 2018-04), the 1-year
+JGB yield for TONA (which starts 2021-08 in the data).
+
+Only this module reads market numbers from the register (scenario overrides of ``sofr``, ``tona``,
+``usdjpy``, ``usdjpy_basis_bp``, ``jgb_30y`` and ``ust_30y``) or from the rates table; every model
+takes a ``Market``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+from scipy.interpolate import PchipInterpolator
+
+from fundlib import assumptions as A
+from fundlib._validate import InputError, check_choice, check_range
+from fundlib.data import JGB_TENORS, UST_TENORS, load_rates_monthly
+
+__all__ = ["Market", "MarketGap", "MARKET_IDS", "CURRENCIES", "STAND_INS", "MAX_YEARS"]
+
+CURRENCIES = ("USD", "JPY")
+MAX_YEARS = 100          # zero rates are bootstrapped on an annual grid out to here
+MARKET_IDS = ("sofr", "tona", "usdjpy", "usdjpy_basis_bp", "jgb_30y", "ust_30y")
+_CURVE_COLUMNS = {
+    "JPY": {f"jgb_{t}y": float(t) for t in JGB_TENORS},
+    "USD": {f"ust_{k}": float(v) for k, v in UST_TENORS.items()},
+}
+_LABELS = {"sofr": "SOFR", "tona": "TONA", "usdjpy": "USD/JPY", "USD": "the US Treasury curve",
+           "JPY": "the JGB curve"}
+STAND_INS = {
+    "sofr": ("ust_3m", "the 3-month US Treasury bill yield (H.15), standing in for SOFR before 2018-04"),
+    "tona": ("jgb_1y", "the 1-year JGB yield (MoF), standing in for TONA before 2021-08"),
+}
+_MIN_POINTS = 4          # a curve needs at least this many tenors that month
+
+
+class MarketGap(InputError):
+    """A market number the as-of month does not have (the series had not started, or has ended)."""
+
+    def __init__(self, series: str, month: str, detail: str):
+        self.name, self.value, self.valid = series, None, detail
+        ValueError.__init__(self, f"{series} has no value at month-end {month}: {detail}.")
+
+
+def _rates() -> pd.DataFrame:
+    return load_rates_monthly()
+
+
+def _complete_months(rates: pd.DataFrame) -> pd.PeriodIndex:
+    ok = rates[["sofr", "tona", "usdjpy", "jgb_30y", "ust_30y"]].notna().all(axis=1)
+    for cur, cols in _CURVE_COLUMNS.items():
+        ok &= rates[list(cols)].notna().sum(axis=1) >= _MIN_POINTS
+    return rates.index[ok]
+
+
+def _bootstrap(par_tenors: np.ndarray, par_yields: np.ndarray) -> np.ndarray:
+    """Annual-pay zero rates for years 1..MAX_YEARS from par yields at ``par_tenors``.
+
+    Par yields are interpolated with PCHIP across the data's tenors (1 year and longer; a
+    shorter tenor anchors the first year), held flat beyond the longest, then bootstrapped:
+    DF(n) = (1 − y_n Σ_{k<n} DF(k)) / (1 + y_n); z_n = DF(n)^(−1/n) − 1.
+    """
+    years = np.arange(1, MAX_YEARS + 1, dtype=float)
+    if par_tenors.size >= 2:
+        f = PchipInterpolator(par_tenors, par_yields, extrapolate=False)
+        y = f(np.clip(years, par_tenors[0], par_tenors[-1]))
+    else:
+        y = np.full(years.shape, par_yields[0])
+    df = np.empty_like(years)
+    annuity = 0.0
+    for i, yn in enumerate(y):
+        df[i] = (1.0 - yn * annuity) / (1.0 + yn)
+        annuity += df[i]
+    if np.any(df <= 0):
+        raise InputError("par curve", "implies a discount factor ≤ 0", "par yields that bootstrap to positive discount factors")
+    return df ** (-1.0 / years) - 1.0
+
+
+@dataclass(frozen=True, eq=False)
+class Market:
+    """One month's market. Rates are decimals; USD/JPY in yen per dollar; the basis in bp.
+
+    ``usd_par`` and ``jpy_par``: the data's par yields by tenor (years) that month.
+    """
+
+    as_of: str
+    usd_par: pd.Series
+    jpy_par: pd.Series
+    sofr_rate: float | None
+    tona_rate: float | None
+    spot: float | None
+    basis_bp: float
+    missing: tuple = ()
+    stand_ins: tuple = ()          # (series, what stands in for it)
+    _zeros: dict = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self):
+        check_range("basis_bp", self.basis_bp, -500.0, 500.0)
+        for cur, par in (("USD", self.usd_par), ("JPY", self.jpy_par)):
+            if par is None or len(par) == 0:
+                continue
+            t = par.index.to_numpy(float)
+            y = par.to_numpy(float)
+            if not (np.all(np.isfinite(y)) and np.all(np.diff(t) > 0)):
+                raise InputError(f"{cur} par curve", dict(zip(t, y)), "finite yields at increasing tenors")
+            long = t >= 1.0
+            tt, yy = (t[long], y[long]) if long.sum() >= 1 else (t[-1:], y[-1:])
+            self._zeros[cur] = _bootstrap(tt, yy)
+
+    # ------------------------------------------------------------------ constructors
+
+    @classmethod
+    def latest(cls) -> "Market":
+        """The latest month in which every series the suite uses has a value."""
+        months = _complete_months(_rates())
+        return cls.at(str(months[-1]))
+
+    @classmethod
+    def at(cls, month, *, stand_ins: bool = False, basis_bp: float | None = None) -> "Market":
+        """The market at month-end ``month`` ("YYYY-MM"), any month of the data since 2000-01."""
+        rates = _rates()
+        if not (isinstance(month, pd.Period) or (isinstance(month, str) and re.fullmatch(r"\d{4}-\d{2}", month))):
+            raise InputError("month", month, "a month written YYYY-MM")
+        m = pd.Period(month, freq="M")
+        if m not in rates.index:
+            raise InputError("month", str(m), f"a month in {rates.index[0]}..{rates.index[-1]}")
+        row = rates.loc[m]
+        missing, used = [], []
+
+        def curve(cur):
+            cols = _CURVE_COLUMNS[cur]
+            vals = row[list(cols)].dropna()
+            if len(vals) < _MIN_POINTS:
+                missing.append(cur)
+                return pd.Series(dtype=float)
+            return pd.Series(vals.to_numpy(float), index=pd.Index([cols[c] for c in vals.index], name="tenor_years"))
+
+        def short(name):
+            v = row[name]
+            if np.isfinite(v):
+                return float(v)
+            if stand_ins and np.isfinite(row[STAND_INS[name][0]]):
+                used.append((name, STAND_INS[name][1]))
+                return float(row[STAND_INS[name][0]])
+            missing.append(name)
+            return None
+
+        usd, jpy = curve("USD"), curve("JPY")
+        sofr, tona = short("sofr"), short("tona")
+        spot = float(row["usdjpy"]) if np.isfinite(row["usdjpy"]) else None
+        if spot is None:
+            missing.append("usdjpy")
+        basis = A.get("usdjpy_basis_bp").value if basis_bp is None else basis_bp
+        return cls(str(m), usd, jpy, sofr, tona, spot, float(basis), tuple(missing), tuple(used))
+
+    @classmethod
+    def current(cls) -> "Market":
+        """:meth:`latest` with the active scenario's market overrides applied (see :meth:`with_`)."""
+        o = {k: v for k, v in A.current_overrides().items() if k in MARKET_IDS}
+        m = cls.latest()
+        return m.with_(sofr=o.get("sofr"), tona=o.get("tona"), usdjpy=o.get("usdjpy"),
+                       basis_bp=o.get("usdjpy_basis_bp"), jgb_30y=o.get("jgb_30y"), ust_30y=o.get("ust_30y"))
+
+    def with_(self, *, sofr=None, tona=None, usdjpy=None, basis_bp=None, jgb_30y=None, ust_30y=None) -> "Market":
+        """A copy with some numbers replaced. ``jgb_30y``/``ust_30y`` shift that whole curve in
+        parallel so its 30-year par yield is the value given; the others replace one number."""
+        kw = {}
+        if sofr is not None:
+            kw["sofr_rate"] = float(A.check("sofr", sofr))
+        if tona is not None:
+            kw["tona_rate"] = float(A.check("tona", tona))
+        if usdjpy is not None:
+            kw["spot"] = float(A.check("usdjpy", usdjpy))
+        if basis_bp is not None:
+            kw["basis_bp"] = float(A.check("usdjpy_basis_bp", basis_bp, "basis_bp"))
+        for cur, target, id in (("JPY", jgb_30y, "jgb_30y"), ("USD", ust_30y, "ust_30y")):
+            if target is not None:
+                A.check(id, target)
+                kw["jpy_par" if cur == "JPY" else "usd_par"] = self._par(cur) + (float(target) - self.par_yield(cur, 30.0))
+        if not kw:
+            return self
+        return replace(self, **kw)
+
+    # ------------------------------------------------------------------ the numbers
+
+    def _need(self, name: str, value):
+        if value is None:
+            first = {"sofr": "2018-04", "tona": "2021-08"}.get(name)
+            hint = (f"the series starts {first}; Market.at('{self.as_of}', stand_ins=True) uses "
+                    f"{STAND_INS[name][1].split(',')[0]}") if first else "a month where the series has a value"
+            raise MarketGap(_LABELS.get(name, name), self.as_of, hint)
+        return value
+
+    @property
+    def sofr(self) -> float:
+        return self._need("sofr", self.sofr_rate)
+
+    @property
+    def tona(self) -> float:
+        return self._need("tona", self.tona_rate)
+
+    @property
+    def usdjpy(self) -> float:
+        return self._need("usdjpy", self.spot)
+
+    def _par(self, currency: str) -> pd.Series:
+        check_choice("currency", currency, CURRENCIES)
+        par = self.usd_par if currency == "USD" else self.jpy_par
+        if par is None or len(par) == 0:
+            raise MarketGap(_LABELS[currency], self.as_of, "a month where that curve has at least four tenors")
+        return par
+
+    def longest_tenor(self, currency: str) -> float:
+        """The longest tenor the data give that month (years); beyond it the curve is held flat."""
+        return float(self._par(currency).index.max())
+
+    def extrapolated(self, currency: str, years) -> np.ndarray | bool:
+        """True where ``years`` lies beyond the data's longest tenor (the par curve held flat there)."""
+        out = np.asarray(years, float) > self.longest_tenor(currency) + 1e-12
+        return bool(out) if out.ndim == 0 else out
+
+    def par_yield(self, currency: str, years) -> np.ndarray | float:
+        """Par yield at ``years`` (PCHIP across the data's tenors, flat beyond the ends)."""
+        par = self._par(currency)
+        t = np.asarray(check_range("years", years, 0.0, MAX_YEARS, low_open=True), float)
+        x, y = par.index.to_numpy(float), par.to_numpy(float)
+        v = PchipInterpolator(x, y, extrapolate=False)(np.clip(t, x[0], x[-1])) if x.size >= 2 else np.full(t.shape, y[0])
+        return float(v) if v.ndim == 0 else v
+
+    def zero_rate(self, currency: str, years) -> np.ndarray | float:
+        """Annually compounded zero rate for ``years`` (0 < years ≤ 100), bootstrapped from par yields.
+
+        Between annual nodes the zero rate is interpolated linearly; under one year it runs from the
+        overnight rate (SOFR or TONA) at 0 to the one-year zero rate.
+        """
+        self._par(currency)
+        z = self._zeros[currency]
+        t = np.asarray(check_range("years", years, 0.0, MAX_YEARS, low_open=True), float)
+        nodes = np.arange(1, MAX_YEARS + 1, dtype=float)
+        short = self.sofr_rate if currency == "USD" else self.tona_rate
+        if short is None:
+            short = z[0]
+        v = np.where(t < 1.0, short + (z[0] - short) * t, np.interp(t, nodes, z))
+        return float(v) if v.ndim == 0 else v
+
+    def discount(self, currency: str, years) -> np.ndarray | float:
+        """Discount factor (1 + z)^−years for a payment in ``years`` (1 at 0)."""
+        t = np.asarray(check_range("years", years, 0.0, MAX_YEARS), float)
+        z = self.zero_rate(currency, np.maximum(t, 1e-9))
+        v = np.where(t == 0, 1.0, (1.0 + np.asarray(z)) ** (-t))
+        return float(v) if v.ndim == 0 else v
+
+    def forward_usdjpy(self, years) -> np.ndarray | float:
+        """Outright USD/JPY forward for ``years`` (0 ≤ years ≤ 100), yen per dollar, annually compounded
+        from the two zero curves, with the basis on the yen leg: S·((1 + z_JPY + b)/(1 + z_USD))^τ."""
+        t = np.asarray(check_range("years", years, 0.0, MAX_YEARS), float)
+        tt = np.maximum(t, 1e-9)
+        ratio = (1.0 + np.asarray(self.zero_rate("JPY", tt)) + self.basis_bp * 1e-4) / (1.0 + np.asarray(self.zero_rate("USD", tt)))
+        v = np.where(t == 0, self.usdjpy, self.usdjpy * ratio ** t)
+        return float(v) if v.ndim == 0 else v
+
+    def summary(self) -> pd.DataFrame:
+        """The snapshot as a reader's table: what, value, as of."""
+        def fmt(v, pct=True):
+            return "missing" if v is None else (f"{v:.3%}" if pct else f"{v:,.2f}")
+
+        rows = [("SOFR", fmt(self.sofr_rate)), ("TONA", fmt(self.tona_rate)),
+                ("UST 30Y (par)", fmt(self.par_yield("USD", 30.0)) if "USD" not in self.missing else "missing"),
+                ("JGB 30Y (par)", fmt(self.par_yield("JPY", 30.0)) if "JPY" not in self.missing else "missing"),
+                ("USD/JPY (¥ per $)", fmt(self.spot, False)),
+                ("USD/JPY basis (bp, assumption)", f"{self.basis_bp:+.0f}")]
+        return pd.DataFrame(rows, columns=["series", f"month-end {self.as_of}"]).set_index("series")

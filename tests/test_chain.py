@@ -1,0 +1,170 @@
+"""fundlib.chain: one fund through one chain, recorded as a double-entry ledger. Money is conserved
+in every scenario (property tests over random funds and shocks), and the pieces agree with their
+closed forms."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fundlib import InputError
+from fundlib import chain as CH
+from fundlib.finance import irr, npv
+from fundlib.market import Market
+from fundlib.structure import OWNERS, Fees, FundStructure
+
+MARKET = Market.latest()
+
+
+def _check_conservation(r, tol=1e-9):
+    L = r.ledger
+    scale = max(1.0, r.fund.assets_usd_bn)
+    # Double entry: every transfer leaves one party and reaches another.
+    total = sum(L.net(p) for p in CH.PARTIES)
+    assert np.abs(total).max() <= tol * scale
+    # The fund's own account opens and closes every year at zero and never goes negative.
+    assert np.abs(L.net("fund")).max() <= tol * scale
+    # The reserve never goes negative and is empty at the end.
+    held = np.cumsum(L.total("reserve", direction="in") - L.total("reserve", direction="out"), axis=-1)
+    assert held.min() >= -tol * scale and np.abs(held[:, -1]).max() <= tol * scale
+    # Nothing the projects produce is dropped: the fund receives every positive CFADS and pays every
+    # negative one (the projects' account: paid for, then paying out their cash and their sale).
+    assets = L.net("assets")
+    expect = L.total("assets", "assets bought", "in") - r.cfads - r.exit_value
+    np.testing.assert_allclose(assets, expect, atol=tol * scale)
+    # Debt is repaid or written off: the senior balance ends at zero; the guarantors pay what the fund cannot.
+    assert np.abs(r.senior_balance[:, -1]).max() <= tol * scale
+    assert r.sub_claim_unpaid.min() >= -tol * scale and r.guarantor_claim_unpaid.min() >= -tol * scale
+    # Every transfer is non-negative (the ledger refuses others) and finite.
+    for a in L.rows.values():
+        assert np.all(np.isfinite(a)) and a.min() >= 0
+
+
+def test_default_fund_conserves_money_and_earns_its_asset_return():
+    r = CH.run(market=MARKET)
+    _check_conservation(r)
+    # Unlevered: purchases, CFADS and the exit value give exactly the gross asset return.
+    unlevered = r.cfads[0] + r.exit_value[0]
+    unlevered[0] -= r.fund.assets_usd_bn
+    assert irr(unlevered) == pytest.approx(0.07, abs=1e-10)
+    # Debt at the fund's one rate: SOFR + 120 bp + 30 bp guarantee fee.
+    assert r.senior_rate[0, 1] == pytest.approx(MARKET.sofr + 0.0150, abs=1e-15)
+    assert r.fund.debt_rate(MARKET) == pytest.approx(MARKET.sofr + 0.0150, abs=1e-15)
+    # Pro rata: the two governments' flows are identical halves of the equity's.
+    us, jp = r.party("us_treasury")[0], r.party("japan_mof")[0]
+    np.testing.assert_allclose(us, jp, atol=1e-9)
+    np.testing.assert_allclose(us + jp, r.equity_flows()[0], atol=1e-9)
+
+
+def test_ledger_rows_are_tidy():
+    r = CH.run(market=MARKET)
+    f = r.ledger.frame(0)
+    assert list(f.columns) == ["scenario", "year", "from", "to", "item", "usd_bn"]
+    assert (f["usd_bn"] > 0).all() and set(f["from"]) | set(f["to"]) <= set(CH.PARTIES)
+    # each party's cash flows are a view of the ledger
+    us = f[f["to"] == "us_treasury"].groupby("year")["usd_bn"].sum().reindex(range(r.ledger.T), fill_value=0.0) \
+        - f[f["from"] == "us_treasury"].groupby("year")["usd_bn"].sum().reindex(range(r.ledger.T), fill_value=0.0)
+    np.testing.assert_allclose(us.to_numpy(), r.party("us_treasury")[0], atol=1e-12)
+
+
+def test_negative_cfads_is_paid_by_someone_named():
+    """All weight on data centres and a 2.5x AI bust: the years of negative cash flow are paid by
+    the reserve or an equity cure, the debt by the guarantors; nothing leaves the books unpaid."""
+    w = {"data_centres": 1.0, "power": 0.0, "chip_packaging": 0.0, "logistics": 0.0}
+    r = CH.run(market=MARKET, weights=w, shocks=CH.Shocks(ai_bust=2.5))
+    assert r.cfads.min() < 0
+    _check_conservation(r)
+    shortfall = r.ledger.total("assets", "project shortfall paid", "in")
+    cure = sum(r.ledger.total(o, "equity cure", "out") for o in OWNERS)
+    released = r.ledger.total("fund", "reserve released", "in")
+    assert shortfall.sum() > 0 and (cure + released).sum() >= shortfall.sum() - 1e-9
+
+
+def test_zero_debt_fund_runs():
+    r = CH.run(FundStructure(leverage=1.0), MARKET)
+    _check_conservation(r)
+    assert np.all(r.senior_balance == 0) and np.all(np.isnan(r.dscr))
+    eq = r.equity_flows()[0]
+    assert irr(eq) == pytest.approx(0.07, abs=1e-9)      # no debt: the equity earns the asset return
+
+
+def test_subordinated_debt_draws_no_guarantee_and_costs_its_own_spread():
+    f = FundStructure(sub_debt_share=0.3)
+    r = CH.run(f, MARKET, shocks=CH.Shocks(ai_bust=2.5, sofr_bp=500))
+    _check_conservation(r)
+    assert r.sub_rate[0, 1] == pytest.approx(MARKET.sofr + 0.05 + 0.035, abs=1e-15)
+    assert r.fund.debt_rate(MARKET) == pytest.approx(MARKET.sofr + 0.7 * 0.015 + 0.3 * 0.035, abs=1e-15)
+    calls = r.guarantee_calls()
+    to_sub = r.ledger.total("sub_lenders", "guarantee call", "in")
+    assert to_sub.sum() == 0 and calls.sum() > 100          # the senior bonds are called, the sub debt is not
+    assert r.sub_claim_unpaid[0] > 0                         # the unguaranteed tranche bears its own loss
+    base = CH.run(FundStructure(sub_debt_share=0.0), MARKET)
+    assert base.fund.debt_rate(MARKET) < r.fund.debt_rate(MARKET)
+
+
+def test_guarantors_exposure_follows_the_balance():
+    r = CH.run(market=MARKET)
+    np.testing.assert_allclose(r.guarantee_exposure[0], r.senior_balance[0], atol=1e-9)
+    assert r.guarantee_exposure[0, -1] == 0 and r.guarantee_exposure[0].max() > r.fund.debt_usd_bn
+
+
+def test_staggered_calls_convert_at_their_own_dates_rate():
+    f = FundStructure(deploy_years=4)
+    r = CH.run(f, MARKET, yen_appreciation=0.05)
+    _check_conservation(r)
+    jp = r.japan_yen(hedged=False)
+    usd_paid = np.maximum(-r.party("japan_mof")[0], 0)
+    t = np.arange(r.ledger.T)
+    np.testing.assert_allclose(jp["filp_issued_jpy_tn"][0], usd_paid * MARKET.usdjpy * 0.95 ** t / 1000, rtol=1e-12)
+    assert np.count_nonzero(jp["filp_issued_jpy_tn"][0]) == 4
+
+
+def test_hedged_conversion_uses_the_markets_locked_forwards():
+    r = CH.run(market=MARKET)
+    np.testing.assert_allclose(r.fx_hedged, MARKET.forward_usdjpy(np.arange(r.ledger.T, dtype=float)), rtol=1e-14)
+    jp = r.japan_yen(hedged=True)
+    assert jp["filp_yield"] == pytest.approx(MARKET.par_yield("JPY", 30.0))
+
+
+def test_vectorized_over_scenarios_equals_one_at_a_time():
+    grid = np.array([0.0, 0.5, 1.0, 2.0])
+    r = CH.run(market=MARKET, shocks=CH.Shocks(ai_bust=grid, sofr_bp=np.array([0, 100, 200, 300])))
+    for i, (b, s) in enumerate(zip(grid, [0, 100, 200, 300])):
+        one = CH.run(market=MARKET, shocks=CH.Shocks(ai_bust=b, sofr_bp=s))
+        np.testing.assert_allclose(r.equity_flows()[i], one.equity_flows()[0], atol=1e-9)
+
+
+def test_bad_input_at_the_chains_door():
+    with pytest.raises(InputError, match="ai_bust"):
+        CH.run(market=MARKET, shocks=CH.Shocks(ai_bust=-5))
+    with pytest.raises(InputError, match="delay_years"):
+        CH.run(market=MARKET, shocks=CH.Shocks(delay_years=1.5))
+    with pytest.raises(InputError, match="asset_return"):
+        CH.run(market=MARKET, asset_return=2.0)
+    with pytest.raises(InputError, match="shares"):
+        FundStructure(shares={"us_treasury": 0.3})
+
+
+funds = st.builds(
+    lambda lev, us, other, sub, k, life, fee, carry, hurdle: FundStructure(
+        leverage=lev, shares={"us_treasury": us, "japan_mof": 1 - us - other, "other_lp": other},
+        sub_debt_share=sub, deploy_years=min(k, life), life_years=life,
+        fees=Fees(fee, "invested" if k % 2 else "committed", carry, hurdle)),
+    st.floats(1.0, 6.0), st.floats(0.0, 0.7), st.floats(0.0, 0.3), st.floats(0.0, 0.5), st.integers(1, 5),
+    st.integers(3, 40), st.floats(0.0, 0.02), st.floats(0.0, 0.3), st.floats(0.0, 0.1))
+
+
+@settings(max_examples=60)
+@given(funds, st.floats(-0.03, 0.2), st.floats(-200, 1000), st.floats(0, 2.5), st.integers(0, 8),
+       st.sampled_from(["proposal", "retail_first", "mou_2025"]),
+       st.sampled_from([None, {"data_centres": 1.0, "power": 0.0, "chip_packaging": 0.0, "logistics": 0.0}]))
+def test_property_money_is_conserved(fund, r_a, sofr_bp, bust, delay, preset, weights):
+    if preset == "retail_first" and fund.shares["us_treasury"] + fund.shares["japan_mof"] < 0.2:
+        return
+    r = CH.run(fund, MARKET, asset_return=r_a, shocks=CH.Shocks(sofr_bp, None, bust, delay), preset=preset,
+               weights=weights)
+    _check_conservation(r)
+    # owners receive only through the waterfall; what it pays out is exactly what was distributable
+    paid = r.waterfall.paid.sum(axis=(0, 1))
+    dist = sum(r.ledger.total(p, "distribution", "in") for p in (*OWNERS, "manager"))
+    np.testing.assert_allclose(paid, dist, atol=1e-9 * fund.assets_usd_bn)
