@@ -280,7 +280,6 @@ def run(fund: FundStructure | None = None, market: Market | None = None, *, asse
         plan_bal[:, s] = bal
     # Years where the plan pays only part of the interest (the rest capitalized): the same fraction
     # of the actual interest is paid then.
-    D0 = draws.sum()
     sen_share = 1.0 - fund.sub_debt_share
 
     # 4. Year by year.

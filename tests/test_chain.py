@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from fundlib import InputError
 from fundlib import chain as CH
-from fundlib.finance import irr, npv
+from fundlib.finance import irr
 from fundlib.market import Market
 from fundlib.structure import OWNERS, Fees, FundStructure
 
