@@ -31,7 +31,7 @@ distributions converted at the forward for their date (hedged) or on the FX path
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -40,16 +40,15 @@ from fundlib import assumptions as A
 from fundlib import projects as P
 from fundlib import waterfall as W
 from fundlib._validate import InputError, check_range
+from fundlib import ledger as L_
+from fundlib.ledger import Ledger
 from fundlib.market import Market
-from fundlib.structure import OWNER_LABELS, OWNERS, PAYEES, FundStructure
+from fundlib.structure import OWNERS, PAYEE_LABELS, PAYEES, FundStructure
 
 __all__ = ["Shocks", "Ledger", "ChainResult", "run", "portfolio_cfads", "PARTIES", "MAX_HORIZON"]
 
 MAX_HORIZON = 70          # years the project cash flows are built over (life + delays + tail)
-PARTIES = (*OWNERS, "manager", "senior_lenders", "sub_lenders", "exim", "jbic", "assets", "fund", "reserve")
-PARTY_LABELS = {**OWNER_LABELS, "manager": "Fund manager", "senior_lenders": "Senior bondholders",
-                "sub_lenders": "Subordinated lenders", "exim": "US Ex-Im Bank", "jbic": "JBIC",
-                "assets": "The projects", "fund": "The fund", "reserve": "Reserve account"}
+PARTIES = L_.PARTIES
 
 
 @dataclass(frozen=True)
@@ -94,58 +93,6 @@ def portfolio_cfads(weights: dict, ai_bust=0.0, delay=0, horizon: int = MAX_HORI
 
 
 @dataclass
-class Ledger:
-    """Every transfer, double entry: ``rows`` maps (item, payer, payee) to a (n, T) array of $bn, one
-    row of the tidy ledger per scenario, year and key where the amount is non-zero."""
-
-    n: int
-    T: int
-    rows: dict = field(default_factory=dict)
-
-    def add(self, item: str, payer: str, payee: str, amount, year: int | None = None) -> None:
-        """Record ``amount`` (≥ 0) paid by ``payer`` to ``payee`` in ``year`` (an (n,) array or a
-        number), or over all years at once (``year=None``, an (n, T) array)."""
-        a = np.asarray(amount, float)
-        if np.any(a < -1e-9) or not np.all(np.isfinite(a)):
-            raise AssertionError(f"transfer {item!r} {payer} → {payee} must be finite and ≥ 0")
-        key = (item, payer, payee)
-        if key not in self.rows:
-            self.rows[key] = np.zeros((self.n, self.T))
-        if year is None:
-            self.rows[key] += np.maximum(np.broadcast_to(a, (self.n, self.T)), 0.0)
-        else:
-            self.rows[key][:, year] += np.maximum(np.broadcast_to(a, (self.n,)), 0.0)
-
-    def net(self, party: str) -> np.ndarray:
-        """The party's net cash flow (n, T): received − paid."""
-        out = np.zeros((self.n, self.T))
-        for (_, payer, payee), a in self.rows.items():
-            if payee == party:
-                out += a
-            if payer == party:
-                out -= a
-        return out
-
-    def total(self, party: str, item: str | None = None, direction: str = "in") -> np.ndarray:
-        """What ``party`` received (``direction="in"``) or paid (``"out"``), per scenario and year."""
-        out = np.zeros((self.n, self.T))
-        for (it, payer, payee), a in self.rows.items():
-            if (item is None or it == item or it.startswith(item + ":")) and (payee if direction == "in" else payer) == party:
-                out += a
-        return out
-
-    def frame(self, scenario: int | None = 0) -> pd.DataFrame:
-        """Tidy rows (scenario, year, from, to, item, usd_bn) of the non-zero transfers."""
-        recs = []
-        scen = range(self.n) if scenario is None else [scenario]
-        for (item, payer, payee), a in self.rows.items():
-            for s in scen:
-                for yr in np.flatnonzero(np.abs(a[s]) > 1e-12):
-                    recs.append((s, int(yr), payer, payee, item, float(a[s, yr])))
-        return pd.DataFrame(recs, columns=["scenario", "year", "from", "to", "item", "usd_bn"])
-
-
-@dataclass
 class ChainResult:
     ledger: Ledger
     fund: FundStructure
@@ -182,6 +129,53 @@ class ChainResult:
 
     def guarantee_recovered(self) -> np.ndarray:
         return self.ledger.total("exim", "guarantee recovery", "in") + self.ledger.total("jbic", "guarantee recovery", "in")
+
+    def payee_flows(self, scenario: int = 0) -> pd.DataFrame:
+        """Each owner's and the manager's net cash flow by year ($bn) for one scenario: columns are the
+        payees that paid in or received anything."""
+        cols = {}
+        for p in PAYEES:
+            net = self.ledger.net(p)[scenario]
+            if np.any(np.abs(net) > 1e-12):
+                cols[PAYEE_LABELS[p]] = net
+        df = pd.DataFrame(cols)
+        df.index.name = "year"
+        return df
+
+    def summary(self, scenario: int = 0) -> pd.DataFrame:
+        """Per payee: paid in, received (fees and carry included for the manager), net gain, IRR, MOIC."""
+        from fundlib.finance import irr, moic
+
+        rows = []
+        for p in PAYEES:
+            paid = self.ledger.total(p, direction="out")[scenario]
+            got = self.ledger.total(p, direction="in")[scenario]
+            if paid.sum() == 0 and got.sum() == 0:
+                continue
+            net = got - paid
+            rows.append({"payee": PAYEE_LABELS[p], "paid_in_usd_bn": paid.sum(), "received_usd_bn": got.sum(),
+                         "profit_usd_bn": got.sum() - paid.sum(), "irr": irr(net), "moic": moic(net)})
+        return pd.DataFrame(rows)
+
+    def by_tier(self, scenario: int = 0) -> pd.DataFrame:
+        """What was paid out, by waterfall tier and payee, over the fund's life (one scenario), fees first."""
+        wr = self.waterfall
+        rows = []
+        fee = float(self.ledger.total("manager", "management fee")[scenario].sum())
+        if fee > 1e-12:
+            rows.append({"tier": "0. Management fees", "payee": PAYEE_LABELS["manager"], "amount_usd_bn": fee})
+        for k, tier in enumerate(wr.tiers):
+            for i, p in enumerate(PAYEES):
+                amt = float(wr.paid[k, i, scenario].sum())
+                if amt > 1e-12:
+                    rows.append({"tier": f"{k + 1}. {tier.label}", "payee": PAYEE_LABELS[p], "amount_usd_bn": amt})
+        return pd.DataFrame(rows, columns=["tier", "payee", "amount_usd_bn"])
+
+    def waterfall_at(self, scenario: int = 0) -> W.WaterfallResult:
+        """The waterfall of one scenario, with the management fees it paid, as a plain WaterfallResult."""
+        w = self.waterfall
+        fees = self.ledger.total("manager", "management fee")[scenario]
+        return W.WaterfallResult(w.tiers, w.paid[:, :, scenario], w.contributions[:, scenario], fees)
 
     def equity_flows(self) -> np.ndarray:
         """All owners together (n, T): distributions − calls − cures (the manager's fees and carry excluded)."""

@@ -30,6 +30,12 @@ def _out(a):
     return float(a) if np.ndim(a) == 0 else a
 
 
+def _market_sofr() -> float:
+    from fundlib.market import Market
+
+    return Market.current().sofr
+
+
 def _lev(leverage):
     return np.asarray(check_range("leverage", leverage, 1.0, 100.0), float)
 
@@ -119,7 +125,7 @@ class DebtTerms:
     All-in = base + spread + guarantee fee when guaranteed, base + unguaranteed spread otherwise.
     """
 
-    sofr: float | tuple = field(default_factory=lambda: A.value("sofr"))
+    sofr: float | tuple = field(default_factory=lambda: _market_sofr())
     spread_bp: float = field(default_factory=lambda: A.value("senior_spread_bp"))
     guarantee_fee_bp: float = field(default_factory=lambda: A.value("guarantee_fee_bp"))
     guaranteed: bool = True
@@ -338,25 +344,32 @@ def size_debt(cfads, rate, target_dscr: float, tenor: int, total_uses: float, ge
     }
 
 
-def guarantee_economics(debt: float, years: int, annual_default_prob: float, loss_given_default: float,
+def guarantee_economics(debt, years: int, annual_default_prob: float, loss_given_default: float,
                         guaranteed_spread_bp: float, unguaranteed_spread_bp: float, guarantee_fee_bp: float,
                         discount_rate: float) -> dict:
     """The Ex-Im Bank / JBIC guarantee as a trade: expected losses it takes on vs spread it saves.
 
-    Exposure is the full ``debt`` (bullet) for ``years``; each year a default occurs with
-    probability ``annual_default_prob`` (given survival), losing ``loss_given_default`` of the
-    exposure. Returns present values at ``discount_rate`` of: the guarantor's expected loss, the fee
-    it earns, its expected net cost; and the borrower's spread saving (net of the fee).
+    ``debt``: the guaranteed balance, either one number (a bullet, outstanding for all ``years``) or
+    the balance outstanding during each year 1..``years`` (an amortizing loan: pass the chain's
+    ``senior_balance`` at the start of each year). Each year a default occurs with probability
+    ``annual_default_prob`` (given survival), losing ``loss_given_default`` of that year's exposure.
+    Returns present values at ``discount_rate`` of: the guarantor's expected loss, the fee it earns,
+    its expected net cost; and the borrower's spread saving (net of the fee).
     """
     years = check_int("years", years, 1, 60)
     p = check_range("annual_default_prob", annual_default_prob, 0.0, 1.0)
     lgd = check_range("loss_given_default", loss_given_default, 0.0, 1.0)
-    check_range("debt", debt, 0.0, 1e6)
+    check_range("discount_rate", discount_rate, -0.05, 1.0)
+    exposure = np.asarray(check_range("debt", debt, 0.0, 1e6), float)
+    if exposure.ndim == 0:
+        exposure = np.full(years, float(exposure))
+    elif exposure.shape != (years,):
+        raise InputError("debt", exposure, f"one balance, or {years} yearly balances (one per year of the guarantee)")
     t = np.arange(1, years + 1)
     survive = (1.0 - p) ** (t - 1)
     df = (1.0 + discount_rate) ** -t
-    el = np.sum(survive * p * lgd * debt * df)
-    fee = np.sum(survive * (1.0 - p) * guarantee_fee_bp * 1e-4 * debt * df)
-    saving = np.sum(survive * (1.0 - p) * (unguaranteed_spread_bp - guaranteed_spread_bp - guarantee_fee_bp) * 1e-4 * debt * df)
+    el = np.sum(survive * p * lgd * exposure * df)
+    fee = np.sum(survive * (1.0 - p) * guarantee_fee_bp * 1e-4 * exposure * df)
+    saving = np.sum(survive * (1.0 - p) * (unguaranteed_spread_bp - guaranteed_spread_bp - guarantee_fee_bp) * 1e-4 * exposure * df)
     return {"expected_loss_pv": el, "fee_pv": fee, "guarantor_net_cost_pv": el - fee,
             "borrower_saving_pv": saving, "annual_expected_loss_rate": p * lgd}

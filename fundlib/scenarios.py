@@ -203,12 +203,16 @@ def tornado(weights: dict | None = None, unc: Uncertainty | None = None, horizon
     return df.sort_values("swing", ascending=False).reset_index(drop=True)
 
 
-def funding_costs() -> dict:
-    """The hurdles a portfolio must clear: the fund's debt cost (SOFR + spread) and Japan's FILP money
-    in dollars (30-year JGB yield plus the cost of swapping yen funding into dollars)."""
+def funding_costs(market=None, fund=None) -> dict:
+    """The hurdles a portfolio must clear, on one market: the fund's debt cost (SOFR + spread +
+    guarantee fee, :meth:`FundStructure.debt_rate`) and Japan's FILP money in dollars (the 30-year
+    JGB yield plus the cost of a rolled 3-month hedge of yen funding into dollars)."""
     from fundlib import fx
+    from fundlib.market import Market
+    from fundlib.structure import FundStructure
 
-    sofr, tona = A.value("sofr"), A.value("tona")
-    swap = fx.hedge_cost(sofr, tona, A.value("usdjpy_basis_bp"), A.value("hedge_tenor_months") / 12)
-    return {"SOFR + 120 bp": sofr + A.value("senior_spread_bp") * 1e-4,
-            "FILP 30Y hedged into USD": A.value("jgb_30y") + swap}
+    market = market or Market.current()
+    fund = fund or FundStructure()
+    swap = fx.hedge_cost(market.sofr, market.tona, market.basis_bp, A.value("hedge_tenor_months") / 12)
+    return {"Fund debt cost": fund.debt_rate(market),
+            "FILP 30Y hedged into USD": market.par_yield("JPY", 30.0) + swap}

@@ -1,18 +1,16 @@
 """Stress tests of the whole chain: funding cost, FX, project cash flows, leverage and the waterfall.
-Used by notebook 06 (the stress app and the reverse stress test).
+Used by notebook 06 (the stress app and the reverse stress test); a view of :mod:`fundlib.chain`.
 
-The chain: the fund's $900bn buys the default four-sector portfolio (projects at their base
-inputs); $600bn of senior guaranteed debt floats at SOFR + spread + guarantee fee, sculpted to the
-portfolio's base cash flows (interest during construction capitalized); each year the portfolio's
-cash flow available for debt service (CFADS) pays the debt first; if the DSCR is below the lock-up
-level the rest is trapped in a reserve (released at the end), otherwise it goes to the owners pro
-rata; if CFADS plus the reserve cannot pay the debt service, Ex-Im Bank and JBIC pay the shortfall
-(a guarantee call). The guarantors are then owed what they paid, with interest, ahead of the
-owners; what they never recover is their loss.
+Every shock runs through the one chain (:func:`fundlib.chain.run`): the fund's portfolio, its
+senior guaranteed and subordinated debt sculpted at close to the base cash flows, the lock-up
+reserve, Ex-Im Bank and JBIC paying what the fund cannot and recovering it ahead of the owners,
+then the waterfall. A stress is a set of shocks applied together; every shock may be an array over
+scenarios, so a whole grid of shock sizes runs in one call. That is what makes the reverse stress
+test a vectorized search rather than a loop of full re-runs.
 
-A stress is a set of shocks applied together; every shock may be an array over scenarios, so a
-whole grid of shock sizes runs in one call. That is what makes the reverse stress test a
-vectorized search rather than a loop of full re-runs.
+Each government's result includes its guarantor: the US Treasury with Ex-Im Bank, in dollars at
+the market's 30-year Treasury yield; Japan's MoF with JBIC, in yen at the 30-year JGB yield (the
+FILP cost), converted on the shocked FX path.
 """
 
 from __future__ import annotations
@@ -23,16 +21,13 @@ import numpy as np
 import pandas as pd
 
 from fundlib import assumptions as A
-from fundlib import leverage as LV
-from fundlib import projects as P
-from fundlib import scenarios as SC
+from fundlib import chain as CH
 from fundlib import structure as S
 from fundlib._validate import InputError, check_range
 from fundlib.finance import irr, moic, npv
+from fundlib.market import Market
 
-__all__ = ["Shock", "named_shocks", "run_chain", "stress_table", "reverse_stress", "HORIZON"]
-
-HORIZON = 55  # years: the longest-lived project plus the longest delay the search explores
+__all__ = ["Shock", "named_shocks", "run_chain", "stress_table", "reverse_stress"]
 
 
 @dataclass(frozen=True)
@@ -67,126 +62,59 @@ def named_shocks() -> dict[str, Shock]:
     }
 
 
-def _portfolio_cfads(ai_bust, delay, weights: dict) -> np.ndarray:
-    """CFADS per $1 of planned capex (operating − maintenance − refresh + terminal), shape (n, T)."""
-    w = SC.check_weights(weights)
-    n = np.broadcast(ai_bust, delay).shape
-    out = np.zeros(n + (HORIZON + 1,))
-    cut, up = A.value("ai_bust_utilization_cut"), A.value("ai_bust_capex_up")
-    for s, key in P.SECTORS.items():
-        if not w[s]:
-            continue
-        a = P.archetype(key)
-        ai = np.asarray(ai_bust, float) if s == "data_centres" else np.zeros(n)
-        c = P.cashflows(a, HORIZON + 1, delay=delay, utilization=a.utilization * np.clip(1 - cut * ai, 0, 1),
-                        maintenance_mult=1 + up * ai, components=True)
-        out += w[s] / a.capex_usd_bn * (c["operating"] - c["maintenance"] - c["refresh"] + c["terminal"])
+def run_chain(sofr_bp=0.0, usdjpy=None, ai_bust=0.0, delay_years=0, *, fund: S.FundStructure | None = None,
+              weights: dict | None = None, market: Market | None = None, asset_return=None) -> dict:
+    """Run the chain for one or many shocks (arrays broadcast over scenarios). Returns arrays over
+    scenarios: equity IRR, MOIC and value, DSCR path, lock-up and default years, guarantee calls,
+    and each government's PV (with its guarantor)."""
+    fund = fund or S.FundStructure()
+    market = market or Market.current()
+    fx = None if usdjpy is None else usdjpy
+    res = CH.run(fund, market, asset_return=asset_return, shocks=CH.Shocks(sofr_bp, fx, ai_bust, delay_years),
+                 weights=weights)
+    T = res.ledger.T
+    shape = np.broadcast_shapes(*(np.shape(x) for x in (sofr_bp, ai_bust, delay_years, fx, asset_return) if x is not None))
+    equity_cf = res.equity_flows()
+    dist = sum(res.ledger.total(o, "distribution", "in") for o in S.OWNERS)
+    servicing = res.debt_service_due > 1e-12
+    dscr = np.where(servicing, res.dscr, np.nan)
+    with np.errstate(invalid="ignore"):
+        lock = servicing & (dscr < A.value("lockup_dscr"))
+        default = servicing & (dscr < A.value("default_dscr"))
+        min_dscr = np.where(servicing.any(axis=-1), np.nanmin(np.where(servicing, dscr, np.inf), axis=-1), np.nan)
+    ust, jgb = market.par_yield("USD", 30.0), market.par_yield("JPY", 30.0)
+    us = res.party("us_treasury") + res.party("exim")
+    jp = (res.party("japan_mof") + res.party("jbic")) * res.fx_path / 1000.0
+    calls, back = res.guarantee_calls(), res.guarantee_recovered()
+    out = {
+        "equity_irr": irr(equity_cf), "equity_moic": moic(equity_cf),
+        "equity_value": npv(A.value("equity_discount_rate"), np.concatenate([np.zeros((equity_cf.shape[0], 1)), dist[:, 1:]], axis=-1)),
+        "min_dscr": min_dscr, "lockup_years": lock.sum(axis=-1), "default_years": default.sum(axis=-1),
+        "guarantee_calls": calls.sum(axis=-1), "guarantee_recovered": back.sum(axis=-1),
+        "guarantee_loss_pv": npv(ust, calls - back),
+        "us_pv": npv(ust, us), "japan_pv_jpy_tn": npv(jgb, jp),
+        "dscr": dscr, "distributions": dist, "cfads": res.cfads, "debt_service": res.debt_service_due,
+        "calls": calls, "recovered": back, "years": np.arange(T),
+    }
+    if shape == ():
+        out = {k: (v[0] if isinstance(v, np.ndarray) and v.ndim >= 1 and v.shape[0] == 1 and k != "years" else v)
+               for k, v in out.items()}
+    else:
+        out = {k: (v.reshape(shape + v.shape[1:]) if isinstance(v, np.ndarray) and k != "years" else v) for k, v in out.items()}
     return out
 
 
-def run_chain(sofr_bp=0.0, usdjpy=None, ai_bust=0.0, delay_years=0, *, fund: S.FundStructure | None = None,
-              weights: dict | None = None) -> dict:
-    """Run the chain for one or many shocks (arrays broadcast over scenarios). Returns arrays over
-    scenarios: equity IRR, MOIC and value, DSCR path, lock-up and default years, guarantee calls, and
-    each government's loss against the unshocked base."""
-    fund = fund or S.FundStructure()
-    weights = weights or SC.default_weights()
-    spot0 = A.value("usdjpy")
-    sofr_bp, ai_bust, delay, fx = np.broadcast_arrays(np.asarray(sofr_bp, float), np.asarray(ai_bust, float),
-                                                      np.asarray(delay_years), np.asarray(spot0 if usdjpy is None else usdjpy, float))
-    if np.any(delay < 0) or np.any(delay > 15) or np.any(delay != np.round(delay)):
-        raise InputError("delay_years", delay_years, "whole years in [0, 15]")
-    delay = delay.astype(int)
-    T = HORIZON + 1
-    assets, E = fund.assets_usd_bn, fund.equity_usd_bn
-    D = assets - E
-    base_rate = LV.DebtTerms().rate()
-    tenor = int(A.value("fund_debt_tenor_years"))
-    lock, default = A.value("lockup_dscr"), A.value("default_dscr")
-    # The debt's schedule is fixed at financial close on the base case.
-    base_cfads = assets * _portfolio_cfads(0.0, 0, weights)
-    base = LV.debt_schedule(D, base_rate, tenor, "sculpted", cfads=base_cfads)
-    principal_plan = base.debt_service - base.interest          # negative while interest is capitalized
-    servicing = base.debt_service > 0
-    # Years in which the base plan pays only part of the interest (the rest capitalized): under
-    # stress the same fraction of the (higher) interest is paid and the rest capitalized.
-    with np.errstate(divide="ignore", invalid="ignore"):
-        paid_frac = np.where((principal_plan < 0) & (base.interest > 0), base.debt_service / base.interest, 1.0)
-    cfads = assets * _portfolio_cfads(ai_bust, delay, weights)  # (n, T)
-    rate = base_rate + sofr_bp * 1e-4
-    n = cfads.shape[:-1]
-    bal = np.full(n, D)
-    reserve = np.zeros(n)
-    owed = np.zeros(n)                                            # what the fund owes the guarantors after calls
-    dist = np.zeros(n + (T,))
-    calls = np.zeros(n + (T,))
-    recovered = np.zeros(n + (T,))
-    service = np.zeros(n + (T,))
-    dscr = np.full(n + (T,), np.nan)
-    last = int(np.flatnonzero(servicing).max())
-    for t in range(1, T):  # path-dependent: one period at a time, every scenario together
-        interest = bal * rate
-        if not servicing[t]:
-            due = np.zeros(n)
-            bal = bal + interest                                  # capitalized during construction
-        elif principal_plan[t] < 0:
-            due = paid_frac[t] * interest
-            bal = bal + interest - due
-        else:
-            due = interest + (bal if t == last else np.minimum(principal_plan[t], bal))
-            bal = bal + interest - due                            # paid by the fund or, failing that, the guarantors
-        service[..., t] = due
-        cash = cfads[..., t] + reserve
-        paid = np.clip(cash, 0.0, due)
-        calls[..., t] = due - paid
-        with np.errstate(divide="ignore", invalid="ignore"):
-            dscr[..., t] = np.where(due > 0, cfads[..., t] / np.where(due > 0, due, 1.0), np.nan)
-        left = cash - paid
-        # The guarantors step into the lenders' shoes: what they paid, with interest, is repaid
-        # before the owners see another dollar.
-        owed = owed * (1.0 + rate) + calls[..., t]
-        back = np.minimum(np.maximum(left, 0.0), owed)
-        recovered[..., t] = back
-        owed = owed - back
-        left = left - back
-        trap = (due > 0) & ((dscr[..., t] < lock) | (calls[..., t] > 0) | (owed > 0))
-        dist[..., t] = np.where(trap, 0.0, np.maximum(left, 0.0))
-        reserve = np.where(trap, left, 0.0)
-        reserve = np.where(reserve < 0, 0.0, reserve)
-    dist[..., -1] += reserve                                       # trapped cash released at the end
-    equity_cf = dist.copy()
-    equity_cf[..., 0] -= E
-    r_eq = A.value("equity_discount_rate")
-    ust, jgb = A.value("ust_30y"), A.value("jgb_30y")
-    us_share, jp_share = fund.shares["us_treasury"], fund.shares["japan_mof"]
-    exim = A.value("exim_share_of_guarantees")
-    years = np.arange(T)
-    fx_path = np.where(years == 0, spot0, fx[..., None])           # the shock hits after the stake is paid in
-    net_calls = calls - recovered                                  # the guarantors' cash out, net of recoveries
-    us_pv = npv(ust, us_share * equity_cf) - exim * npv(ust, net_calls)
-    jp_pv_jpy = npv(jgb, jp_share * equity_cf * fx_path / 1000.0) - (1 - exim) * npv(jgb, net_calls * fx_path / 1000.0)
-    return {
-        "equity_irr": irr(equity_cf), "equity_moic": moic(equity_cf),
-        "equity_value": npv(r_eq, np.concatenate([np.zeros(n + (1,)), dist[..., 1:]], axis=-1)),
-        "min_dscr": np.nanmin(np.where(servicing, dscr, np.nan), axis=-1),
-        "lockup_years": np.sum(servicing & (dscr < lock), axis=-1),
-        "default_years": np.sum(servicing & (dscr < default), axis=-1),
-        "guarantee_calls": calls.sum(axis=-1), "guarantee_recovered": recovered.sum(axis=-1),
-        "guarantee_loss_pv": npv(ust, net_calls),
-        "us_pv": us_pv, "japan_pv_jpy_tn": jp_pv_jpy, "dscr": dscr, "distributions": dist,
-        "cfads": cfads, "debt_service": service, "calls": calls, "recovered": recovered,
-    }
-
-
 def stress_table(shocks: dict[str, Shock] | None = None, fund: S.FundStructure | None = None,
-                 weights: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                 weights: dict | None = None, market: Market | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run named shocks together (one vectorized call). Returns (summary table, DSCR paths long table)."""
     shocks = shocks or named_shocks()
+    market = market or Market.current()
     names = list(shocks)
-    spot0 = A.value("usdjpy")
+    spot0 = market.usdjpy
     r = run_chain([s.sofr_bp for s in shocks.values()], [spot0 if s.usdjpy is None else s.usdjpy for s in shocks.values()],
-                  [s.ai_bust for s in shocks.values()], [s.delay_years for s in shocks.values()], fund=fund, weights=weights)
-    b = run_chain(fund=fund, weights=weights)
+                  [s.ai_bust for s in shocks.values()], [s.delay_years for s in shocks.values()], fund=fund, weights=weights,
+                  market=market)
+    b = run_chain(fund=fund, weights=weights, market=market)
     table = pd.DataFrame({
         "equity IRR": r["equity_irr"], "equity value ($bn)": r["equity_value"],
         "change in equity value ($bn)": r["equity_value"] - b["equity_value"],
@@ -196,7 +124,7 @@ def stress_table(shocks: dict[str, Shock] | None = None, fund: S.FundStructure |
         "US loss vs base ($bn PV)": b["us_pv"] - r["us_pv"],
         "Japan loss vs base (¥tn PV)": b["japan_pv_jpy_tn"] - r["japan_pv_jpy_tn"],
     }, index=pd.Index(names, name="scenario"))
-    years = np.arange(HORIZON + 1)
+    years = r["years"]
     long = pd.DataFrame([{"scenario": nm, "year": int(y), "dscr": float(r["dscr"][i, y])}
                          for i, nm in enumerate(names) for y in years if np.isfinite(r["dscr"][i, y])])
     return table, long
@@ -209,18 +137,20 @@ _KINDS = {
 }
 
 
-def reverse_stress(fund: S.FundStructure | None = None, weights: dict | None = None, points: int = 61) -> pd.DataFrame:
+def reverse_stress(fund: S.FundStructure | None = None, weights: dict | None = None, points: int = 61,
+                   market: Market | None = None) -> pd.DataFrame:
     """The smallest shock of each kind that breaches the default covenant (DSCR < 1, a guarantee
     call) and that wipes out the equity (MOIC below the register's threshold); and the USD/JPY level
     at which Japan's stake no longer pays for its FILP funding. Each search evaluates a whole grid
     of shock sizes in one vectorized run, then a finer grid inside the bracket."""
     wipe = A.value("wipeout_moic")
+    market = market or Market.current()
     rows = []
     for kind, (label, lo, hi) in _KINDS.items():
         for target in ("default covenant breached", "equity wiped out"):
             def hit(x, kind=kind, target=target):
                 kw = {kind: x}
-                r = run_chain(**kw, fund=fund, weights=weights)
+                r = run_chain(**kw, fund=fund, weights=weights, market=market)
                 return r["default_years"] > 0 if target.startswith("default") else ~(r["equity_moic"] >= wipe)
 
             if kind == "delay_years":
@@ -233,11 +163,11 @@ def reverse_stress(fund: S.FundStructure | None = None, weights: dict | None = N
     # FX: the USD/JPY level (lower = stronger yen) below which Japan's net yen flows, valued at the
     # FILP yield, turn negative: the stake no longer pays for its FILP funding.
     def japan_short(level):
-        return run_chain(usdjpy=A.value("usdjpy") - level, fund=fund, weights=weights)["japan_pv_jpy_tn"] < 0
+        return run_chain(usdjpy=market.usdjpy - level, fund=fund, weights=weights, market=market)["japan_pv_jpy_tn"] < 0
 
-    fall = _search(japan_short, 0.0, A.value("usdjpy") - 40.0, points)
+    fall = _search(japan_short, 0.0, market.usdjpy - 40.0, points)
     rows.append({"shock": "Yen strengthens to (¥ per $)", "threshold": "Japan's stake below its FILP funding",
-                 "smallest shock": A.value("usdjpy") - fall if fall == fall else np.nan})
+                 "smallest shock": market.usdjpy - fall if fall == fall else np.nan})
     return pd.DataFrame(rows)
 
 

@@ -1,9 +1,10 @@
 """Who gets paid: each government's cash from owning the fund, against the old playbook of tax
 incentives, beside tariff revenue; and Japan's yen P&L against its FILP funding. Notebook 05.
 
+Every flow from the fund is a view of :mod:`fundlib.chain` on one :class:`~fundlib.market.Market`.
 Money in USD bn (¥tn where named); present values at the discount rate given (for the US the
-30-year Treasury yield by default). "Per dollar of public money" = PV of what comes back ÷ PV of
-what goes out.
+market's 30-year Treasury yield by default). "Per dollar of public money" = PV of what comes back ÷
+PV of what goes out.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ import numpy as np
 import pandas as pd
 
 from fundlib import assumptions as A
+from fundlib import chain as CH
 from fundlib import projects as P
 from fundlib import scenarios as SC
 from fundlib import structure as S
-from fundlib import waterfall as W
 from fundlib._validate import InputError, check_int, check_range
 from fundlib.finance import discount_factors, npv
+from fundlib.market import Market
 
 __all__ = ["pv_per_dollar", "fund_stream", "portfolio_operating_cash", "tax_incentive_stream", "tariff_stream",
            "japan_yen_pnl", "japan_surplus_pv", "breakeven_fund_return", "GovernmentComparison", "compare_us"]
@@ -35,16 +37,11 @@ def pv_per_dollar(flows, rate: float) -> float:
         return float(np.where(out > 0, back / np.where(out > 0, out, 1.0), np.nan))
 
 
-def fund_stream(fund: S.FundStructure, asset_return: float, preset: str = "proposal", life_years: int | None = None,
-                debt_rate: float | None = None, **preset_kw) -> pd.DataFrame:
-    """Each owner's yearly net cash flow from the fund (USD bn): columns = payee labels, index = year."""
-    r_d = A.value("sofr") + A.value("senior_spread_bp") * 1e-4 if debt_rate is None else debt_rate
-    cash = S.fund_cashflows(fund, asset_return, r_d, life_years)
-    res = W.run_preset(preset, fund, cash, **preset_kw)
-    df = pd.DataFrame({S.PAYEE_LABELS[p]: res.net[i] for i, p in enumerate(S.PAYEES)
-                       if np.any(res.contributions[i]) or np.any(res.received[i])})
-    df.index.name = "year"
-    return df
+def fund_stream(fund: S.FundStructure, asset_return: float, preset: str = "proposal", market: Market | None = None,
+                **preset_kw) -> pd.DataFrame:
+    """Each owner's yearly net cash flow from the fund (USD bn), from the chain: columns = payee
+    labels, index = year."""
+    return CH.run(fund, market, asset_return=asset_return, preset=preset, **preset_kw).payee_flows()
 
 
 def portfolio_operating_cash(weights: dict | None = None, horizon: int = 40) -> np.ndarray:
@@ -97,58 +94,26 @@ def tariff_stream(rate: float, import_base_usd_bn: float, elasticity: float, yea
     return flows
 
 
-def _japan_flows(fund: S.FundStructure, asset_return, hedged: bool, yen_appreciation: float, preset: str,
-                 life_years: int | None, filp_yield: float, spot: float, basis_bp: float) -> dict:
-    """Japan's yen flows for one or many asset returns (scenarios on the leading axis), ¥tn."""
-    r_d = A.value("sofr") + A.value("senior_spread_bp") * 1e-4
-    cash = S.fund_cashflows(fund, asset_return, r_d, life_years)
-    res = W.run_preset(preset, fund, cash)
-    jp = res.net[S.PAYEES.index("japan_mof")]
-    t = np.arange(jp.shape[-1])
-    if hedged:
-        # One forward per year's flow, from annual CIP with SOFR and TONA compounding (basis on yen).
-        u, j = A.value("sofr"), A.value("tona")
-        fx = spot * ((1 + j + basis_bp * 1e-4) / (1 + u)) ** t
-    else:
-        fx = spot * (1.0 - yen_appreciation) ** t
-    paid_in_usd = -np.minimum(jp, 0.0)
-    got_usd = np.maximum(jp, 0.0)
-    stake = paid_in_usd * spot / 1000.0          # paid with FILP proceeds: no net yen at issue
-    issued = np.cumsum(stake, axis=-1)
-    coupon = np.concatenate([np.zeros(issued.shape[:-1] + (1,)), issued[..., :-1]], axis=-1) * filp_yield
-    repaid = np.zeros_like(issued)
-    repaid[..., -1] = issued[..., -1]
-    received = got_usd * fx / 1000.0
-    return {"usd_received_bn": got_usd, "jpy_per_usd": np.broadcast_to(fx, got_usd.shape), "jpy_received_tn": received,
-            "filp_coupon_jpy_tn": coupon, "filp_repaid_jpy_tn": repaid, "filp_outstanding_jpy_tn": issued - repaid,
-            "net_jpy_tn": received - coupon - repaid}
-
-
-def _defaults(filp_yield, spot, basis_bp):
-    return (A.value("jgb_30y") if filp_yield is None else filp_yield, A.value("usdjpy") if spot is None else spot,
-            A.value("usdjpy_basis_bp") if basis_bp is None else basis_bp)
-
-
 def japan_yen_pnl(fund: S.FundStructure, asset_return: float, hedged: bool, yen_appreciation: float = 0.0,
-                  preset: str = "proposal", life_years: int | None = None, filp_yield: float | None = None,
-                  spot: float | None = None, basis_bp: float | None = None) -> pd.DataFrame:
-    """Japan's MoF stake in yen, year by year (¥tn).
+                  preset: str = "proposal", market: Market | None = None) -> pd.DataFrame:
+    """Japan's MoF stake in yen, year by year (¥tn), a view of the chain.
 
-    The stake is funded by FILP bonds of the same yen amount at ``filp_yield``: a coupon every year,
-    and the bonds retired at par from the proceeds when the fund returns the capital (a
-    simplification; in practice they would be bought back at market value or held to maturity).
-    Dollar distributions are converted either at the covered-interest-parity forward for each year
-    (hedged) or at a spot that moves by ``yen_appreciation`` a year (unhedged).
-    The PV of ``net_jpy_tn`` at the FILP yield is zero exactly when the stake's yen IRR equals the
-    FILP yield.
+    Each capital call is funded by FILP bonds of the same yen amount at that call's rate, paying the
+    market's 30-year JGB yield every year; the bonds are retired at par when the fund ends (a
+    simplification: in practice they would be bought back at market value or held to maturity).
+    Dollar flows are converted at the forward for their date, locked in at the start from the
+    market's term rates and the basis (hedged, the funding view), or at a spot that moves by
+    ``yen_appreciation`` a year (unhedged). The PV of ``net_jpy_tn`` at the FILP yield is zero
+    exactly when the stake's yen IRR equals that yield.
     """
-    check_range("asset_return", asset_return, -0.5, 1.0)
     check_range("yen_appreciation", yen_appreciation, -0.3, 0.3)
-    y, spot, basis = _defaults(filp_yield, spot, basis_bp)
-    f = _japan_flows(fund, float(asset_return), hedged, yen_appreciation, preset, life_years, y, spot, basis)
-    df = pd.DataFrame({k: np.ravel(v) for k, v in f.items()})
+    r = CH.run(fund, market, asset_return=asset_return, preset=preset, yen_appreciation=yen_appreciation)
+    f = r.japan_yen(hedged)
+    df = pd.DataFrame({"usd_flow_bn": r.party("japan_mof")[0],
+                       **{k: np.ravel(np.broadcast_to(v, r.cfads.shape)) for k, v in f.items() if k != "filp_yield"}})
     df["cumulative_jpy_tn"] = df["net_jpy_tn"].cumsum()
     df.index.name = "year"
+    df.attrs["filp_yield"] = f["filp_yield"]
     return df
 
 
@@ -158,21 +123,23 @@ def japan_surplus_pv(df: pd.DataFrame, filp_yield: float) -> float:
 
 
 def breakeven_fund_return(fund: S.FundStructure, hedged: bool, yen_appreciation: float = 0.0,
-                          preset: str = "proposal", filp_yield: float | None = None) -> float:
+                          preset: str = "proposal", market: Market | None = None) -> float:
     """The gross return on the fund's assets at which Japan's stake exactly pays its FILP funding.
 
-    A vectorized search: the surplus is computed for a grid of returns in one waterfall run, the
-    sign change bracketed, then a finer grid inside the bracket, then linear interpolation.
-    NaN if no return between −5% and 30% breaks even.
+    A vectorized search: the chain runs a grid of returns as scenarios in one call, the sign change
+    is bracketed, then a finer grid inside the bracket, then linear interpolation.
+    NaN if no return between −3% and 30% breaks even.
     """
-    y, spot, basis = _defaults(filp_yield, None, None)
+    market = market or Market.current()
 
     def surplus(r):
-        return npv(y, _japan_flows(fund, r, hedged, yen_appreciation, preset, None, y, spot, basis)["net_jpy_tn"])
+        res = CH.run(fund, market, asset_return=r, preset=preset, yen_appreciation=yen_appreciation)
+        jy = res.japan_yen(hedged)
+        return npv(jy["filp_yield"], jy["net_jpy_tn"])
 
-    lo, hi = -0.05, 0.30
+    lo, hi = -0.03, 0.30
     for _ in range(2):
-        grid = np.linspace(lo, hi, 71)
+        grid = np.linspace(lo, hi, 41)
         v = surplus(grid)
         k = np.flatnonzero(np.signbit(v[:-1]) != np.signbit(v[1:]))
         if k.size == 0:
@@ -194,23 +161,31 @@ class GovernmentComparison:
 def compare_us(fund: S.FundStructure, asset_return: float, preset: str = "proposal", *, credit_rate: float | None = None,
                effective_tax_rate: float | None = None, additionality: float | None = None, tariff: float | None = None,
                tariff_baseline: float = 0.0, import_base: float | None = None, elasticity: float | None = None,
-               tariff_years: int | None = None, discount_rate: float | None = None, horizon: int = 40) -> GovernmentComparison:
+               tariff_years: int | None = None, discount_rate: float | None = None, horizon: int = 40,
+               market: Market | None = None) -> GovernmentComparison:
     """The US Treasury's three routes, for the same public money as its fund stake:
-    owning the fund, granting investment credits, and (beside them, with no outlay) a tariff."""
-    r = A.value("ust_30y") if discount_rate is None else discount_rate
-    flows = fund_stream(fund, asset_return, preset)
-    us = flows[S.PAYEE_LABELS["us_treasury"]].to_numpy()
+    owning the fund, granting investment credits, and (beside them, with no outlay) a tariff.
+
+    ``discount_rate`` defaults to the market's 30-year Treasury yield. ``horizon`` (years) must cover
+    the fund's life, so that the capital's return is never cut off. A fund in which the US holds
+    nothing gives the fund route no flows (per dollar: NaN) and spends nothing on tax credits.
+    """
+    market = market or Market.current()
+    r = market.par_yield("USD", 30.0) if discount_rate is None else check_range("discount_rate", discount_rate, -0.05, 0.5)
+    horizon = check_int("horizon", horizon, 1, 200)
+    if horizon < fund.life_years:
+        raise InputError("horizon", horizon, f"at least the fund's life ({fund.life_years} years)")
+    res = CH.run(fund, market, asset_return=asset_return, preset=preset)
+    us = res.party("us_treasury")[0]
     public = -np.minimum(us, 0).sum()
-    if public <= 0:
-        # Terms under which the US pays nothing in (the 2025 MOU): compare the tax route with the
-        # public money the US stake would have been under the proposal.
+    if public <= 0 and preset == "mou_2025":
+        # Under the MOU terms the US pays nothing in: compare the tax route with the public money
+        # the US stake would have been under the proposal.
         public = fund.equity_usd_bn * fund.shares["us_treasury"]
-    if public <= 0:
-        raise InputError("us_treasury share", fund.shares["us_treasury"], "a positive US Treasury stake to compare")
     T = horizon + 1
     fund_flows = np.zeros(T)
-    fund_flows[: min(T, us.size)] = us[:T]
-    tax = tax_incentive_stream(public, A.value("tax_credit_rate") if credit_rate is None else credit_rate,
+    fund_flows[: us.size] = us
+    tax = np.zeros(T) if public <= 0 else tax_incentive_stream(public, A.value("tax_credit_rate") if credit_rate is None else credit_rate,
                                A.value("effective_tax_rate") if effective_tax_rate is None else effective_tax_rate,
                                A.value("additionality") if additionality is None else additionality,
                                portfolio_operating_cash(horizon=horizon))

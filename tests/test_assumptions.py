@@ -34,11 +34,14 @@ def test_equity_shares_sum_to_one():
 
 @pytest.mark.parametrize("id,column", [("sofr", "sofr"), ("tona", "tona"), ("jgb_30y", "jgb_30y"),
                                        ("ust_30y", "ust_30y"), ("usdjpy", "usdjpy")])
-def test_market_defaults_are_the_latest_month_in_the_data(id, column):
-    s = load_rates_monthly()[column].dropna()
+def test_market_defaults_are_the_market_snapshot(id, column):
+    """One as-of month for every market number: the register's rows are Market.latest()'s values."""
+    from fundlib.market import Market
+
+    m = Market.latest()
     a = A.get(id)
-    assert a.value == pytest.approx(s.iloc[-1], abs=1e-9)
-    assert str(s.index[-1]) in a.source
+    assert a.value == pytest.approx(load_rates_monthly().loc[m.as_of, column], abs=1e-12)
+    assert f"month-end {m.as_of}" in a.source
 
 
 def test_every_row_has_unit_and_source_and_bp_names():

@@ -118,6 +118,23 @@ def test_importing_the_model_loads_no_user_interface():
     assert out.strip() == "[]"
 
 
+MARKET_IDS = {"sofr", "tona", "usdjpy", "usdjpy_basis_bp", "jgb_30y", "ust_30y"}
+
+
+@pytest.mark.parametrize("path", [p for p in MODEL_MODULES if p.name not in ("market.py", "data.py")], ids=_rel)
+def test_no_model_module_reads_a_market_number_itself(path):
+    """One market: a model takes a ``Market``; only ``fundlib.market`` reads market numbers from the
+    register or the rates table (``curves`` reads the table's history for notebook 03's curves)."""
+    for node in ast.walk(ast.parse(path.read_text())):
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        if name in ("value", "get", "check") and node.args and isinstance(node.args[0], ast.Constant):
+            assert node.args[0].value not in MARKET_IDS, f"{_rel(path)}:{node.lineno} reads {node.args[0].value!r}"
+        if name == "load_rates_monthly":
+            assert path.name == "curves.py", f"{_rel(path)}:{node.lineno} reads the rates table"
+
+
 @pytest.mark.parametrize("path", sorted((FUNDLIB / "charts").glob("*.py")), ids=_rel)
 def test_charts_do_not_import_apps_or_widgets(path):
     assert _uses(_imports(path), {"fundlib.apps", "ipywidgets", "anywidget"}) == set()

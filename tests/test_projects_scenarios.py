@@ -146,7 +146,14 @@ def test_tornado_brackets_the_base():
     assert list(t["swing"]) == sorted(t["swing"], reverse=True)
 
 
-def test_funding_costs():
-    f = SC.funding_costs()
-    assert f["SOFR + 120 bp"] == pytest.approx(0.0488)
-    assert f["FILP 30Y hedged into USD"] == pytest.approx(0.03342 + (0.0368 - 0.00977 + 0.002) / (1 + 0.0368 * 0.25))
+def test_funding_costs_come_from_one_market_and_the_funds_one_debt_rate():
+    from fundlib.market import Market
+    from fundlib.structure import FundStructure
+
+    m = Market.latest()
+    assert m.as_of == "2025-10"
+    f = SC.funding_costs(m)
+    assert f["Fund debt cost"] == pytest.approx(0.0422 + 0.0120 + 0.0030, abs=1e-12)
+    assert f["Fund debt cost"] == FundStructure().debt_rate(m)
+    # 30-year JGB of the same month, plus a rolled 3-month hedge: (SOFR - TONA - basis) / (1 + SOFR/4)
+    assert f["FILP 30Y hedged into USD"] == pytest.approx(0.03068 + (0.0422 - 0.00477 + 0.002) / (1 + 0.0422 * 0.25), abs=1e-12)

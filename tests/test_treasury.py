@@ -4,11 +4,10 @@ import numpy as np
 import pytest
 
 from fundlib import InputError
-from fundlib import assumptions as A
-from fundlib import leverage as LV
 from fundlib import structure as S
 from fundlib import treasury as TR
 from fundlib.finance import npv
+from fundlib.market import Market
 
 
 def test_pv_per_dollar_identities():
@@ -41,7 +40,7 @@ def test_us_comparison_uses_the_same_public_money():
     c = TR.compare_us(fund, 0.07, tariff=0.10, import_base=148.0, elasticity=0.0, tariff_years=10)
     assert -c.streams["Own the fund"].clip(upper=0).sum() == pytest.approx(150.0)
     assert c.streams["Tax-credit playbook"].iloc[0] == pytest.approx(-150.0)
-    assert c.pv["Tariff (no outlay)"] == pytest.approx(npv(A.value("ust_30y"), [0] + [14.8] * 10 + [0] * 30))
+    assert c.pv["Tariff (no outlay)"] == pytest.approx(npv(Market.current().par_yield("USD", 30.0), [0] + [14.8] * 10 + [0] * 30))
     # owning at a 7% asset return: the stake earns the levered return, above the 4.67% discount rate
     assert c.per_dollar["Own the fund"] > 1.0
     mou = TR.compare_us(fund, 0.07, preset="mou_2025")
@@ -49,11 +48,17 @@ def test_us_comparison_uses_the_same_public_money():
 
 
 def test_japan_breakeven_unhedged_flat_fx_is_the_filp_yield_in_equity_terms():
-    fund = S.FundStructure()
+    """With the yen flat and unhedged, converting both ways at one rate: Japan breaks even exactly
+    when its stake's dollar IRR equals the FILP yield (the 30-year JGB of the market's month)."""
+    from fundlib import chain as CH
+    from fundlib.finance import irr
+    from fundlib.market import Market
+
+    fund, m = S.FundStructure(), Market.current()
     b = TR.breakeven_fund_return(fund, hedged=False)
-    r_d = A.value("sofr") + A.value("senior_spread_bp") * 1e-4
-    assert LV.levered_return(b, r_d, fund.leverage) == pytest.approx(A.value("jgb_30y"), abs=1e-7)
-    assert TR.japan_surplus_pv(TR.japan_yen_pnl(fund, b, False), A.value("jgb_30y")) == pytest.approx(0.0, abs=1e-6)
+    y = m.par_yield("JPY", 30.0)
+    assert irr(CH.run(fund, m, asset_return=b).party("japan_mof")[0]) == pytest.approx(y, abs=2e-6)
+    assert TR.japan_surplus_pv(TR.japan_yen_pnl(fund, b, False), y) == pytest.approx(0.0, abs=1e-3)
 
 
 def test_japan_hedging_and_appreciation_move_the_breakeven_the_right_way():
@@ -62,5 +67,17 @@ def test_japan_hedging_and_appreciation_move_the_breakeven_the_right_way():
     assert TR.breakeven_fund_return(fund, hedged=True) > flat          # hedging costs SOFR - TONA - basis
     assert TR.breakeven_fund_return(fund, hedged=False, yen_appreciation=0.03) > flat
     hedged = TR.japan_yen_pnl(fund, 0.07, True)
-    assert hedged["jpy_per_usd"].iloc[1] < A.value("usdjpy")          # forwards below spot: USD rates above JPY
-    assert hedged["filp_repaid_jpy_tn"].sum() == pytest.approx(150 * A.value("usdjpy") / 1000)
+    m = Market.current()
+    assert hedged["jpy_per_usd"].iloc[1] < m.usdjpy                  # forwards below spot: USD rates above JPY
+    assert hedged["jpy_per_usd"].iloc[10] == pytest.approx(m.forward_usdjpy(10.0))   # locked per cash-flow date
+    assert hedged["filp_repaid_jpy_tn"].sum() == pytest.approx(150 * m.usdjpy / 1000)
+
+
+def test_compare_us_defects_fixed():
+    """No US share: an answer, not a KeyError. A horizon shorter than the fund's life: refused, not cut."""
+    none = TR.compare_us(S.FundStructure(shares={"us_treasury": 0.0, "japan_mof": 1.0}), 0.07)
+    assert none.pv["Own the fund"] == 0 and np.isnan(none.per_dollar["Own the fund"])
+    with pytest.raises(InputError, match="horizon = 10 .*fund's life \\(15 years\\)"):
+        TR.compare_us(S.FundStructure(), 0.07, horizon=10)
+    full = TR.compare_us(S.FundStructure(), 0.07, horizon=15)
+    assert full.streams["Own the fund"].iloc[-1] > 100          # the capital comes back in the last year

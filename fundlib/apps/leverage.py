@@ -9,11 +9,15 @@ import numpy as np
 import pandas as pd
 
 from fundlib import assumptions as A
+from fundlib import chain as CH
 from fundlib import charts as C
 from fundlib import leverage as LV
+from fundlib import structure as S
 from fundlib._validate import InputError
 from fundlib.apps.display import table_html, usd_bn
 from fundlib.apps.live import LiveApp, View, pct_slider, slider
+from fundlib.finance import irr
+from fundlib.market import Market
 
 
 STRESSES = {
@@ -28,10 +32,13 @@ def render_roe(leverage: float, asset_return_pct: float, sofr_pct: float, spread
                guarantee_fee_bp: float, stress: str) -> View:
     """Leverage, asset return and debt cost → return on equity, break-even and the ROE-vs-leverage chart."""
     d_sofr, d_ra = STRESSES[stress]
-    terms = LV.DebtTerms(sofr=sofr_pct / 100 + d_sofr, spread_bp=spread_bp, guarantee_fee_bp=guarantee_fee_bp)
-    r_d = terms.rate()
+    market = Market.current().with_(sofr=sofr_pct / 100)
+    fund = S.FundStructure(leverage=leverage, senior_spread_bp=spread_bp, guarantee_fee_bp=guarantee_fee_bp)
+    r_d = fund.debt_rate(market) + d_sofr
     r_a = asset_return_pct / 100 + d_ra
     roe = LV.levered_return(r_a, r_d, leverage)
+    chain = CH.run(fund, market, asset_return=max(r_a, -0.05), shocks=CH.Shocks(sofr_bp=d_sofr * 1e4))
+    chain_irr = irr(chain.equity_flows()[0])
     L = np.linspace(1.0, 6.0, 51)
     grid = np.array([r_a - 0.02, r_a, r_a + 0.02])
     curves = pd.DataFrame({
@@ -44,6 +51,7 @@ def render_roe(leverage: float, asset_return_pct: float, sofr_pct: float, spread
         ("Debt cost: SOFR + spread + guarantee fee", f"{r_d:.2%}"),
         ("Asset return", f"{r_a:.2%}"),
         ("Return on equity, L·r_A − (L−1)·r_D", f"{roe:.2%}"),
+        ("The fund's equity IRR through the whole chain", f"{chain_irr:.2%}" if np.isfinite(chain_irr) else "n/a (never paid back)"),
         ("Asset return at which equity earns 0", f"{LV.breakeven_asset_return(r_d, leverage):.2%}"),
         ("Spread over debt cost the assets earn", f"{(r_a - r_d) * 1e4:,.0f} bp"),
         ("Asset-value fall that wipes out equity", f"{LV.wipeout_fall(leverage):.1%}"),
@@ -82,7 +90,7 @@ def render_project_finance(cfads_usd_bn: float, shape: str, project_life: float,
     llcr0 = tbl["llcr"].iloc[0]
     breaches = int(np.sum(sched.dscr[1:tenor + 1] < target_dscr - 1e-9))
     rows = [
-        ("Debt rate (SOFR + 120 bp + guarantee fee)", f"{rate:.2%}"),
+        ("Debt rate (SOFR + spread + guarantee fee)", f"{rate:.2%}"),
         ("Debt the cash flow can carry at the DSCR target", usd_bn(sized["dscr_capacity"])),
         ("Gearing cap (gearing × total uses)", usd_bn(sized["gearing_capacity"])),
         ("Debt raised: the smaller of the two", f"{usd_bn(sized['debt'])} ({sized['binding']} binds)"),
@@ -141,7 +149,7 @@ def build_risk_app() -> LiveApp:
         "asset_volatility_pct": pct_slider("asset_volatility", "Asset volatility (% a year)", 0.5, ".1f"),
         "leverage": slider("leverage_x", "Leverage (assets / equity, ×)", step=0.1, fmt=".1f"),
         "asset_return_pct": pct_slider("asset_return", "Expected asset return (%)", 0.25, ".2f"),
-        "debt_rate_pct": widgets.FloatSlider(value=round((A.value("sofr") + A.value("senior_spread_bp") * 1e-4) * 100, 2),
+        "debt_rate_pct": widgets.FloatSlider(value=round(S.FundStructure().debt_rate() * 100, 2),
                                              min=0.0, max=12.0, step=0.1, description="Debt cost (%)", readout_format=".2f",
                                              continuous_update=False, style={"description_width": "210px"},
                                              layout=widgets.Layout(width="520px")),

@@ -191,8 +191,9 @@ def preset_picker() -> widgets.Dropdown:
 
 def fund_from_sliders(equity_usd_bn: float, leverage: float, us_share_pct: float, other_share_pct: float = 0.0,
                       us_retail_pct: float = 0.0, japan_retail_pct: float = 0.0, us_votes_pct: float | None = None,
-                      sub_debt_pct: float = 0.0) -> S.FundStructure:
-    """A :class:`~fundlib.structure.FundStructure` from sliders in percent, Japan's MoF taking the rest.
+                      sub_debt_pct: float = 0.0, **fund_kw) -> S.FundStructure:
+    """A :class:`~fundlib.structure.FundStructure` from sliders in percent, Japan's MoF taking the rest
+    (``fund_kw``: any other field of the fund, in model units).
 
     Raises InputError (in the sliders' percent) if the other owners already hold more than 100%.
     """
@@ -204,4 +205,4 @@ def fund_from_sliders(equity_usd_bn: float, leverage: float, us_share_pct: float
               "us_retail": us_retail_pct / 100, "japan_retail": japan_retail_pct / 100}
     shares["japan_mof"] = max(0.0, 1.0 - sum(shares.values()))
     votes = None if us_votes_pct is None else {"us_treasury": us_votes_pct / 100, "japan_mof": 1.0 - us_votes_pct / 100}
-    return S.FundStructure(equity_usd_bn, leverage, shares, votes, sub_debt_pct / 100)
+    return S.FundStructure(equity_usd_bn, leverage, shares, votes, sub_debt_pct / 100, **fund_kw)

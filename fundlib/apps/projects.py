@@ -28,7 +28,7 @@ def render_project(archetype: str, capex_change_pct: float, utilization_pct: flo
                    margin=margin_pct / 100, life_years=int(life_years))
     table = P.cashflow_table(a)
     cf = table["total"].to_numpy()
-    hurdle = SC.funding_costs()["SOFR + 120 bp"]
+    hurdle = SC.funding_costs()["Fund debt cost"]
     m = P.metrics(cf, hurdle)
     rows = [
         ("Capex", f"{usd_bn(a.capex_usd_bn)} ({a.capex_basis})" if capex_change_pct == 0 else usd_bn(a.capex_usd_bn)),

@@ -16,6 +16,7 @@ from fundlib import fx as FX
 from fundlib._validate import InputError
 from fundlib.apps.display import table_html, usd_bn
 from fundlib.apps.live import LiveApp, View, pct_slider, slider
+from fundlib.market import Market
 
 
 _CURVE_METHODS = {"monotone (PCHIP)": "pchip", "Nelson–Siegel": "nelson_siegel", "Nelson–Siegel–Svensson": "svensson"}
@@ -74,7 +75,7 @@ def render_funding(issue_jpy_tn: float, tenor: int, month: str, override: bool, 
         y = float(CV.interpolate(c, float(tenor), "pchip"))
         src = f"JGB {tenor}Y, month-end {month}"
     issue = F.issue_cost(issue_jpy_tn, int(tenor), y)
-    fx = A.value("usdjpy")
+    fx = Market.current().usdjpy
     rows = [
         ("Yield = coupon (issued at par)", f"{y:.3%} ({src})"),
         ("Annual coupon cost", f"¥{issue.annual_coupon_jpy_tn:,.3f}tn ≈ {usd_bn(issue.annual_coupon_jpy_tn * 1000 / fx)}"),
@@ -99,7 +100,7 @@ def build_funding_app() -> LiveApp:
                                          continuous_update=False, style={"description_width": "210px"},
                                          layout=widgets.Layout(width="520px")),
         "override": widgets.Checkbox(value=False, description="Override the yield", indent=False),
-        "yield_pct": widgets.FloatSlider(value=round(A.value("jgb_30y") * 100, 2), min=-0.5, max=6.0, step=0.05,
+        "yield_pct": widgets.FloatSlider(value=round(Market.current().par_yield("JPY", 30.0) * 100, 2), min=-0.5, max=6.0, step=0.05,
                                          description="Yield override (%)", readout_format=".2f", continuous_update=False,
                                          style={"description_width": "210px"}, layout=widgets.Layout(width="520px")),
     }
@@ -146,7 +147,7 @@ def render_fx_risk(volatility_pct: float, horizon_years: float, usd_return_pct: 
                    paths: int, seed: int) -> View:
     """USD/JPY volatility, horizon and paths → distribution of the unhedged yen return against the FILP coupon."""
     vol, H, y, f = volatility_pct / 100, float(horizon_years), usd_return_pct / 100, filp_pct / 100
-    spot = A.value("usdjpy")
+    spot = Market.current().usdjpy
     end = FX.simulate_usdjpy(spot, vol, H, int(paths), int(seed), steps_per_year=1)[:, -1]
     yen = FX.unhedged_yen_return(y, spot, end, H)
     rows = [

@@ -11,6 +11,7 @@ from fundlib import charts as C
 from fundlib import stress as ST
 from fundlib.apps.display import frame_html
 from fundlib.apps.live import LiveApp, View
+from fundlib.market import Market
 
 
 def render_stress(sofr_bp: float, usdjpy: float, ai_bust: float, delay_years: int) -> View:
@@ -38,7 +39,7 @@ def build_stress_app() -> LiveApp:
     controls = {
         "sofr_bp": widgets.FloatSlider(value=0.0, min=-200, max=1000, step=25, description="SOFR change (bp)", readout_format=".0f",
                                        continuous_update=False, style={"description_width": "210px"}, layout=widgets.Layout(width="520px")),
-        "usdjpy": widgets.FloatSlider(value=A.value("usdjpy"), min=60, max=200, step=1, description="USD/JPY after the shock (¥)",
+        "usdjpy": widgets.FloatSlider(value=Market.current().usdjpy, min=60, max=200, step=1, description="USD/JPY after the shock (¥)",
                                       readout_format=".0f", continuous_update=False, style={"description_width": "210px"},
                                       layout=widgets.Layout(width="520px")),
         "ai_bust": widgets.FloatSlider(value=0.0, min=0.0, max=2.5, step=0.1, description="AI capex bust (1 = named)",

@@ -5,27 +5,26 @@ and the three-terms app (the proposal, a retail-first variant and the 2025 MOU o
 from __future__ import annotations
 
 import ipywidgets as widgets
+import numpy as np
 import pandas as pd
 
 from fundlib import assumptions as A
+from fundlib import chain as CH
 from fundlib import charts as C
 from fundlib import structure as S
 from fundlib import waterfall as W
 from fundlib.apps.display import frame_html, table_html, usd_bn
 from fundlib.apps.live import LiveApp, View, fund_from_sliders, pct_slider, preset_picker, slider
+from fundlib.finance import irr
+from fundlib.market import Market
 
 
-def _structure_inputs(us_share_pct, other_share_pct, us_retail_pct, japan_retail_pct, us_votes_pct, leverage,
-                      asset_return_pct, spread_bp, sub_debt_pct, management_fee_pct, fee_basis, carry_pct, hurdle_pct,
-                      deploy_years):
-    fund = fund_from_sliders(A.value("equity_usd_bn"), leverage, us_share_pct, other_share_pct, us_retail_pct,
-                             japan_retail_pct, us_votes_pct, sub_debt_pct)
+def _structure_fund(us_share_pct, other_share_pct, us_retail_pct, japan_retail_pct, us_votes_pct, leverage,
+                    spread_bp, sub_debt_pct, management_fee_pct, fee_basis, carry_pct, hurdle_pct, deploy_years):
     fees = S.Fees(management_fee_pct / 100, fee_basis, carry_pct / 100, hurdle_pct / 100)
-    A.check("senior_spread_bp", spread_bp, "spread_bp")
-    sub = fund.sub_debt_share
-    debt_rate = A.value("sofr") + ((1 - sub) * spread_bp + sub * A.value("sub_spread_bp")) * 1e-4
-    cash = S.fund_cashflows(fund, asset_return_pct / 100, debt_rate, deploy_years=int(deploy_years), fees=fees)
-    return fund, fees, cash, debt_rate
+    return fund_from_sliders(A.value("equity_usd_bn"), leverage, us_share_pct, other_share_pct, us_retail_pct,
+                             japan_retail_pct, us_votes_pct, sub_debt_pct, senior_spread_bp=spread_bp, fees=fees,
+                             deploy_years=int(deploy_years))
 
 
 def render_structure(preset: str, us_share_pct: float, other_share_pct: float, us_retail_pct: float,
@@ -33,11 +32,10 @@ def render_structure(preset: str, us_share_pct: float, other_share_pct: float, u
                      spread_bp: float, sub_debt_pct: float, management_fee_pct: float, fee_basis: str,
                      carry_pct: float, hurdle_pct: float, deploy_years: int) -> View:
     """Owner shares, votes, leverage, fund return and fees → capital stack, governance, waterfall, owner returns."""
-    fund, fees, cash, debt_rate = _structure_inputs(us_share_pct, other_share_pct, us_retail_pct, japan_retail_pct,
-                                                    us_votes_pct, leverage, asset_return_pct, spread_bp,
-                                                    sub_debt_pct, management_fee_pct, fee_basis, carry_pct, hurdle_pct,
-                                                    deploy_years)
-    res = W.run_preset(preset, fund, cash, fees)
+    fund = _structure_fund(us_share_pct, other_share_pct, us_retail_pct, japan_retail_pct, us_votes_pct, leverage,
+                           spread_bp, sub_debt_pct, management_fee_pct, fee_basis, carry_pct, hurdle_pct, deploy_years)
+    market = Market.current()
+    res = CH.run(fund, market, asset_return=asset_return_pct / 100, preset=preset)
     summary = res.summary().set_index("payee")
     summary.index.name = None
     returns = summary.rename(columns={"paid_in_usd_bn": "paid in", "received_usd_bn": "received",
@@ -45,12 +43,14 @@ def render_structure(preset: str, us_share_pct: float, other_share_pct: float, u
     own = S.ownership_table(fund).set_index("owner")[["share", "votes", "stake_usd_bn"]]
     own.index.name = None
     own.columns = ["economic share", "board votes", "stake"]
-    levered = fund.leverage * asset_return_pct / 100 - (fund.leverage - 1) * debt_rate
+    eq_irr = irr(res.equity_flows()[0])
     head = table_html([
         ("Terms", W.PRESETS[preset].split(":")[0]),
-        ("Debt cost (SOFR + spread" + (", blended with subordinated debt)" if fund.sub_debt_share else ")"), f"{debt_rate:.2%}"),
-        ("Equity return before fees, L·r_A − (L−1)·r_D", f"{levered:.2%}"),
-        ("Fund life", f"{cash.calls.shape[-1] - 1} years"),
+        ("Debt cost: SOFR + spread + guarantee fee" + (", blended with subordinated debt" if fund.sub_debt_share else ""),
+         f"{fund.debt_rate(market):.2%}"),
+        ("Owners' equity IRR, all owners together", f"{eq_irr:.2%}" if np.isfinite(eq_irr) else "n/a (never paid back)"),
+        ("Fund life", f"{fund.life_years} years"),
+        ("Market as of", market.as_of),
     ], "The fund")
     body = (head + "<br>" + frame_html(own, {"economic share": "pct", "board votes": "pct", "stake": "usd"},
                                         "Who owns and who decides")
@@ -87,13 +87,16 @@ def build_structure_app() -> LiveApp:
 
 
 def preset_comparison(asset_return: float, deemed_rate: float, life_years: int | None = None,
-                      fund: S.FundStructure | None = None) -> pd.DataFrame:
-    """Each payee's paid-in, received, net gain and IRR under every preset, for the same fund cash flows."""
+                      fund: S.FundStructure | None = None, market: Market | None = None) -> pd.DataFrame:
+    """Each payee's paid-in, received, net gain and IRR under every preset, for the same fund (one chain each)."""
     fund = fund or S.FundStructure()
-    cash = S.fund_cashflows(fund, asset_return, A.value("sofr") + A.value("senior_spread_bp") * 1e-4, life_years)
+    if life_years is not None:
+        fund = fund.with_(life_years=int(life_years), deploy_years=min(fund.deploy_years, int(life_years)))
+    market = market or Market.current()
     rows = []
     for key, label in W.PRESETS.items():
-        res = W.run_preset(key, fund, cash, deemed_rate=deemed_rate) if key == "mou_2025" else W.run_preset(key, fund, cash)
+        kw = {"deemed_rate": deemed_rate} if key == "mou_2025" else {}
+        res = CH.run(fund, market, asset_return=asset_return, preset=key, **kw)
         for r in res.summary().itertuples():
             rows.append({"preset": label.split(":")[0], "payee": r.payee, "paid_in_usd_bn": r.paid_in_usd_bn,
                          "received_usd_bn": r.received_usd_bn, "net_gain_usd_bn": r.profit_usd_bn, "irr": r.irr})
@@ -106,10 +109,9 @@ def render_presets(asset_return_pct: float, deemed_rate_pct: float, life_years: 
     table = df.set_index(["preset", "payee"])[["paid_in_usd_bn", "net_gain_usd_bn", "irr"]]
     table.index = [f"{p} · {q}" for p, q in table.index]
     table.columns = ["paid in", "net gain", "IRR"]
-    fund = S.FundStructure()
-    cash = S.fund_cashflows(fund, asset_return_pct / 100, A.value("sofr") + A.value("senior_spread_bp") * 1e-4, int(life_years))
-    mou = W.run_preset("mou_2025", fund, cash, deemed_rate=deemed_rate_pct / 100)
-    jv = W.mou_japan_view(mou, deemed_rate_pct / 100)
+    fund = S.FundStructure().with_(life_years=int(life_years), deploy_years=1)
+    mou = CH.run(fund, asset_return=asset_return_pct / 100, preset="mou_2025", deemed_rate=deemed_rate_pct / 100)
+    jv = W.mou_japan_view(mou.waterfall_at(0), deemed_rate_pct / 100)
     recouped = jv["profit share received ($bn)"] > 0
     view = table_html([
         ("Japan paid in", usd_bn(jv["paid in ($bn)"])),

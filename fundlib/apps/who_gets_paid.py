@@ -8,10 +8,13 @@ import ipywidgets as widgets
 import pandas as pd
 
 from fundlib import assumptions as A
+from fundlib import chain as CH
 from fundlib import charts as C
 from fundlib import treasury as TR
 from fundlib.apps.display import table_html, usd_bn
 from fundlib.apps.live import LiveApp, View, fund_from_sliders, pct_slider, preset_picker, slider
+from fundlib.finance import npv
+from fundlib.market import Market
 
 
 def render_who_gets_paid(asset_return_pct: float, us_share_pct: float, preset: str, tax_credit_pct: float,
@@ -19,16 +22,17 @@ def render_who_gets_paid(asset_return_pct: float, us_share_pct: float, preset: s
                          discount_pct: float, yen_appreciation_pct: float) -> View:
     """Fund return, ownership, terms, tax credit, tariff, discount rate and FX → each government's take."""
     fund = fund_from_sliders(A.value("equity_usd_bn"), A.value("leverage_x"), us_share_pct)
+    market = Market.current()
     r_a = asset_return_pct / 100
     us = TR.compare_us(fund, r_a, preset, credit_rate=tax_credit_pct / 100, effective_tax_rate=effective_tax_pct / 100,
-                       tariff=tariff_pct / 100, import_base=import_base_usd_bn, discount_rate=discount_pct / 100)
-    y = A.value("jgb_30y")
-    jp = {}
-    for label, hedged in (("Hedged", True), ("Unhedged", False)):
-        jp[label] = TR.japan_yen_pnl(fund, r_a, hedged, yen_appreciation_pct / 100, preset)
-    jp_pv = pd.Series({k: TR.japan_surplus_pv(v, y) for k, v in jp.items()})
-    be_h = TR.breakeven_fund_return(fund, True, 0.0, preset)
-    be_u = TR.breakeven_fund_return(fund, False, yen_appreciation_pct / 100, preset)
+                       tariff=tariff_pct / 100, import_base=import_base_usd_bn, discount_rate=discount_pct / 100,
+                       market=market)
+    res = CH.run(fund, market, asset_return=r_a, preset=preset, yen_appreciation=yen_appreciation_pct / 100)
+    jp = {label: res.japan_yen(hedged) for label, hedged in (("Hedged", True), ("Unhedged", False))}
+    y = jp["Hedged"]["filp_yield"]
+    jp_pv = pd.Series({k: float(npv(y, v["net_jpy_tn"][0])) for k, v in jp.items()})
+    be_h = TR.breakeven_fund_return(fund, True, 0.0, preset, market)
+    be_u = TR.breakeven_fund_return(fund, False, yen_appreciation_pct / 100, preset, market)
 
     def pct(x):
         return f"{x:.2%}" if x == x else "none in range"
@@ -46,7 +50,7 @@ def render_who_gets_paid(asset_return_pct: float, us_share_pct: float, preset: s
         ("Japan: break-even fund return, hedged / unhedged", f"{pct(be_h)} / {pct(be_u)}"),
     ]
     us_cum = us.streams
-    jp_cum = pd.DataFrame({k: v["net_jpy_tn"] for k, v in jp.items()})
+    jp_cum = pd.DataFrame({k: v["net_jpy_tn"][0] for k, v in jp.items()})
     return View(table_html(rows, "Who gets paid"),
                 {"pv": C.government_pv_chart(us.pv, jp_pv), "cum": C.cumulative_cash_chart(us_cum, jp_cum)})
 
