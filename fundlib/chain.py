@@ -183,10 +183,12 @@ class ChainResult:
 
     def japan_yen(self, hedged: bool = True) -> dict:
         """Japan's MoF in ¥tn, (n, T) each: received, FILP issued, coupons, repaid, net."""
-        jp = self.ledger.net("japan_mof")
+        out_usd = self.ledger.total("japan_mof", direction="out")   # calls and cures, gross
+        in_usd = self.ledger.total("japan_mof", direction="in")     # distributions, gross
+        jp = in_usd - out_usd
         fx = np.broadcast_to(self.fx_hedged, jp.shape) if hedged else self.fx_path
-        paid = np.maximum(-jp, 0.0) * fx / 1000.0           # each call converted at its own date's rate
-        got = np.maximum(jp, 0.0) * fx / 1000.0
+        paid = out_usd * fx / 1000.0                        # each call converted at its own date's rate
+        got = in_usd * fx / 1000.0
         y = self.market.par_yield("JPY", float(A.value("filp_tenor_years")))
         issued = np.cumsum(paid, axis=-1)                   # FILP bonds outstanding after each call
         coupon = np.concatenate([np.zeros(jp.shape[:-1] + (1,)), issued[..., :-1]], axis=-1) * y

@@ -199,11 +199,11 @@ def with_debt(a: ProjectArchetype, debt_rate: float, target_dscr: float, tenor: 
     life = cfads.shape[-1] - close
     tenor = min(int(tenor), life - 1)
     cf_d = np.concatenate([np.zeros(cfads.shape[:-1] + (1,)), cfads[..., close + 1:]], axis=-1)
-    uses = float(np.sum(c["capex"], axis=-1).max()) if np.ndim(c["capex"]) > 1 else float(np.sum(c["capex"]))
+    uses = np.sum(c["capex"], axis=-1)             # each scenario's own capex: gearing caps it, not the largest
     sized = LV.size_debt(cf_d, debt_rate, target_dscr, tenor, uses, gearing)
     sched = sized["schedule"]
     equity = c["total"].copy()
-    equity[..., close] += sized["debt"]
+    equity[..., close] += np.asarray(sized["debt"])
     equity[..., close:] -= sched.debt_service
     return {"equity_cf": equity, "equity_irr": irr(equity), "debt": sized["debt"], "schedule": sched,
             "min_dscr": sched.min_dscr, "binding": sized["binding"]}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 from fundlib import assumptions as A
@@ -17,7 +16,7 @@ from fundlib._validate import InputError, check_int, check_range
 
 __all__ = [
     "OWNERS", "OWNER_LABELS", "PAYEES", "PAYEE_LABELS", "FundStructure", "capital_stack", "ownership_table",
-    "Fees", "FundCashflows", "fund_cashflows", "default_shares", "sources_and_uses", "GOVERNANCE", "scale_comparison",
+    "Fees", "default_shares", "sources_and_uses", "GOVERNANCE", "scale_comparison",
 ]
 
 OWNERS = ("us_treasury", "japan_mof", "other_lp", "us_retail", "japan_retail")
@@ -207,66 +206,6 @@ def ownership_table(fund: FundStructure) -> pd.DataFrame:
 
 
 # ============================================================================ fund cash flows
-
-@dataclass(frozen=True)
-class FundCashflows:
-    """Equity-level cash flows of the fund, t = 0..life, scenarios on leading axes ($bn).
-
-    ``calls``: capital the owners pay in (≥ 0); ``distributable``: cash paid out through the
-    waterfall (≥ 0); ``fees``: management fees paid to the manager (≥ 0), already deducted.
-    """
-
-    calls: np.ndarray
-    distributable: np.ndarray
-    fees: np.ndarray
-    asset_income: np.ndarray
-    interest: np.ndarray
-
-    @property
-    def net(self) -> np.ndarray:
-        """Owners' combined net cash flow: distributions − calls."""
-        return self.distributable - self.calls
-
-
-def fund_cashflows(fund: FundStructure, asset_return, debt_rate, life_years: int | None = None,
-                   deploy_years: int = 1, fees: Fees | None = None) -> FundCashflows:
-    """A simple levered fund: equity called evenly over ``deploy_years``, each dollar levered to
-    ``fund.leverage`` dollars of assets; every year the assets yield ``asset_return`` in cash and the
-    debt costs ``debt_rate`` (interest only); at the end of ``life_years`` the assets are sold at
-    book value and the debt repaid. Net annual cash (after fees) is distributed; a shortfall is
-    called from the owners.
-
-    ``asset_return`` and ``debt_rate`` broadcast over scenarios. With no fees and one deployment
-    year, the equity IRR equals ``L·r_A − (L−1)·r_D`` exactly (see :mod:`fundlib.leverage`).
-    """
-    from fundlib._validate import check_int
-
-    life = check_int("life_years", A.value("fund_life_years") if life_years is None else life_years, 1, 60)
-    k = check_int("deploy_years", deploy_years, 1, life)
-    fees = fees or Fees(0.0, "committed", 0.0, 0.0)
-    r_a = np.asarray(check_range("asset_return", asset_return, -0.5, 1.0), float)
-    r_d = np.asarray(check_range("debt_rate", debt_rate, -0.05, 0.5), float)
-    shape = np.broadcast_shapes(r_a.shape, r_d.shape)
-    T = life + 1
-    t = np.arange(T)
-    call_sched = np.where(t < k, fund.equity_usd_bn / k, 0.0)          # equity paid in at t
-    invested = np.cumsum(call_sched)                                     # equity invested at end of t
-    assets_prev = np.concatenate([[0.0], invested[:-1]]) * fund.leverage  # assets held during year t
-    debt_prev = assets_prev - np.concatenate([[0.0], invested[:-1]])
-    income = r_a[..., None] * assets_prev
-    interest = r_d[..., None] * debt_prev
-    fee_base = np.full(T, fund.equity_usd_bn) if fees.basis == "committed" else np.concatenate([[0.0], invested[:-1]])
-    fee = np.where(t >= 1, fees.management_fee * fee_base, 0.0)
-    exit_ = np.where(t == life, invested[-1], 0.0)  # assets sold at book (L x equity) less the debt repaid
-    net = income - interest - fee + exit_ - call_sched
-    net = np.broadcast_to(net, shape + (T,))
-    return FundCashflows(
-        calls=np.maximum(-net, 0.0), distributable=np.maximum(net, 0.0),
-        fees=np.broadcast_to(fee, shape + (T,)).copy(),
-        asset_income=np.broadcast_to(income, shape + (T,)).copy(),
-        interest=np.broadcast_to(interest, shape + (T,)).copy(),
-    )
-
 
 # ============================================================================ governance and scale
 

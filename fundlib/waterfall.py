@@ -11,11 +11,11 @@ import pandas as pd
 
 from fundlib import assumptions as A
 from fundlib._validate import InputError, check_range
-from fundlib.structure import OWNERS, PAYEE_LABELS, PAYEES, Fees, FundCashflows, FundStructure
+from fundlib.structure import OWNERS, PAYEE_LABELS, PAYEES, Fees, FundStructure
 
 __all__ = [
     "ReturnOfCapital", "PreferredReturn", "CatchUp", "Split", "SplitUntilRecouped", "WaterfallResult",
-    "run_waterfall", "PRESETS", "preset_terms", "run_preset", "profit_split", "mou_japan_view",
+    "run_waterfall", "PRESETS", "preset_terms", "profit_split", "mou_japan_view",
 ]
 
 
@@ -177,6 +177,16 @@ def run_waterfall(contributions, distributable, tiers, ownership: dict | None = 
         tot = contrib.sum(axis=-1)
         own_w = _pro_rata(np.ones(S), tot)
     else:
+        if not isinstance(ownership, dict):
+            raise TypeError(f"ownership must be a dict of owner → share, not {type(ownership).__name__}")
+        unknown = set(ownership) - set(OWNERS)
+        if unknown:
+            raise InputError("ownership", sorted(unknown)[0], "owner classes among " + ", ".join(OWNERS))
+        for o, s_ in ownership.items():
+            check_range(f"ownership[{o!r}]", s_, 0.0, 1.0)
+        total = float(sum(ownership.values()))
+        if abs(total - 1.0) > 1e-9:
+            raise InputError("ownership (sum)", round(total, 10), "owner shares that sum to 1, so every dollar is paid out once")
         own_w = np.zeros((n_p,) + S)
         for i, o in enumerate(OWNERS):
             own_w[i] = ownership.get(o, 0.0)
@@ -282,8 +292,12 @@ def preset_terms(name: str, fund: FundStructure, fees: Fees | None = None,
     if name not in PRESETS:
         raise InputError("preset", name, "one of " + ", ".join(PRESETS))
     tail: list = []
+    retail = ("us_retail", "japan_retail")
+    others = tuple(o for o in OWNERS if o not in retail)
     if fees.hurdle_rate > 0:
-        tail.append(PreferredReturn(fees.hurdle_rate))
+        # Under the retail-first terms the savers already had their own preferred return ahead of
+        # everyone: the hurdle then applies to the other owners only (not twice over the same years).
+        tail.append(PreferredReturn(fees.hurdle_rate, others if name == "retail_first" else None))
         if fees.carried_interest > 0 and fees.catch_up:
             tail.append(CatchUp(fees.carried_interest))
     tail.append(Split(carry=fees.carried_interest))
@@ -299,8 +313,6 @@ def preset_terms(name: str, fund: FundStructure, fees: Fees | None = None,
             for g in ("us_treasury", "japan_mof"):
                 shares[g] -= 2 * r * shares[g] / gov
             shares["us_retail"] = shares["japan_retail"] = r
-        retail = ("us_retail", "japan_retail")
-        others = tuple(o for o in OWNERS if o not in retail)
         rate = A.value("retail_pref_rate") if retail_pref_rate is None else retail_pref_rate
         tiers = [ReturnOfCapital(retail, "Retail: capital back"),
                  PreferredReturn(rate, retail, "Retail: preferred return"),
@@ -316,14 +328,6 @@ def preset_terms(name: str, fund: FundStructure, fees: Fees | None = None,
                                 "50/50 until Japan recoups"),
              Split({"us_treasury": us_after, "japan_mof": 1 - us_after}, label="After recoup: 90/10")]
     return japan_only, japan_only, tiers
-
-
-def run_preset(name: str, fund: FundStructure, cash: FundCashflows, fees: Fees | None = None,
-               **kwargs) -> WaterfallResult:
-    """Run a preset's waterfall on the fund's cash flows (calls split by the preset's contribution shares)."""
-    ownership, contrib_shares, tiers = preset_terms(name, fund, fees, **kwargs)
-    contributions = np.stack([contrib_shares[o] * cash.calls for o in OWNERS])
-    return run_waterfall(contributions, cash.distributable, tiers, ownership, fees=cash.fees)
 
 
 def profit_split(name: str, profit_usd_bn: float = 100.0, fund: FundStructure | None = None,
