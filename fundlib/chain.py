@@ -103,8 +103,8 @@ class ChainResult:
     sub_rate: np.ndarray
     cfads: np.ndarray              # (n, T) the fund's CFADS (exit proceeds excluded)
     exit_value: np.ndarray         # (n, T), non-zero at the end
-    debt_service_due: np.ndarray   # (n, T) senior + sub
-    dscr: np.ndarray               # (n, T), NaN where nothing is due
+    debt_service_due: np.ndarray   # (n, T) senior + sub, the exit year's repayment of the balance included
+    dscr: np.ndarray               # (n, T) CFADS / scheduled debt service (the exit repayment excluded); NaN where none is due
     senior_balance: np.ndarray     # (n, T) end of year, after payments
     sub_balance: np.ndarray
     guarantee_exposure: np.ndarray  # (n, T) senior balance + what the guarantors are owed
@@ -242,10 +242,8 @@ def run(fund: FundStructure | None = None, market: Market | None = None, *, asse
     base_s = base[None, :] * scale[:, None]
     cfads = np.zeros((n, T))
     remaining = np.zeros(n)
-    base_cf = np.zeros((n, T))
     for v in range(min(k_calls, T)):                                     # each vintage, shifted by its year
         cfads[:, v:] += purchases[v] * shocked[:, : T - v]
-        base_cf[:, v:] += purchases[v] * base_s[:, : T - v]
         age = T - v                                                      # years of this vintage's flows used
         tail = shocked[:, age:]
         remaining += purchases[v] * np.sum(tail * (1.0 + r_a[:, None]) ** -np.arange(1, tail.shape[-1] + 1), axis=-1)
@@ -258,22 +256,30 @@ def run(fund: FundStructure | None = None, market: Market | None = None, *, asse
     sub_rate = sofr + fund.sub_margin
     base_rate = market.sofr + fund.senior_margin * (1 - fund.sub_debt_share) + fund.sub_margin * fund.sub_debt_share
 
-    # 3. The principal plan at close: debt service sculpted to the base CFADS over the tenor.
-    tenor = min(fund.debt_tenor_years, life)
-    in_tenor = (t >= 1) & (t <= tenor)
-    w_ds = np.where(in_tenor, np.maximum(base_cf, 0.0), 0.0)
-    dfb = (1.0 + base_rate) ** -t
+    # 3. The principal plan at close: debt service sculpted to the base CFADS over the debt's tenor
+    #    (which may run past the fund's life: the balance left at exit is repaid from the sale).
+    tenor = fund.debt_tenor_years
+    Tp = max(T, tenor + 1)
+    tp = np.arange(Tp)
+    base_cf = np.zeros((n, Tp))
+    draws_p = np.zeros(Tp)
+    draws_p[:T] = draws
+    for v in range(min(k_calls, T)):
+        base_cf[:, v:] += purchases[v] * base_s[:, : Tp - v]
+    w_ds = np.where((tp >= 1) & (tp <= tenor), np.maximum(base_cf, 0.0), 0.0)
+    dfb = (1.0 + base_rate) ** -tp
     with np.errstate(divide="ignore", invalid="ignore"):
-        kappa = np.where(w_ds @ dfb > 0, (draws @ dfb) / np.where(w_ds @ dfb > 0, w_ds @ dfb, 1.0), 0.0)
+        kappa = np.where(w_ds @ dfb > 0, (draws_p @ dfb) / np.where(w_ds @ dfb > 0, w_ds @ dfb, 1.0), 0.0)
     plan_ds = kappa[:, None] * w_ds
-    plan_bal = np.zeros((n, T))
-    plan_prin = np.zeros((n, T))
+    plan_bal = np.zeros((n, Tp))
+    plan_prin = np.zeros((n, Tp))
     bal = np.zeros(n)
-    for s in t:
+    for s in tp:
         interest = bal * base_rate
         plan_prin[:, s] = np.minimum(plan_ds[:, s] - interest, bal) if s else 0.0
-        bal = bal + interest + draws[s] - (plan_ds[:, s] if s else 0.0)
+        bal = bal + interest + draws_p[s] - (plan_ds[:, s] if s else 0.0)
         plan_bal[:, s] = bal
+    plan_ds, plan_bal, plan_prin = plan_ds[:, :T], plan_bal[:, :T], plan_prin[:, :T]
     # Years where the plan pays only part of the interest (the rest capitalized): the same fraction
     # of the actual interest is paid then.
     sen_share = 1.0 - fund.sub_debt_share
@@ -331,7 +337,7 @@ def run(fund: FundStructure | None = None, market: Market | None = None, *, asse
             sub_bal += fund.sub_debt_share * draws[0]
             senior_bal_path[:, 0], sub_bal_path[:, 0] = sen_bal, sub_bal
             exposure[:, 0] = sen_bal
-            due_s = due_j = np.zeros(n)
+            due_s = due_j = sched = np.zeros(n)
         else:
             int_s, int_j = sen_bal * senior_rate[:, s], sub_bal * sub_rate[:, s]
             planned_int = plan_bal[:, s - 1] * base_rate
@@ -346,11 +352,13 @@ def run(fund: FundStructure | None = None, market: Market | None = None, *, asse
             pay_frac = np.where(plan_prin[:, s] > 0, 1.0, frac) if not last else 1.0
             due_s = pay_frac * int_s + prin_s
             due_j = pay_frac * int_j + prin_j
+            # the covenant tests scheduled service: a balance repaid from the exit sale is not in it
+            sched = pay_frac * (int_s + int_j) + np.minimum(prin, sen_bal + sub_bal)
             sen_bal = sen_bal + int_s - due_s + (sen_share * draws[s])
             sub_bal = sub_bal + int_j + fund.sub_debt_share * draws[s]
         due_all[:, s] = due_s + due_j
         with np.errstate(divide="ignore", invalid="ignore"):
-            dscr[:, s] = np.where(due_all[:, s] > 1e-12, cfads[:, s] / np.where(due_all[:, s] > 1e-12, due_all[:, s], 1.0), np.nan)
+            dscr[:, s] = np.where(sched > 1e-12, cfads[:, s] / np.where(sched > 1e-12, sched, 1.0), np.nan)
         # senior: cash, then reserve, then the guarantors
         paid_s = np.minimum(cash, due_s)
         cash -= paid_s
