@@ -32,6 +32,7 @@ distributions converted at the forward for their date (hedged) or on the FX path
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -78,6 +79,20 @@ def portfolio_cfads(weights: dict, ai_bust=0.0, delay=0, horizon: int = MAX_HORI
     from fundlib import scenarios as SC
 
     w = SC.check_weights(weights)
+    if np.ndim(ai_bust) == 0 and np.ndim(delay) == 0:    # the common case: one shock, cached per register state
+        key = (tuple(w.items()), float(ai_bust), int(delay), int(horizon), tuple(sorted(A.current_overrides().items())))
+        return _portfolio_cached(*key)
+    return _portfolio(w, ai_bust, delay, horizon)
+
+
+@lru_cache(maxsize=64)
+def _portfolio_cached(w_items, ai_bust, delay, horizon, _overrides):
+    out = _portfolio(dict(w_items), ai_bust, delay, horizon)
+    out.setflags(write=False)
+    return out
+
+
+def _portfolio(w: dict, ai_bust, delay, horizon: int) -> np.ndarray:
     n = np.broadcast(np.asarray(ai_bust), np.asarray(delay)).shape
     out = np.zeros(n + (horizon,))
     cut, up = A.value("ai_bust_utilization_cut"), A.value("ai_bust_capex_up")
@@ -417,6 +432,7 @@ def run(fund: FundStructure | None = None, market: Market | None = None, *, asse
         fxp = np.broadcast_to(market.usdjpy * (1.0 - yen_appreciation) ** t, (n, T)).copy()
     if fx_shock is not None:
         fxp[:, 1:] = np.broadcast_to(fx_shock, shape).reshape(n)[:, None]
+    L.close()
     return ChainResult(L, fund, market, preset, r_a, senior_rate, sub_rate, cfads, exit_value, due_all, dscr,
                        senior_bal_path, sub_bal_path, exposure, sub_unpaid, guarantor_unpaid, wres, fx_h, fxp, T)
 

@@ -47,10 +47,13 @@ class DataError(ValueError):
     """A data file does not have the shape the suite expects; the message names file and row."""
 
 
+_PROJECT_DATA = Path(__file__).resolve().parent.parent / "data"
+
+
 def data_dir() -> Path:
     """The folder with the suite's CSV tables (``$FUNDLIB_DATA`` overrides the project's ``data/``)."""
     env = os.environ.get("FUNDLIB_DATA")
-    return Path(env) if env else Path(__file__).resolve().parent.parent / "data"
+    return Path(env) if env else _PROJECT_DATA
 
 
 # --------------------------------------------------------------------------- schema checks

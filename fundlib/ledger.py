@@ -30,17 +30,23 @@ class Ledger:
 
     def add(self, item: str, payer: str, payee: str, amount, year: int | None = None) -> None:
         """Record ``amount`` (≥ 0) paid by ``payer`` to ``payee`` in ``year`` (an (n,) array or a
-        number), or over all years at once (``year=None``, an (n, T) array)."""
-        a = np.asarray(amount, float)
-        if np.any(a < -1e-9) or not np.all(np.isfinite(a)):
-            raise AssertionError(f"transfer {item!r} {payer} → {payee} must be finite and ≥ 0")
-        key = (item, payer, payee)
-        if key not in self.rows:
-            self.rows[key] = np.zeros((self.n, self.T))
+        number), or over all years at once (``year=None``, an (n, T) array). :meth:`close` checks
+        every amount once the chain has run."""
+        row = self.rows.get((item, payer, payee))
+        if row is None:
+            row = self.rows[(item, payer, payee)] = np.zeros((self.n, self.T))
         if year is None:
-            self.rows[key] += np.maximum(np.broadcast_to(a, (self.n, self.T)), 0.0)
+            row += amount
         else:
-            self.rows[key][:, year] += np.maximum(np.broadcast_to(a, (self.n,)), 0.0)
+            row[:, year] += amount
+
+    def close(self, tol: float = 1e-9) -> "Ledger":
+        """Check that every transfer is finite and non-negative (rounding dust below ``tol`` is set to zero)."""
+        for (item, payer, payee), a in self.rows.items():
+            if not np.all(np.isfinite(a)) or a.min(initial=0.0) < -tol * max(1.0, np.abs(a).max(initial=0.0)):
+                raise AssertionError(f"transfer {item!r} {payer} → {payee} must be finite and ≥ 0")
+            np.maximum(a, 0.0, out=a)
+        return self
 
     def net(self, party: str) -> np.ndarray:
         """The party's net cash flow (n, T): received − paid."""

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -47,6 +48,21 @@ STAND_INS = {
     "tona": ("jgb_1y", "the 1-year JGB yield (MoF), standing in for TONA before 2021-08"),
 }
 _MIN_POINTS = 4          # a curve needs at least this many tenors that month
+
+
+@lru_cache(maxsize=8)
+def _latest_month(_data: str) -> str:
+    return str(_complete_months(_rates())[-1])
+
+
+@lru_cache(maxsize=64)
+def _market_at(month: str, stand_ins: bool, basis: float, _data: str) -> "Market":
+    return Market._build(month, stand_ins, basis)
+
+
+@lru_cache(maxsize=32)
+def _current(overrides: tuple, latest: "Market") -> "Market":
+    return latest._with_overrides(dict(overrides))
 
 
 class MarketGap(InputError):
@@ -127,12 +143,24 @@ class Market:
     @classmethod
     def latest(cls) -> "Market":
         """The latest month in which every series the suite uses has a value."""
-        months = _complete_months(_rates())
-        return cls.at(str(months[-1]))
+        from fundlib.data import data_dir
+
+        return cls.at(_latest_month(str(data_dir())))
 
     @classmethod
     def at(cls, month, *, stand_ins: bool = False, basis_bp: float | None = None) -> "Market":
-        """The market at month-end ``month`` ("YYYY-MM"), any month of the data since 2000-01."""
+        """The market at month-end ``month`` ("YYYY-MM"), any month of the data since 2000-01.
+
+        Markets are immutable, so each (month, stand-ins, basis, data folder) is built once."""
+        if not (isinstance(month, pd.Period) or (isinstance(month, str) and re.fullmatch(r"\d{4}-\d{2}", month))):
+            raise InputError("month", month, "a month written YYYY-MM")
+        basis = A.get("usdjpy_basis_bp").value if basis_bp is None else float(basis_bp)
+        from fundlib.data import data_dir
+
+        return _market_at(str(pd.Period(month, freq="M")), bool(stand_ins), basis, str(data_dir()))
+
+    @classmethod
+    def _build(cls, month: str, stand_ins: bool, basis: float) -> "Market":
         rates = _rates()
         if not (isinstance(month, pd.Period) or (isinstance(month, str) and re.fullmatch(r"\d{4}-\d{2}", month))):
             raise InputError("month", month, "a month written YYYY-MM")
@@ -165,15 +193,16 @@ class Market:
         spot = float(row["usdjpy"]) if np.isfinite(row["usdjpy"]) else None
         if spot is None:
             missing.append("usdjpy")
-        basis = A.get("usdjpy_basis_bp").value if basis_bp is None else basis_bp
         return cls(str(m), usd, jpy, sofr, tona, spot, float(basis), tuple(missing), tuple(used))
 
     @classmethod
     def current(cls) -> "Market":
         """:meth:`latest` with the active scenario's market overrides applied (see :meth:`with_`)."""
         o = {k: v for k, v in A.current_overrides().items() if k in MARKET_IDS}
-        m = cls.latest()
-        return m.with_(sofr=o.get("sofr"), tona=o.get("tona"), usdjpy=o.get("usdjpy"),
+        return _current(tuple(sorted(o.items())), cls.latest())
+
+    def _with_overrides(self, o: dict) -> "Market":
+        return self.with_(sofr=o.get("sofr"), tona=o.get("tona"), usdjpy=o.get("usdjpy"),
                        basis_bp=o.get("usdjpy_basis_bp"), jgb_30y=o.get("jgb_30y"), ust_30y=o.get("ust_30y"))
 
     def with_(self, *, sofr=None, tona=None, usdjpy=None, basis_bp=None, jgb_30y=None, ust_30y=None) -> "Market":

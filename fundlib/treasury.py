@@ -24,7 +24,8 @@ from fundlib.finance import discount_factors, npv
 from fundlib.market import Market
 
 __all__ = ["pv_per_dollar", "fund_stream", "portfolio_operating_cash", "tax_incentive_stream", "tariff_stream",
-           "japan_yen_pnl", "japan_surplus_pv", "breakeven_fund_return", "GovernmentComparison", "compare_us"]
+           "japan_yen_pnl", "japan_surplus_pv", "breakeven_fund_return", "breakeven_fund_returns", "GovernmentComparison",
+           "compare_us"]
 
 
 def pv_per_dollar(flows, rate: float) -> float:
@@ -126,27 +127,48 @@ def breakeven_fund_return(fund: S.FundStructure, hedged: bool, yen_appreciation:
                           preset: str = "proposal", market: Market | None = None) -> float:
     """The gross return on the fund's assets at which Japan's stake exactly pays its FILP funding.
 
-    A vectorized search: the chain runs a grid of returns as scenarios in one call, the sign change
-    is bracketed, then a finer grid inside the bracket, then linear interpolation.
-    NaN if no return between −3% and 30% breaks even.
+    NaN if no return between −3% and 30% breaks even. See :func:`breakeven_fund_returns`.
+    """
+    both = breakeven_fund_returns(fund, yen_appreciation, preset, market)
+    return both[0] if hedged else both[1]
+
+
+def breakeven_fund_returns(fund: S.FundStructure, yen_appreciation: float = 0.0, preset: str = "proposal",
+                           market: Market | None = None) -> tuple[float, float]:
+    """Japan's break-even gross fund return, (hedged, unhedged), from one vectorized search.
+
+    The chain runs a grid of returns as scenarios in one call (the hedged view does not depend on
+    ``yen_appreciation``), each sign change is bracketed, a finer grid runs inside both brackets,
+    then linear interpolation. NaN where no return between −3% and 30% breaks even.
     """
     market = market or Market.current()
 
     def surplus(r):
         res = CH.run(fund, market, asset_return=r, preset=preset, yen_appreciation=yen_appreciation)
-        jy = res.japan_yen(hedged)
-        return npv(jy["filp_yield"], jy["net_jpy_tn"])
+        out = []
+        for hedged in (True, False):
+            jy = res.japan_yen(hedged)
+            out.append(npv(jy["filp_yield"], jy["net_jpy_tn"]))
+        return out
 
-    lo, hi = -0.03, 0.30
-    for _ in range(2):
-        grid = np.linspace(lo, hi, 41)
-        v = surplus(grid)
+    def bracket(grid, v):
         k = np.flatnonzero(np.signbit(v[:-1]) != np.signbit(v[1:]))
-        if k.size == 0:
-            return float("nan")
-        lo, hi = grid[k[0]], grid[k[0] + 1]
-        vlo, vhi = v[k[0]], v[k[0] + 1]
-    return float(lo - vlo * (hi - lo) / (vhi - vlo))
+        return None if k.size == 0 else (grid[k[0]], grid[k[0] + 1], v[k[0]], v[k[0] + 1])
+
+    grid = np.linspace(-0.03, 0.30, 34)
+    coarse = [bracket(grid, v) for v in surplus(grid)]
+    fine_grids = [np.linspace(b[0], b[1], 21) if b else np.linspace(0, 0.01, 21) for b in coarse]
+    values = surplus(np.concatenate(fine_grids))
+    out = []
+    for i, b in enumerate(coarse):
+        if b is None:
+            out.append(float("nan"))
+            continue
+        g, v = fine_grids[i], values[i][21 * i: 21 * (i + 1)]
+        f = bracket(g, v)
+        lo, hi, vlo, vhi = f if f else b
+        out.append(float(lo - vlo * (hi - lo) / (vhi - vlo)))
+    return out[0], out[1]
 
 
 @dataclass(frozen=True)
@@ -162,20 +184,21 @@ def compare_us(fund: S.FundStructure, asset_return: float, preset: str = "propos
                effective_tax_rate: float | None = None, additionality: float | None = None, tariff: float | None = None,
                tariff_baseline: float = 0.0, import_base: float | None = None, elasticity: float | None = None,
                tariff_years: int | None = None, discount_rate: float | None = None, horizon: int = 40,
-               market: Market | None = None) -> GovernmentComparison:
+               market: Market | None = None, result: CH.ChainResult | None = None) -> GovernmentComparison:
     """The US Treasury's three routes, for the same public money as its fund stake:
     owning the fund, granting investment credits, and (beside them, with no outlay) a tariff.
 
     ``discount_rate`` defaults to the market's 30-year Treasury yield. ``horizon`` (years) must cover
     the fund's life, so that the capital's return is never cut off. A fund in which the US holds
     nothing gives the fund route no flows (per dollar: NaN) and spends nothing on tax credits.
+    ``result``: a chain already run for this fund, return and terms (saves running it again).
     """
     market = market or Market.current()
     r = market.par_yield("USD", 30.0) if discount_rate is None else check_range("discount_rate", discount_rate, -0.05, 0.5)
     horizon = check_int("horizon", horizon, 1, 200)
     if horizon < fund.life_years:
         raise InputError("horizon", horizon, f"at least the fund's life ({fund.life_years} years)")
-    res = CH.run(fund, market, asset_return=asset_return, preset=preset)
+    res = result or CH.run(fund, market, asset_return=asset_return, preset=preset)
     us = res.party("us_treasury")[0]
     public = -np.minimum(us, 0).sum()
     if public <= 0 and preset == "mou_2025":

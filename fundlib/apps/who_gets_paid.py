@@ -24,15 +24,14 @@ def render_who_gets_paid(asset_return_pct: float, us_share_pct: float, preset: s
     fund = fund_from_sliders(A.value("equity_usd_bn"), A.value("leverage_x"), us_share_pct)
     market = Market.current()
     r_a = asset_return_pct / 100
+    res = CH.run(fund, market, asset_return=r_a, preset=preset, yen_appreciation=yen_appreciation_pct / 100)
     us = TR.compare_us(fund, r_a, preset, credit_rate=tax_credit_pct / 100, effective_tax_rate=effective_tax_pct / 100,
                        tariff=tariff_pct / 100, import_base=import_base_usd_bn, discount_rate=discount_pct / 100,
-                       market=market)
-    res = CH.run(fund, market, asset_return=r_a, preset=preset, yen_appreciation=yen_appreciation_pct / 100)
+                       market=market, result=res)
     jp = {label: res.japan_yen(hedged) for label, hedged in (("Hedged", True), ("Unhedged", False))}
     y = jp["Hedged"]["filp_yield"]
     jp_pv = pd.Series({k: float(npv(y, v["net_jpy_tn"][0])) for k, v in jp.items()})
-    be_h = TR.breakeven_fund_return(fund, True, 0.0, preset, market)
-    be_u = TR.breakeven_fund_return(fund, False, yen_appreciation_pct / 100, preset, market)
+    be_h, be_u = TR.breakeven_fund_returns(fund, yen_appreciation_pct / 100, preset, market)
 
     def pct(x):
         return f"{x:.2%}" if x == x else "none in range"
