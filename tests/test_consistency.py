@@ -1,0 +1,87 @@
+"""One market, one fund, one ledger: at the defaults the same question gets the same answer in every
+notebook, app and the dashboard. The references are computed here from the library; the figures are
+read from the apps' numbers and from the notebooks' checked cells."""
+
+import html
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from fundlib import apps
+from fundlib import chain as CH
+from fundlib import treasury as TR
+from fundlib.finance import irr
+from fundlib.market import Market
+from fundlib.structure import FundStructure
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def ref():
+    m, fund = Market.current(), FundStructure()
+    hedged, flat = TR.breakeven_fund_returns(fund, market=m)
+    return {
+        "as_of": m.as_of,
+        "debt": f"{fund.debt_rate(m):.2%}",
+        "equity_irr": f"{irr(CH.run(fund, m).equity_flows()[0]):.2%}",
+        "breakeven": f"{hedged:.2%} / {flat:.2%}",
+        "breakeven_hedged": f"{hedged:.2%}", "breakeven_flat": f"{flat:.2%}",
+        "us_per_dollar": f"${TR.compare_us(fund, 0.07, market=m).per_dollar['Own the fund']:.2f}",
+    }
+
+
+def _text(s: str) -> str:
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", s)))
+
+
+def _row(html: str, label: str) -> str:
+    """The value cell of the numbers-table row whose label starts with ``label``."""
+    for k, v in re.findall(r"<td[^>]*>(.*?)</td><td[^>]*><b>(.*?)</b></td>", html):
+        if _text(k).strip().startswith(label):
+            return _text(v).strip()
+    raise AssertionError(f"no row {label!r}")
+
+
+def _checked(name: str) -> str:
+    nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+    return "\n".join(o.get("text", "") for c in nb.cells if "NBVAL_CHECK_OUTPUT" in c.source for o in c.outputs)
+
+
+def test_the_apps_agree(ref):
+    s = apps.build_structure_app().numbers.value
+    assert _row(s, "Debt cost") == ref["debt"] and _row(s, "Owners' equity IRR") == ref["equity_irr"]
+    assert _row(s, "Market as of") == ref["as_of"]
+    r = apps.build_roe_app().numbers.value
+    assert _row(r, "Debt cost") == ref["debt"] and _row(r, "The fund's equity IRR") == ref["equity_irr"]
+    assert f"{apps.build_risk_app().controls['debt_rate_pct'].value:.2f}%" == ref["debt"]
+    w = apps.build_who_gets_paid_app().numbers.value
+    assert _row(w, "US: PV per $1, owning the fund") == ref["us_per_dollar"]
+    assert _row(w, "Japan: break-even fund return") == ref["breakeven"]
+    st = apps.build_stress_app().numbers.value
+    base = re.search(r"Base</th>(.*?)</tr>", st).group(1)
+    assert _text(base).split()[0] == f"{float(ref['equity_irr'][:-1]) / 100:.1%}"
+
+
+def test_the_dashboard_agrees(ref):
+    d = apps.build_dashboard()
+    assert _row(d.panels["Fund structure and the waterfall"].numbers.value, "Owners' equity IRR") == ref["equity_irr"]
+    assert _row(d.panels["Leverage and the return on equity"].numbers.value, "Debt cost") == ref["debt"]
+    assert _row(d.panels["Who gets paid"].numbers.value, "Japan: break-even fund return") == ref["breakeven"]
+    assert _row(d.panels["Who gets paid"].numbers.value, "US: PV per $1, owning the fund") == ref["us_per_dollar"]
+
+
+def test_the_notebooks_agree(ref):
+    n01, n02, n05, n06 = (_checked(n) for n in ("01_fund_structure", "02_leverage_math", "05_who_gets_paid", "06_stress_tests"))
+    for name, out in (("01", n01), ("02", n02), ("05", n05), ("06", n06)):
+        assert f"month-end {ref['as_of']}" in out, name
+        assert f"debt cost {ref['debt']}" in out or f"= {ref['debt']}" in out, name
+    assert f"owners' equity IRR {ref['equity_irr']}" in n01
+    assert f"through the whole chain (projects build first, the debt amortizes): {ref['equity_irr']}" in n02
+    assert re.search(rf"Base\s+equity IRR\s+{re.escape(ref['equity_irr'])}", n06)
+    assert f"PV back per $1 out: {ref['us_per_dollar']}" in n05
+    assert f"break-even fund return {ref['breakeven_hedged']}" in n05 and f"break-even fund return {ref['breakeven_flat']}" in n05
+    n03 = _checked("03_filp_vs_jgb")
+    assert f"the fund's equity IRR (notebooks 01, 02, 06) {ref['equity_irr']}" in n03
