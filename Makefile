@@ -15,7 +15,7 @@ TEST_ENV := JUPYTER_CONFIG_DIR=$(TEST_JUPYTER)/config JUPYTER_DATA_DIR=$(TEST_JU
 	JUPYTER_PLATFORM_DIRS=1 PYTHONHASHSEED=0
 RUN := mkdir -p $(TEST_JUPYTER) && $(TEST_ENV)
 
-.PHONY: help setup lab test unit nbval browser browser-deps notebooks bench html app screenshots clean-venv
+.PHONY: help setup lab test unit nbval browser browser-deps notebooks bench html app screenshots data clean-venv
 
 help:
 	@echo "make lab        set up (first time: about a minute) and open JupyterLab on notebooks/"
@@ -25,6 +25,7 @@ help:
 	@echo "make html       the offline static site in site/ (open site/index.html; no kernel, no network)"
 	@echo "make app        the Voila dashboard: every app on one page with a shared scenario panel"
 	@echo "make screenshots  README images, taken from the real pages in headless Chromium"
+	@echo "make data       download the official rate files (needs internet), check them, rebuild data/rates_monthly.csv"
 
 setup: $(STAMP)
 
@@ -82,6 +83,10 @@ app: setup
 
 screenshots: setup browser-deps
 	$(RUN) $(BIN)/python scripts/screenshots.py
+
+# The only target that touches the network: refresh the rates table from the publishers.
+data: setup
+	$(BIN)/python -m fundlib.refresh
 
 clean-venv:
 	rm -rf $(VENV) $(TEST_JUPYTER)

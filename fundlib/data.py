@@ -143,6 +143,11 @@ def _rates_cached(path: str) -> pd.DataFrame:
     return df
 
 
+def clear_caches() -> None:
+    """Forget the tables read so far (after ``make data`` rewrote one)."""
+    _rates_cached.cache_clear()
+
+
 def load_rates_monthly(path: str | Path | None = None) -> pd.DataFrame:
     """Month-end rates 2000 onward, indexed by monthly ``Period``; rates as decimals, USD/JPY in JPY per USD.
 
@@ -306,12 +311,27 @@ def parse_daily_close_csv(source, name: str | None = None) -> pd.Series:
     return pd.Series(df["CLOSE"].to_numpy(float), index=pd.DatetimeIndex(dates, name="date"), name=name)
 
 
-def month_end(series: pd.Series, complete_only: bool = True) -> pd.Series:
+def _last_business_day(day: pd.Timestamp, calendar: str) -> pd.Timestamp:
+    """The last business day of ``day``'s month: a weekday; in Japan (``calendar="JP"``) the year ends
+    on 30 December, because the bond market is closed from 31 December to 3 January."""
+    last = pd.offsets.BMonthEnd().rollforward(day.normalize())
+    if calendar == "JP" and last.month == 12:
+        last = min(last, pd.Timestamp(year=last.year, month=12, day=30))
+        while last.weekday() >= 5:
+            last -= pd.Timedelta(days=1)
+    return last
+
+
+def month_end(series: pd.Series, complete_only: bool = True, calendar: str = "US") -> pd.Series:
     """Last available observation of each month, indexed by monthly Period.
 
     With ``complete_only`` the final month is dropped unless the series reaches that month's last
-    business day, so a half-finished month never masquerades as a month-end value.
+    business day, so a half-finished month never masquerades as a month-end value. ``calendar``
+    ("US" or "JP") says which market's year-end applies: the MoF's and the BoJ's last December
+    date is the 30th (or the weekday before), not the 31st.
     """
+    if calendar not in ("US", "JP"):
+        raise DataError(f"calendar {calendar!r}: expected 'US' or 'JP'")
     s = series.dropna()
     if s.empty:
         return pd.Series(dtype=float, index=pd.PeriodIndex([], freq="M", name="month"), name=series.name)
@@ -319,20 +339,20 @@ def month_end(series: pd.Series, complete_only: bool = True) -> pd.Series:
     out.index.name = "month"
     if complete_only:
         last_day = series.index.max().normalize()
-        month_last_bday = pd.offsets.BMonthEnd().rollforward(last_day)
-        if last_day < month_last_bday:
+        if last_day < _last_business_day(last_day, calendar):
             out = out.iloc[:-1]
     return out
 
 
-def build_rates_monthly(raw_dir: str | Path, start: str = "2000-01") -> pd.DataFrame:
+def build_rates_monthly(raw_dir: str | Path, start: str = "2000-01", keep: pd.DataFrame | None = None) -> pd.DataFrame:
     """Rebuild the month-end rates table from the official source files in ``raw_dir``.
 
     Expected layout (as downloaded): ``jgb_mof/jgbcm_all.csv``; optional
     ``jgb_mof_recent/JPY_BILL_{10,20}Y.csv`` to extend those tenors; ``ust_cmt/DGS*.csv``
-    (and ``DGS10_to*.csv`` to extend 10Y); ``sofr/SOFR.csv``; ``tona_boj/TONA.csv``;
-    ``usdjpy/DEXJPUS_*.csv`` (later files override earlier ones where they overlap).
-    Returns the CSV's layout: ``month`` then ``*_pct`` columns in percent and ``usdjpy``.
+    (and ``DGS10_to*.csv`` to extend 10Y); ``sofr/SOFR.csv``; ``tona_boj/TONA.csv`` (optional when
+    ``keep`` is given); ``usdjpy/DEXJPUS_*.csv`` (later files override earlier ones where they overlap).
+    ``keep``: the current table (as loaded): where the files give no value for a month, its values
+    stay. Returns the CSV's layout: ``month`` then ``*_pct`` columns in percent and ``usdjpy``.
     """
     raw = Path(raw_dir)
     cols: dict[str, pd.Series] = {}
@@ -342,7 +362,7 @@ def build_rates_monthly(raw_dir: str | Path, start: str = "2000-01") -> pd.DataF
         ext = raw / "jgb_mof_recent" / f"JPY_BILL_{tenor}Y.csv"
         if ext.exists():
             s = _splice(s, parse_daily_close_csv(ext))
-        cols[f"jgb_{tenor}y_pct"] = month_end(s)
+        cols[f"jgb_{tenor}y_pct"] = month_end(s, calendar="JP")
     fred_ids = {"3m": "DGS3MO", "1y": "DGS1", "2y": "DGS2", "5y": "DGS5", "7y": "DGS7",
                 "10y": "DGS10", "20y": "DGS20", "30y": "DGS30"}
     for key, sid in fred_ids.items():
@@ -351,12 +371,19 @@ def build_rates_monthly(raw_dir: str | Path, start: str = "2000-01") -> pd.DataF
             s = _splice(s, parse_fred_csv(ext))
         cols[f"ust_{key}_pct"] = month_end(s)
     cols["sofr_pct"] = month_end(parse_fred_csv(raw / "sofr" / "SOFR.csv"))
-    cols["tona_pct"] = month_end(parse_daily_close_csv(raw / "tona_boj" / "TONA.csv"))
+    tona = raw / "tona_boj" / "TONA.csv"
+    if tona.exists() or keep is None:
+        cols["tona_pct"] = month_end(parse_daily_close_csv(tona), calendar="JP")
     fx = None
     for f in sorted((raw / "usdjpy").glob("DEXJPUS_*.csv")):
         fx = parse_fred_csv(f) if fx is None else _splice(fx, parse_fred_csv(f))
     cols["usdjpy"] = month_end(fx)
     df = pd.DataFrame(cols)
+    if keep is not None:
+        old = keep.copy()
+        for c in RATE_COLUMNS:
+            old[f"{c}_pct"] = old.pop(c) * 100.0
+        df = df.combine_first(old)[[f"{c}_pct" for c in RATE_COLUMNS] + ["usdjpy"]]
     df = df[df.index >= pd.Period(start, freq="M")]
     df = df.dropna(how="all")
     df.index.name = "month"

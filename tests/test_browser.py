@@ -5,6 +5,11 @@ from pathlib import Path
 
 import pytest
 
+from fundlib.fx import hedge_cost
+from fundlib.market import Market
+from fundlib.structure import FundStructure
+from fundlib.treasury import compare_us
+
 from labdriver import (LabServer, chromium_available, error_outputs, launch_browser, nudge_slider,
                        open_and_run_all, shot_hash, wait_changed)
 
@@ -140,10 +145,11 @@ def test_leverage_math_runs_and_responds(lab, page):
     roe = _open(lab, page, "02_leverage_math.ipynb")
     numbers, chart = roe.locator(".fundlib-numbers"), roe.locator(".vega-embed").first
     t0, c0 = numbers.text_content(), shot_hash(chart)
-    assert "10.64%" in t0
+    r_d = FundStructure().debt_rate(Market.current())          # the fund's one debt rate
+    assert f"{3 * 0.07 - 2 * r_d:.2%}" in t0, t0
     nudge_slider(page, roe.locator(".widget-slider").nth(0), presses=5)  # leverage 3.0 -> 3.5
     t1 = wait_changed(page, numbers.text_content, t0)
-    assert "11.55%" in t1, t1  # 3.5 x 7% - 2.5 x 5.18%
+    assert f"{3.5 * 0.07 - 2.5 * r_d:.2%}" in t1, t1
     page.wait_for_timeout(800)
     assert shot_hash(chart) != c0
     roe.screenshot(path=str(ARTIFACTS / "02_leverage_roe_app.png"))
@@ -171,10 +177,11 @@ def test_filp_vs_jgb_runs_and_responds(lab, page):
     hedging.scroll_into_view_if_needed()
     hn = hedging.locator(".fundlib-numbers")
     h0 = hn.text_content()
-    assert "2.88% a year" in h0, h0
+    m = Market.current()
+    assert f"{hedge_cost(m.sofr, m.tona, -20, 0.25):.2%} a year" in h0, h0
     nudge_slider(page, hedging.locator(".widget-slider").nth(3), presses=30, key="ArrowLeft")  # basis -20 -> -50 bp
     h1 = wait_changed(page, hn.text_content, h0)
-    assert "3.17% a year" in h1, h1  # (3.68% - 0.977% + 0.50%) / (1 + 3.68% x 0.25)
+    assert f"{hedge_cost(m.sofr, m.tona, -50, 0.25):.2%} a year" in h1, h1
     assert error_outputs(page) == []
     page.screenshot(path=str(ARTIFACTS / "03_filp_vs_jgb_page.png"), full_page=True)
 
@@ -209,10 +216,11 @@ def test_who_gets_paid_runs_and_responds(lab, page):
     app = _open(lab, page, "05_who_gets_paid.ipynb")
     numbers, pv = app.locator(".fundlib-numbers"), app.locator(".vega-embed").first
     t0, c0 = numbers.text_content(), shot_hash(pv)
-    assert "$1.70" in t0, t0
+    own = f"${compare_us(FundStructure(), 0.07).per_dollar['Own the fund']:.2f}"
+    assert own in t0, t0
     nudge_slider(page, app.locator(".widget-slider").nth(2), presses=10, key="ArrowLeft")  # tax credit 30% -> 20%
     t1 = wait_changed(page, numbers.text_content, t0)
-    assert t1 != t0 and "$1.70" in t1   # the fund route is unchanged; the credit route moves
+    assert t1 != t0 and own in t1   # the fund route is unchanged; the credit route moves
     page.wait_for_timeout(800)
     assert shot_hash(pv) != c0
     assert error_outputs(page) == []

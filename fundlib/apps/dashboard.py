@@ -19,6 +19,7 @@ from fundlib.apps.rates import build_funding_app, build_hedging_app
 from fundlib.apps.stress import build_stress_app
 from fundlib.apps.structure import build_structure_app
 from fundlib.apps.who_gets_paid import build_who_gets_paid_app
+from fundlib.market import Market
 
 
 SHARED = {  # shared-panel control -> (register id, scale to the slider's unit, label, step, format)
@@ -49,7 +50,8 @@ class Dashboard(widgets.VBox):
         self.last_seconds = float("nan")
         self._file_overrides: dict = {}
         head = widgets.HTML("<h2 style='margin:4px 0'>Shared scenario</h2><div style='color:#444'>These inputs feed "
-                            "every panel below. Each panel keeps its own sliders for everything else.</div>")
+                            "every panel below. Each panel keeps its own sliders for everything else. Market numbers are "
+                            f"of month-end {Market.current().as_of} (the latest month with every series) until you move them.</div>")
         panel_box = widgets.VBox([self.picker, *self.shared.values(), self.status],
                                  layout=widgets.Layout(border="1px solid #0072B2", padding="6px"))
         sections = []

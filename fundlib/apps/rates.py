@@ -46,6 +46,13 @@ def render_curves(month: str, method: str) -> View:
                 {"curves": C.curves_chart(pd.concat(pts), pd.concat(lines), f"Government bond yield curves, {month}")})
 
 
+def _fund_irr() -> float:
+    from fundlib import chain as CH
+    from fundlib.finance import irr
+
+    return float(irr(CH.run().equity_flows()[0]))
+
+
 def _rates_table() -> pd.DataFrame:
     from fundlib.data import load_rates_monthly  # cached by fundlib.data; each call gets its own copy
 
@@ -105,7 +112,8 @@ def build_funding_app() -> LiveApp:
                                          style={"description_width": "210px"}, layout=widgets.Layout(width="520px")),
     }
     return LiveApp("What Japan's FILP money costs", controls, render_funding,
-                   intro="Default size: Japan's $150bn half of the equity at ¥156.66 per dollar.")
+                   intro=f"Default size: Japan's $150bn half of the equity at ¥{Market.current().usdjpy:,.2f} per dollar "
+                         f"(month-end {Market.current().as_of}, the market every notebook uses).")
 
 
 def render_hedging(usd_yield_pct: float, sofr_pct: float, tona_pct: float, basis_bp: float, hedge_months: float,
@@ -140,7 +148,9 @@ def build_hedging_app() -> LiveApp:
         "filp_pct": pct_slider("jgb_30y", "FILP cost: JGB 30Y (%)", 0.05, ".2f"),
     }
     return LiveApp("Does a dollar asset pay for yen funding?", controls, render_hedging,
-                   intro="Default USD asset: the 30-year Treasury. Try the fund's own expected equity return from notebook 02 (about 10.6%).")
+                   intro="A rolled 3-month hedge (the carry view; notebook 05 locks a forward for each cash flow's date). "
+                         f"Default USD asset: the 30-year Treasury; try the fund's equity IRR ({_fund_irr():.1%}, notebooks 01, 02 and 06). "
+                         f"Market numbers of month-end {Market.current().as_of}.")
 
 
 def render_fx_risk(volatility_pct: float, horizon_years: float, usd_return_pct: float, filp_pct: float,

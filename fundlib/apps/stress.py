@@ -27,7 +27,7 @@ def render_stress(sofr_bp: float, usdjpy: float, ai_bust: float, delay_years: in
     html_table = frame_html(shown, {"equity IRR": "pct", "Δ equity value": "usd", "min DSCR": ".2f", "lock-up yrs": ".0f",
                                      "default yrs": ".0f", "guarantee calls": "usd", "US loss (PV)": "usd",
                                      "Japan loss (¥tn PV)": ",.1f"},
-                             "The fund under stress (equity $300bn, debt $600bn, pro rata to owners)",
+                             f"The fund under stress (equity $300bn, debt $600bn, pro rata to owners; market of month-end {Market.current().as_of})",
                              css_class="fundlib-table fundlib-stress")
     keep = ["Base", "Your scenario"] + [k for k in shocks if k not in ("Base", "Your scenario")]
     paths = long[long["scenario"].isin(keep)]

@@ -70,4 +70,5 @@ def build_who_gets_paid_app() -> LiveApp:
     }
     return LiveApp("Who gets paid: owning, subsidizing or taxing", controls, render_who_gets_paid,
                    intro="The tax-credit route spends the same public money as the US fund stake; tariffs need no outlay. "
-                         "Japan's side is in yen, after paying the FILP coupons.")
+                         "Japan's side is in yen, after paying the FILP coupons; hedged means a forward locked for each "
+                         f"cash flow's date from the term rates. Market numbers of month-end {Market.current().as_of}.")
