@@ -166,8 +166,9 @@ def test_apps_and_charts_keep_their_flat_names():
         top = importlib.import_module(f"fundlib.{pkg}")
         for path in sorted((FUNDLIB / pkg).glob("[!_]*.py")):
             mod = importlib.import_module(f"fundlib.{pkg}.{path.stem}")
-            public = [n for n, v in vars(mod).items() if not n.startswith("_") and callable(v)
-                      and getattr(v, "__module__", None) == mod.__name__]
+            public = getattr(mod, "__all__", None) or [
+                n for n, v in vars(mod).items() if not n.startswith("_") and callable(v)
+                and getattr(v, "__module__", None) == mod.__name__]
             missing = [n for n in public if getattr(top, n, None) is not getattr(mod, n)]
             assert missing == [], f"fundlib.{pkg} does not re-export {missing} from {path.name}"
 

@@ -120,7 +120,7 @@ class LiveApp(widgets.VBox):
             w.observe(self._on_change, names="value")
 
     def _chart_widget(self, key: str, chart) -> alt.JupyterChart:
-        jc = alt.JupyterChart(chart)
+        jc = alt.JupyterChart(chart.to_altair() if isinstance(chart, C.Spec) else chart)
         self.chart_widgets[key] = jc
         return jc
 

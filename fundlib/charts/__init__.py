@@ -5,7 +5,8 @@ No state and no widgets here. Every axis title carries its unit; money is $bn (o
 
 from __future__ import annotations
 
-from fundlib.charts.theme import GREY, OWNER_COLORS, PALETTE, THEME, USD_BN, owner_scale, save
+from fundlib.charts.theme import GREY, OWNER_COLORS, PALETTE, THEME, USD_BN, owner_scale, save, theme_config
+from fundlib.charts.vl import Spec
 from fundlib.charts.structure import (PAYEE_COLORS, capital_stack_chart, preset_comparison_chart, scale_chart,
                                       waterfall_chart)
 from fundlib.charts.leverage import debt_schedule_chart, return_histogram, roe_vs_leverage_chart
@@ -19,7 +20,7 @@ from fundlib.charts.client import (dscr_threshold_client_chart, hedge_client_cha
 
 __all__ = [
     "PALETTE", "GREY", "OWNER_COLORS", "PAYEE_COLORS", "MARKET_COLORS", "COMPONENT_COLORS", "ROUTE_COLORS",
-    "THEME", "USD_BN", "owner_scale", "save",
+    "THEME", "USD_BN", "owner_scale", "save", "Spec", "theme_config",
     "capital_stack_chart", "waterfall_chart", "preset_comparison_chart", "scale_chart",
     "roe_vs_leverage_chart", "debt_schedule_chart", "return_histogram",
     "rates_history_chart", "curves_chart", "yield_heatmap", "price_sensitivity_chart", "hedge_history_chart",

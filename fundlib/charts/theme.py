@@ -45,6 +45,11 @@ def _theme() -> alt.theme.ThemeConfig:
     }
 
 
+def theme_config() -> dict:
+    """The theme's Vega-Lite ``config`` (for specs written as dicts, see :mod:`fundlib.charts.vl`)."""
+    return _theme()["config"]
+
+
 def owner_scale(domain) -> alt.Scale:
     return alt.Scale(domain=list(domain), range=[OWNER_COLORS.get(d, GREY) for d in domain])
 
