@@ -18,10 +18,11 @@ The chain, each year t and every scenario at once (scenarios on the leading axis
 4. **Guarantees.** Senior debt service the cash and reserve cannot pay is paid by the guarantors
    (a call, shared by ``exim_share_of_guarantees``); the fund then owes them what they paid, with
    interest at the senior rate, before anything below. Subordinated interest and principal that
-   cannot be paid are deferred (the balance grows) and written off at the end if still unpaid.
-5. **Lock-up.** If the DSCR is below the lock-up test, or guarantors are owed, the rest goes to the
-   reserve; otherwise it is distributed through the waterfall (preset terms). The reserve is
-   released at the end.
+   cannot be paid are deferred (the balance grows), paid from the first cash that allows, ahead of
+   the owners, and written off at the end if still unpaid.
+5. **Lock-up.** If the DSCR is below the lock-up test, or guarantors or subordinated lenders are
+   owed, the rest goes to the reserve; otherwise it is distributed through the waterfall (preset
+   terms), together with whatever the reserve holds (trapped cash is released once the test passes).
 
 Every transfer is a ledger row (scenario, year, from, to, item, usd_bn). The fund's own account
 opens and closes every year at zero; money is neither created nor lost. Japan's MoF view is in yen:
@@ -303,6 +304,7 @@ def run(fund: FundStructure | None = None, market: Market | None = None, *, asse
     sen_bal = np.zeros(n)
     sub_bal = np.zeros(n)
     reserve = np.zeros(n)
+    sub_arrears = np.zeros(n)                  # subordinated service deferred, paid before any distribution
     owed = np.zeros(n)
     due_all = np.zeros((n, T))
     dscr = np.full((n, T), np.nan)
@@ -391,19 +393,23 @@ def run(fund: FundStructure | None = None, market: Market | None = None, *, asse
         L.add("guarantee recovery", "fund", "jbic", (1 - exim) * back, year=s)
         owed -= back
         cash -= back
-        # subordinated: what cash is left; the rest deferred
-        paid_j = np.minimum(cash, due_j)
+        # subordinated: this year's service and any arrears, from what cash is left; the rest deferred
+        due_j_all = np.minimum(due_j + sub_arrears, sub_bal)   # never more than the balance owed
+        paid_j = np.minimum(cash, due_j_all)
         L.add("subordinated debt service", "fund", "sub_lenders", paid_j, year=s)
         cash -= paid_j
         sub_bal = sub_bal - paid_j
-        # lock-up: trap the rest in the reserve, or distribute it
+        sub_arrears = due_j_all - paid_j
+        # lock-up: trap the rest in the reserve while the cover is low or anyone above equity is owed;
+        # once the test passes again, what was trapped is released to the owners
         trap = (due_all[:, s] > 1e-12) & ((dscr[:, s] < A.value("lockup_dscr")) | (call > 1e-12) | (owed > 1e-12)
-                                          | (due_j - paid_j > 1e-12))
+                                          | (sub_arrears > 1e-12))
+        release = reserve if last else np.where(trap, 0.0, reserve)
         if last:
             trap = np.zeros(n, bool)
-            L.add("reserve released", "reserve", "fund", reserve, year=s)
-            cash += reserve
-            reserve = np.zeros(n)
+        L.add("reserve released", "reserve", "fund", release, year=s)
+        cash += release
+        reserve = reserve - release
         to_res = np.where(trap, cash, 0.0)
         L.add("cash trapped", "fund", "reserve", to_res, year=s)
         reserve += to_res

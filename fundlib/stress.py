@@ -76,6 +76,7 @@ def run_chain(sofr_bp=0.0, usdjpy=None, ai_bust=0.0, delay_years=0, *, fund: S.F
     shape = np.broadcast_shapes(*(np.shape(x) for x in (sofr_bp, ai_bust, delay_years, fx, asset_return) if x is not None))
     equity_cf = res.equity_flows()
     dist = sum(res.ledger.total(o, "distribution", "in") for o in S.OWNERS)
+    cures = sum(res.ledger.total(o, "equity cure", "out") for o in S.OWNERS)
     servicing = res.debt_service_due > 1e-12
     dscr = np.where(servicing, res.dscr, np.nan)
     with np.errstate(invalid="ignore"):
@@ -88,12 +89,14 @@ def run_chain(sofr_bp=0.0, usdjpy=None, ai_bust=0.0, delay_years=0, *, fund: S.F
     calls, back = res.guarantee_calls(), res.guarantee_recovered()
     out = {
         "equity_irr": irr(equity_cf), "equity_moic": moic(equity_cf),
-        "equity_value": npv(A.value("equity_discount_rate"), np.concatenate([np.zeros((equity_cf.shape[0], 1)), dist[:, 1:]], axis=-1)),
+        # what the owners get beyond the committed calls: distributions less any equity cures
+        "equity_value": npv(A.value("equity_discount_rate"),
+                            np.concatenate([np.zeros((equity_cf.shape[0], 1)), (dist - cures)[:, 1:]], axis=-1)),
         "min_dscr": min_dscr, "lockup_years": lock.sum(axis=-1), "default_years": default.sum(axis=-1),
         "guarantee_calls": calls.sum(axis=-1), "guarantee_recovered": back.sum(axis=-1),
         "guarantee_loss_pv": npv(ust, calls - back),
         "us_pv": npv(ust, us), "japan_pv_jpy_tn": npv(jgb, jp),
-        "dscr": dscr, "distributions": dist, "cfads": res.cfads, "debt_service": res.debt_service_due,
+        "dscr": dscr, "distributions": dist, "cures": cures, "cfads": res.cfads, "debt_service": res.debt_service_due,
         "calls": calls, "recovered": back, "years": np.arange(T),
     }
     if shape == ():
