@@ -123,6 +123,7 @@ class ChainResult:
     dscr: np.ndarray               # (n, T) CFADS / scheduled debt service (the exit repayment excluded); NaN where none is due
     senior_balance: np.ndarray     # (n, T) end of year, after payments
     sub_balance: np.ndarray
+    sub_arrears: np.ndarray        # (n, T) subordinated service deferred and still unpaid at the year's end
     guarantee_exposure: np.ndarray  # (n, T) senior balance + what the guarantors are owed
     sub_claim_unpaid: np.ndarray       # (n,) subordinated principal and interest never paid (written off)
     guarantor_claim_unpaid: np.ndarray  # (n,) what the fund still owed the guarantors at the end, with interest
@@ -305,6 +306,7 @@ def run(fund: FundStructure | None = None, market: Market | None = None, *, asse
     sub_bal = np.zeros(n)
     reserve = np.zeros(n)
     sub_arrears = np.zeros(n)                  # subordinated service deferred, paid before any distribution
+    arrears_path = np.zeros((n, T))
     owed = np.zeros(n)
     due_all = np.zeros((n, T))
     dscr = np.full((n, T), np.nan)
@@ -400,6 +402,7 @@ def run(fund: FundStructure | None = None, market: Market | None = None, *, asse
         cash -= paid_j
         sub_bal = sub_bal - paid_j
         sub_arrears = due_j_all - paid_j
+        arrears_path[:, s] = sub_arrears
         # lock-up: trap the rest in the reserve while the cover is low or anyone above equity is owed;
         # once the test passes again, what was trapped is released to the owners
         trap = (due_all[:, s] > 1e-12) & ((dscr[:, s] < A.value("lockup_dscr")) | (call > 1e-12) | (owed > 1e-12)
@@ -440,5 +443,5 @@ def run(fund: FundStructure | None = None, market: Market | None = None, *, asse
         fxp[:, 1:] = np.broadcast_to(fx_shock, shape).reshape(n)[:, None]
     L.close()
     return ChainResult(L, fund, market, preset, r_a, senior_rate, sub_rate, cfads, exit_value, due_all, dscr,
-                       senior_bal_path, sub_bal_path, exposure, sub_unpaid, guarantor_unpaid, wres, fx_h, fxp, T)
+                       senior_bal_path, sub_bal_path, arrears_path, exposure, sub_unpaid, guarantor_unpaid, wres, fx_h, fxp, T)
 

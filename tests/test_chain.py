@@ -168,3 +168,38 @@ def test_property_money_is_conserved(fund, r_a, sofr_bp, bust, delay, preset, we
     paid = r.waterfall.paid.sum(axis=(0, 1))
     dist = sum(r.ledger.total(p, "distribution", "in") for p in (*OWNERS, "manager"))
     np.testing.assert_allclose(paid, dist, atol=1e-9 * fund.assets_usd_bn)
+
+
+def _distributed_and_held(r):
+    L = r.ledger
+    dist = sum(L.total(o, "distribution", "in") for o in OWNERS)
+    held = np.cumsum(L.total("reserve", direction="in") - L.total("reserve", direction="out"), axis=-1)
+    return dist, held
+
+
+def test_trapped_cash_is_released_once_the_lockup_test_passes():
+    """SOFR +300 bp: cover below the lock-up test in years 1-3 traps cash; in year 4 the test passes
+    and what was trapped goes out with that year's distribution, not 11 years later at exit."""
+    r = CH.run(market=MARKET, shocks=CH.Shocks(sofr_bp=300.0))
+    dist, held = _distributed_and_held(r)
+    assert held[0, 3] > 1.0                                  # trapped in the lock-up years
+    assert held[0, 4] == pytest.approx(0.0, abs=1e-9)        # released in the first year that passes
+    released = r.ledger.total("fund", "reserve released", "in")[0]
+    assert released[4] == pytest.approx(held[0, 3], rel=1e-12)   # all of it, in that year
+    assert released[5:].sum() == 0.0
+    assert not np.any((dist > 1e-9) & (held > 1e-9))          # never distribute while cash stays trapped
+    _check_conservation(r)
+
+
+def test_owners_are_paid_only_once_deferred_subordinated_service_is_made_good():
+    """A two-year delay with 30% subordinated debt: the unguaranteed tranche's deferred service is paid
+    from the first cash that allows, ahead of the owners (the owners wait until the arrears are zero)."""
+    fund = FundStructure(sub_debt_share=0.3)
+    r = CH.run(fund, MARKET, shocks=CH.Shocks(delay_years=2))
+    dist, _ = _distributed_and_held(r)
+    assert r.sub_arrears[0].max() > 50.0                      # deferred for years
+    paying = dist[0] > 1e-9
+    assert paying.any() and np.all(r.sub_arrears[0][paying] <= 1e-9)
+    first = int(np.argmax(paying))
+    assert r.sub_arrears[0, first - 1] > 0.0                 # the arrears were cleared just before
+    _check_conservation(r)

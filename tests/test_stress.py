@@ -90,3 +90,15 @@ def test_bad_shocks():
         ST.Shock(usdjpy=5)
     with pytest.raises(InputError, match="delay_years"):
         ST.run_chain(delay_years=-1)
+
+
+def test_equity_value_counts_the_owners_cures():
+    """All weight on data centres and a 2.5x AI bust: the owners pay cures beyond what they get back,
+    so the equity is worth less than nothing (not the distributions' PV alone)."""
+    r = ST.run_chain(ai_bust=2.5, weights={"data_centres": 1.0})
+    assert r["cures"].sum() > 100.0
+    rate = A.value("equity_discount_rate")
+    net = (r["distributions"] - r["cures"])[1:]
+    expected = float(np.sum(net / (1 + rate) ** np.arange(1, len(net) + 1)))
+    assert r["equity_value"] == pytest.approx(expected, rel=1e-12)
+    assert r["equity_value"] < 0
