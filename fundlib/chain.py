@@ -295,6 +295,7 @@ def run(fund: FundStructure | None = None, market: Market | None = None, *, asse
         interest = bal * base_rate
         plan_prin[:, s] = np.minimum(plan_ds[:, s] - interest, bal) if s else 0.0
         bal = bal + interest + draws_p[s] - (plan_ds[:, s] if s else 0.0)
+        bal = np.where(np.abs(bal) < 1e-9 * max(1.0, float(draws_p.sum())), 0.0, bal)  # repaid: no rounding leftover
         plan_bal[:, s] = bal
     plan_ds, plan_bal, plan_prin = plan_ds[:, :T], plan_bal[:, :T], plan_prin[:, :T]
     # Years where the plan pays only part of the interest (the rest capitalized): the same fraction
@@ -302,19 +303,10 @@ def run(fund: FundStructure | None = None, market: Market | None = None, *, asse
     sen_share = 1.0 - fund.sub_debt_share
 
     # 4. Year by year.
-    sen_bal = np.zeros(n)
-    sub_bal = np.zeros(n)
-    reserve = np.zeros(n)
-    sub_arrears = np.zeros(n)                  # subordinated service deferred, paid before any distribution
-    arrears_path = np.zeros((n, T))
-    owed = np.zeros(n)
-    due_all = np.zeros((n, T))
+    # balances and claims per scenario (sub_arrears: subordinated service deferred, paid before any distribution)
+    sen_bal, sub_bal, reserve, sub_arrears, owed = (np.zeros(n) for _ in range(5))
+    arrears_path, due_all, senior_bal_path, sub_bal_path, exposure, distributable, cures = (np.zeros((n, T)) for _ in range(7))
     dscr = np.full((n, T), np.nan)
-    senior_bal_path = np.zeros((n, T))
-    sub_bal_path = np.zeros((n, T))
-    exposure = np.zeros((n, T))
-    distributable = np.zeros((n, T))
-    cures = np.zeros((n, T))
     ownership, contrib_shares, tiers = W.preset_terms(preset, fund, fund.fees, **preset_kw)
     own = np.array([contrib_shares[o] for o in OWNERS])     # who pays calls and cures under these terms
     fees = fund.fees
@@ -391,22 +383,30 @@ def run(fund: FundStructure | None = None, market: Market | None = None, *, asse
         # the guarantors are owed what they paid, with interest, ahead of everything below
         owed = owed * (1.0 + (senior_rate[:, s] if s else 0.0)) + call
         back = np.minimum(cash, owed)
+        cash -= back
+        back_res = np.minimum(reserve, owed - back)        # trapped cash serves the claims above equity
+        L.add("reserve released", "reserve", "fund", back_res, year=s)
+        reserve -= back_res
+        back += back_res
         L.add("guarantee recovery", "fund", "exim", exim * back, year=s)
         L.add("guarantee recovery", "fund", "jbic", (1 - exim) * back, year=s)
         owed -= back
-        cash -= back
         # subordinated: this year's service and any arrears, from what cash is left; the rest deferred
         due_j_all = np.minimum(due_j + sub_arrears, sub_bal)   # never more than the balance owed
         paid_j = np.minimum(cash, due_j_all)
-        L.add("subordinated debt service", "fund", "sub_lenders", paid_j, year=s)
         cash -= paid_j
+        res_j = np.minimum(reserve, due_j_all - paid_j)
+        L.add("reserve released", "reserve", "fund", res_j, year=s)
+        reserve -= res_j
+        paid_j += res_j
+        L.add("subordinated debt service", "fund", "sub_lenders", paid_j, year=s)
         sub_bal = sub_bal - paid_j
         sub_arrears = due_j_all - paid_j
         arrears_path[:, s] = sub_arrears
         # lock-up: trap the rest in the reserve while the cover is low or anyone above equity is owed;
         # once the test passes again, what was trapped is released to the owners
-        trap = (due_all[:, s] > 1e-12) & ((dscr[:, s] < A.value("lockup_dscr")) | (call > 1e-12) | (owed > 1e-12)
-                                          | (sub_arrears > 1e-12))
+        trap = (((due_all[:, s] > 1e-12) & (dscr[:, s] < A.value("lockup_dscr"))) | (call > 1e-12) | (owed > 1e-12)
+                | (sub_arrears > 1e-12))
         release = reserve if last else np.where(trap, 0.0, reserve)
         if last:
             trap = np.zeros(n, bool)

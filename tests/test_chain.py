@@ -203,3 +203,18 @@ def test_owners_are_paid_only_once_deferred_subordinated_service_is_made_good():
     first = int(np.argmax(paying))
     assert r.sub_arrears[0, first - 1] > 0.0                 # the arrears were cleared just before
     _check_conservation(r)
+
+
+@pytest.mark.parametrize("fund,shocks", [
+    (FundStructure(leverage=4.5, sub_debt_share=0.4), CH.Shocks(sofr_bp=100, ai_bust=1.0)),
+    (FundStructure(leverage=4, sub_debt_share=0.3, debt_tenor_years=10), CH.Shocks(sofr_bp=-200)),
+], ids=["exit-with-write-off", "past-the-tenor"])
+def test_no_owner_is_paid_while_subordinated_lenders_are_owed(fund, shocks):
+    """Trapped cash serves subordinated arrears before the owners, at exit and past the debt's tenor
+    (cases an independent review found paying owners 1.0 and 117.7 $bn while arrears stood)."""
+    r = CH.run(fund, MARKET, shocks=shocks)
+    dist, held = _distributed_and_held(r)
+    assert not np.any((dist > 1e-9) & (r.sub_arrears > 1e-9))
+    if r.sub_claim_unpaid[0] > 1e-9:          # written off: nothing reached the owners at exit
+        assert dist[0, -1] <= 1e-9
+    _check_conservation(r)
