@@ -2,9 +2,13 @@
 Used by notebook 04 (the Monte Carlo app, the tornado).
 
 For every scenario and sector six uncertain inputs are drawn: capex overrun, delay, utilization,
-price, margin and exit value. Each sector's shock to each input loads on one shared macro factor
-(correlation ``macro_corr``), so a bad year for one sector tends to be a bad year for all.
-Portfolio cash flows are per $1 of planned capex: Σ_s w_s · CF_s / capex_s, over a fixed horizon.
+price, margin and exit value. Each sector's shock to each input loads on one shared macro factor with
+loading ρ = ``macro_corr``, so two sectors' shocks correlate at ρ² (0.25 at ρ = 0.5). Capex is a
+lognormal multiple of the plan with median 1 (half over budget, half under; mean e^(σ²/2)); a delay is
+ceil(e × delay_years) whole years for a standard normal e (under 0.05 years counts as on time), so
+about half the projects finish on time.
+Portfolio cash flows are per $1 of planned capex: Σ_s w_s · CF_s / capex_s, over a horizon that
+lengthens with the delay width (:func:`default_horizon`).
 
 Reproducible and chunking-invariant: the normal draws of scenario i come from a counter-based
 generator (Philox) advanced to i, turned into normals by the inverse CDF, so the result of a run
@@ -31,6 +35,7 @@ FACTORS = ("capex", "delay", "utilization", "price", "margin", "exit")
 FACTOR_LABELS = {"capex": "Capex overrun", "delay": "Construction delay", "utilization": "Utilization",
                  "price": "Price / rent", "margin": "Operating margin", "exit": "Exit value"}
 # Sign of each input's response to the shared macro factor (a high macro draw is a bad year).
+MAX_DELAY_SIGMA = 6.0  # delays are drawn as ceil(e × delay_years), e a standard normal capped here
 _MACRO_SIGN = {"capex": 1.0, "delay": 1.0, "utilization": -1.0, "price": -1.0, "margin": -1.0, "exit": -1.0}
 
 
@@ -93,6 +98,14 @@ def draw_normals(seed: int, start: int, n: int, n_sectors: int) -> np.ndarray:
     return ndtri(np.clip(u, 1e-16, 1.0 - 1e-16))
 
 
+def _delay_years(e: np.ndarray, delay_years: float) -> np.ndarray:
+    """Whole years late: e × delay_years rounded up (e capped at 6σ so a horizon can hold it); under
+    0.05 years (about 18 days) counts as on time, so about half the projects finish on time at the
+    default width and all of them as the width goes to zero."""
+    x = np.clip(e, 0.0, MAX_DELAY_SIGMA) * delay_years
+    return np.where(x > 0.05, np.ceil(x), 0.0).astype(int)
+
+
 def _sector_inputs(z: np.ndarray, k: int, n_sectors: int, unc: Uncertainty, a: P.ProjectArchetype) -> dict:
     """Turn normals into one sector's uncertain inputs (arrays over scenarios)."""
     rho = unc.macro_corr
@@ -101,7 +114,7 @@ def _sector_inputs(z: np.ndarray, k: int, n_sectors: int, unc: Uncertainty, a: P
     e = {f: _MACRO_SIGN[f] * rho * macro + np.sqrt(1.0 - rho**2) * cols[f] for f in FACTORS}
     return {
         "capex_mult": np.exp(unc.capex_sigma * e["capex"]),
-        "delay": np.floor(np.maximum(e["delay"], 0.0) * unc.delay_years).astype(int),
+        "delay": _delay_years(e["delay"], unc.delay_years),
         "utilization": np.clip(a.utilization + unc.util_sigma * e["utilization"], 0.0, 1.0),
         "price_mult": np.exp(unc.price_sigma * e["price"]),
         "margin": np.clip(a.margin + unc.margin_sigma * e["margin"], -0.5, 0.95),
@@ -129,9 +142,18 @@ def portfolio_cashflows(z: np.ndarray, weights: dict, unc: Uncertainty, horizon:
     return out
 
 
+def default_horizon(unc: Uncertainty | None = None, archetypes: dict | None = None) -> int:
+    """The register's horizon (40 years), lengthened when the widest possible delay needs more, so
+    widening the uncertainty never runs a project past the end (trailing years do not change an IRR)."""
+    unc = unc or Uncertainty()
+    arch = archetypes or {s: P.archetype(k) for s, k in P.SECTORS.items()}
+    longest = max(a.build_years + a.life_years for a in arch.values())
+    return max(int(A.value("mc_horizon_years")), longest + int(np.ceil(MAX_DELAY_SIGMA * unc.delay_years)) - 1)
+
+
 def deterministic_irr(weights: dict, horizon: int | None = None, archetypes: dict | None = None) -> float:
     """Portfolio IRR with every uncertain input at its base value."""
-    H = int(A.value("mc_horizon_years")) if horizon is None else horizon
+    H = default_horizon(archetypes=archetypes) if horizon is None else horizon
     z = np.zeros((1, _n_draws(len(P.SECTORS))))
     return float(irr(portfolio_cashflows(z, weights, Uncertainty(), H, archetypes))[0])
 
@@ -161,8 +183,8 @@ def run_monte_carlo(weights: dict | None = None, unc: Uncertainty | None = None,
     unc = unc or Uncertainty()
     n = check_int("n", n, 1, 50_000_000)
     chunk = check_int("chunk", chunk, 1, 10_000_000)
-    H = check_int("horizon", int(A.value("mc_horizon_years")) if horizon is None else horizon, 5, 100)
     arch = archetypes or {s: P.archetype(k) for s, k in P.SECTORS.items()}
+    H = check_int("horizon", default_horizon(unc, arch) if horizon is None else horizon, 5, 200)
     irrs = np.empty(n)
     total = np.zeros(H + 1)
     starts = range(0, n, chunk)
@@ -187,7 +209,7 @@ def tornado(weights: dict | None = None, unc: Uncertainty | None = None, horizon
     together, everything else at base. Sorted by swing (largest first)."""
     weights = check_weights(weights or default_weights())
     unc = replace(unc or Uncertainty(), macro_corr=0.0)
-    H = int(A.value("mc_horizon_years")) if horizon is None else horizon
+    H = default_horizon(unc, archetypes) if horizon is None else horizon
     D = _n_draws(len(P.SECTORS))
     z = np.zeros((1 + 2 * len(FACTORS), D))
     for j, f in enumerate(FACTORS):

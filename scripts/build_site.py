@@ -86,12 +86,18 @@ class Page:
             self.parts.append(f"<pre>{html.escape(data['text/plain'])}</pre>")
 
 
+def plain_dollars(text: str) -> str:
+    """Notebook markdown writes a dollar as ``\\\\$`` (MathJax's escape, so JupyterLab never typesets a
+    pair of them as LaTeX); this page has no MathJax, so it shows a plain ``$``."""
+    return re.sub(r"\\\\+\$", "$", text)
+
+
 def render(nb, title: str, nav: str) -> tuple[str, int]:
     md = _markdown()
     page = Page()
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            page.parts.append(md(cell.source))
+            page.parts.append(md(plain_dollars(cell.source)))
         elif cell.cell_type == "code":
             src = re.sub(r"^# NBVAL_CHECK_OUTPUT\n", "", cell.source)
             page.parts.append(f'<details class="code"><summary>Code</summary><pre>{html.escape(src)}</pre></details>')
@@ -109,7 +115,7 @@ def title_of(nb) -> str:
         if c.cell_type == "markdown":
             m = re.search(r"^#\s+(.+)$", c.source, re.M)
             if m:
-                return m.group(1).strip()
+                return plain_dollars(m.group(1)).strip()
     return "notebook"
 
 

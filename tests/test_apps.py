@@ -1,7 +1,12 @@
 """Every app builds, its charts pass Vega-Lite schema validation, bad input shows a message, the
 static snapshot carries the numbers, and the dashboard's shared panel drives the panels."""
 
+import re
+
+import ipywidgets as widgets
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fundlib import apps
 from fundlib import assumptions as A
@@ -21,12 +26,12 @@ def test_app_builds_with_valid_charts(build):
         chart.to_dict(validate=True)  # raises on any schema error
 
 
-BAD = [
+BAD = [  # the only refusals left: owner shares that add up to more than 100%
     (apps.build_start_app, "other_share_pct", 50.0, "at most 100%"),
     (apps.build_structure_app, "other_share_pct", 50.0, "at most 100%"),
-    (apps.build_project_finance_app, "project_life", 15, "tenor"),
-    (apps.build_monte_carlo_app, "w_power_pct", 60.0, "sum to 1"),
-    (apps.build_funding_app, "tenor", 40, None),  # a valid change: no message
+    (apps.build_project_finance_app, "project_life", 15, None),  # the tenor follows the life: no message
+    (apps.build_monte_carlo_app, "w_power_pct", 60.0, None),     # the other weights rebalance
+    (apps.build_funding_app, "tenor", 40, None),
 ]
 
 
@@ -68,5 +73,108 @@ def test_dashboard_shared_panel_drives_every_panel():
         d.picker.value = "high rates low leverage"
         assert d.shared["leverage"].value == pytest.approx(2.0)
         assert d.panels["Fund structure and the waterfall"].controls["leverage"].value == pytest.approx(2.0)
+    finally:
+        A.use_scenario(None)
+
+
+def _extremes(w):
+    """A control's two ends (sliders) or every option (pickers)."""
+    if isinstance(w, (widgets.FloatSlider, widgets.IntSlider)):
+        return [w.min, w.max]
+    if getattr(w, "options", None):
+        return [o[1] if isinstance(o, tuple) else o for o in w.options]
+    return []
+
+
+def _problems(app) -> list[str]:
+    shown = re.sub(r"<[^>]+>", " ", app.numbers.value)
+    out = []
+    if app.message.value:
+        out.append(re.sub(r"<[^>]+>", "", app.message.value)[:160])
+    if app.error_log.outputs:
+        out.append("traceback")
+    if re.search(r"\b(nan|inf|-inf)\b", shown, re.I):
+        out.append("nan/inf shown")
+    return out
+
+
+@pytest.mark.parametrize("build", BUILDERS, ids=lambda b: b.__name__)
+def test_every_control_alone_at_either_end_gives_a_result(build):
+    """Each slider at its minimum and its maximum (each picker at every option), the others at their
+    defaults: no refusal, no traceback, no nan or inf on screen (12 refusals, 3 nan and 1 traceback before)."""
+    keys = list(build().controls)
+    found = []
+    for key in keys:
+        for value in _extremes(build().controls[key]):
+            app = build()
+            app.controls[key].value = value
+            found += [(key, value, p) for p in _problems(app)]
+    assert found == []
+
+
+SHARES = {"us_share_pct", "other_share_pct", "us_retail_pct", "japan_retail_pct"}
+
+
+@pytest.mark.parametrize("build", [apps.build_structure_app, apps.build_monte_carlo_app, apps.build_project_finance_app,
+                                   apps.build_who_gets_paid_app, apps.build_stress_app, apps.build_project_app],
+                         ids=lambda b: b.__name__)
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_random_combinations_refuse_only_shares_over_100(build, data):
+    """Random moves of every control: a red box only when owner shares add up to more than 100%."""
+    app = build()
+    for key, w in app.controls.items():
+        ends = _extremes(w)
+        if isinstance(w, widgets.IntSlider):
+            w.value = data.draw(st.integers(int(w.min), int(w.max)), label=key)
+        elif isinstance(w, widgets.FloatSlider):
+            w.value = data.draw(st.floats(w.min, w.max), label=key)
+        elif ends:
+            w.value = data.draw(st.sampled_from(ends), label=key)
+    over = sum(app.controls[k].value for k in SHARES if k in app.controls) > 100 + 1e-9
+    problems = _problems(app)
+    if over:
+        assert "at most 100%" in app.message.value
+        assert "not updated" in app.message.value and "fundlib-stale" in app.numbers._dom_classes
+    else:
+        assert problems == []
+        assert "fundlib-stale" not in app.numbers._dom_classes
+
+
+def test_refused_input_greys_out_and_recovers():
+    app = apps.build_structure_app()
+    app.controls["us_share_pct"].value = 80.0
+    app.controls["other_share_pct"].value = 40.0
+    assert "not updated" in app.message.value
+    assert "fundlib-stale" in app.numbers._dom_classes and "fundlib-stale" in app.chart_box._dom_classes
+    app.controls["other_share_pct"].value = 10.0
+    assert app.message.value == "" and "fundlib-stale" not in app.chart_box._dom_classes
+
+
+def test_weights_rebalance_to_100_and_tenor_follows_life():
+    mc = apps.build_monte_carlo_app()
+    mc.controls["w_data_centres_pct"].value = 70.0
+    ws = [mc.controls[k].value for k in ("w_data_centres_pct", "w_power_pct", "w_chip_packaging_pct", "w_logistics_pct")]
+    assert sum(ws) == pytest.approx(100.0, abs=1e-9) and ws[0] == 70.0
+    mc.controls["w_data_centres_pct"].value = 100.0   # the others go to zero ...
+    mc.controls["w_data_centres_pct"].value = 40.0    # ... and then share the rest equally
+    assert [mc.controls[k].value for k in ("w_power_pct", "w_chip_packaging_pct", "w_logistics_pct")] == \
+        pytest.approx([20.0, 20.0, 20.0], abs=1e-9)
+    assert mc.message.value == ""
+    pf = apps.build_project_finance_app()
+    pf.controls["project_life"].value = 12
+    assert pf.controls["tenor"].max == 11 and pf.controls["tenor"].value == 11 and pf.message.value == ""
+
+
+def test_dashboard_shows_each_input_once():
+    """The shared panel's inputs are not repeated in the panels (SOFR appeared twice before)."""
+    from collections import Counter
+
+    d = apps.build_dashboard()
+    try:
+        visible = Counter(w.fundlib_id for a in d.panels.values() for w in a.controls.values()
+                          if getattr(w, "fundlib_id", None) and w.layout.display != "none")
+        visible.update(w.fundlib_id for w in d.shared.values())
+        assert max(visible.values()) == 1, visible.most_common(3)
     finally:
         A.use_scenario(None)

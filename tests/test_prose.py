@@ -18,7 +18,7 @@ FIGURE = re.compile(r"(?:\\?\$|¥|&#36;)\s?\d[\d,]*(?:\.\d+)?\s?(?:bn|tn)|\d[\d,
 
 
 def _norm(s: str) -> str:
-    s = s.replace("\\$", "$").replace("&#36;", "$").replace("−", "-").replace(",", "")
+    s = re.sub(r"\\+\$", "$", s).replace("&#36;", "$").replace("−", "-").replace(",", "")
     s = re.sub(r"\s+", "", s)
     return s.replace("×", "x").replace("points", "").replace("years", "y")
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from fundlib.apps.live import (APP_MIMETYPE, STATIC_ENV, LiveApp, View, error_html, fund_from_sliders, pct_slider,
                                preset_picker, setup, slider, static_mode)
-from fundlib.apps.display import assumptions_view, format_value, frame_html, table_html, usd_bn
+from fundlib.apps.display import assumptions_view, format_value, frame_html, shown, table_html, usd_bn
 from fundlib.apps.start import build_start_app, environment_report, render_start, widget_roundtrip_check
 from fundlib.apps.structure import (build_presets_app, build_structure_app, preset_comparison, render_presets,
                                     render_structure)
@@ -23,7 +23,7 @@ from fundlib.apps.dashboard import SHARED, Dashboard, build_dashboard
 __all__ = [
     "APP_MIMETYPE", "STATIC_ENV", "LiveApp", "View", "error_html", "fund_from_sliders", "pct_slider", "preset_picker",
     "setup", "slider", "static_mode",
-    "assumptions_view", "format_value", "frame_html", "table_html", "usd_bn",
+    "assumptions_view", "format_value", "frame_html", "table_html", "usd_bn", "shown",
     "build_start_app", "environment_report", "render_start", "widget_roundtrip_check",
     "build_presets_app", "build_structure_app", "preset_comparison", "render_presets", "render_structure",
     "STRESSES", "build_project_finance_app", "build_risk_app", "build_roe_app", "render_project_finance",

@@ -24,6 +24,8 @@ from fundlib.market import Market
 
 SHARED = {  # shared-panel control -> (register id, scale to the slider's unit, label, step, format)
     "sofr": ("sofr", 100, "SOFR (%)", 0.05, ".2f"),
+    "spread": ("senior_spread_bp", 1, "Debt spread over SOFR (bp)", 5, ".0f"),
+    "ust_30y": ("ust_30y", 100, "UST 30Y yield (%)", 0.05, ".2f"),
     "asset_return": ("asset_return", 100, "Fund gross return on assets (%)", 0.25, ".2f"),
     "leverage": ("leverage_x", 1, "Leverage (assets / equity, ×)", 0.1, ".1f"),
     "us_share": ("us_treasury_share", 100, "US Treasury share (%)", 5, ".0f"),
@@ -50,7 +52,7 @@ class Dashboard(widgets.VBox):
         self.last_seconds = float("nan")
         self._file_overrides: dict = {}
         head = widgets.HTML("<h2 style='margin:4px 0'>Shared scenario</h2><div style='color:#444'>These inputs feed "
-                            "every panel below. Each panel keeps its own sliders for everything else. Market numbers are "
+                            "every panel below (the panels do not repeat them). Each panel keeps its own sliders for everything else. Market numbers are "
                             f"of month-end {Market.current().as_of} (the latest month with every series) until you move them.</div>")
         panel_box = widgets.VBox([self.picker, *self.shared.values(), self.status],
                                  layout=widgets.Layout(border="1px solid #0072B2", padding="6px"))
@@ -61,6 +63,11 @@ class Dashboard(widgets.VBox):
         super().__init__([head, panel_box, *sections])
         self.add_class("fundlib-dashboard")
         panel_box.add_class("fundlib-shared")
+        shared_ids = {v[0] for v in SHARED.values()}
+        for app in panels.values():  # one control per input: a panel's copy of a shared input is hidden
+            for w in app.controls.values():
+                if getattr(w, "fundlib_id", None) in shared_ids:
+                    w.layout.display = "none"
         for w in self.shared.values():
             w.observe(self._on_shared, names="value")
         self.picker.observe(self._on_pick, names="value")

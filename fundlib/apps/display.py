@@ -19,6 +19,11 @@ def table_html(rows: list[tuple[str, str]], caption: str = "") -> str:
     return f"<table class='fundlib-numbers'>{cap}{cells}</table>"
 
 
+def shown(x: float, fmt: str, reason: str) -> str:
+    """``x`` formatted, or "n/a (reason)" when it is NaN or infinite: a reader never sees "nan"."""
+    return format(x, fmt) if x == x and abs(x) != float("inf") else f"n/a ({reason})"
+
+
 def usd_bn(x: float) -> str:
     """$1,234bn / $5.2bn / −$157bn (a minus sign before the dollar sign)."""
     sign = "−" if x < 0 and round(abs(x), 1) > 0 else ""

@@ -14,7 +14,7 @@ from fundlib import charts as C
 from fundlib import leverage as LV
 from fundlib import structure as S
 from fundlib._validate import InputError
-from fundlib.apps.display import table_html, usd_bn
+from fundlib.apps.display import shown, table_html, usd_bn
 from fundlib.apps.live import LiveApp, View, pct_slider, slider
 from fundlib.finance import irr
 from fundlib.market import Market
@@ -79,7 +79,7 @@ def render_project_finance(cfads_usd_bn: float, shape: str, project_life: float,
                            tenor: float, profile: str, gearing_pct: float, total_uses_usd_bn: float) -> View:
     """CFADS profile, DSCR target, tenor and gearing → debt capacity, repayment schedule, DSCR and LLCR."""
     life, tenor = int(project_life), int(tenor)
-    if tenor >= life:
+    if tenor >= life:  # the app's sliders bound each other; a direct call is told
         raise InputError("tenor", tenor, f"fewer years than the project's life ({life})")
     cf = LV.cfads_profile(cfads_usd_bn, life, shape, ramp_years=3, decline=0.02)
     rate = LV.DebtTerms().rate()
@@ -95,12 +95,19 @@ def render_project_finance(cfads_usd_bn: float, shape: str, project_life: float,
         ("Gearing cap (gearing × total uses)", usd_bn(sized["gearing_capacity"])),
         ("Debt raised: the smaller of the two", f"{usd_bn(sized['debt'])} ({sized['binding']} binds)"),
         ("Equity needed", usd_bn(sized["equity"])),
-        ("Minimum / average DSCR (" + profile + ")", f"{sched.min_dscr:.2f}× / {sched.avg_dscr:.2f}×"),
+        ("Minimum / average DSCR (" + profile + ")", f"{sched.min_dscr:.2f}× / {sched.avg_dscr:.2f}×"
+         if sized["debt"] > 0 else "n/a (no debt to serve)"),
         ("Years below the DSCR target", f"{breaches} of {tenor}"),
-        ("LLCR at financial close", f"{llcr0:.2f}×"),
-        ("PLCR at financial close", f"{sched.plcr[0]:.2f}×"),
+        ("LLCR at financial close", shown(llcr0, ".2f", "no debt") + ("×" if sized["debt"] > 0 else "")),
+        ("PLCR at financial close", shown(sched.plcr[0], ".2f", "no debt") + ("×" if sized["debt"] > 0 else "")),
     ]
     return View(table_html(rows, "Sizing the debt"), {"schedule": C.debt_schedule_chart(tbl)})
+
+
+def _bound_tenor(controls) -> None:
+    """The tenor stays shorter than the project's life: its slider's maximum follows the life."""
+    life, tenor = controls["project_life"], controls["tenor"]
+    tenor.max = min(A.get("debt_tenor_years").high, life.value - 1)  # the slider clamps its value
 
 
 def build_project_finance_app() -> LiveApp:
@@ -121,7 +128,11 @@ def build_project_finance_app() -> LiveApp:
                                                  continuous_update=False, style={"description_width": "210px"},
                                                  layout=widgets.Layout(width="520px")),
     }
+    _bound_tenor(controls)
     return LiveApp("How much debt can the projects carry?", controls, render_project_finance,
+                   groups={"Cash flow": ["cfads_usd_bn", "shape", "project_life"],
+                           "Debt": ["target_dscr", "tenor", "profile", "gearing_pct", "total_uses_usd_bn"]},
+                   couple=lambda app, key: _bound_tenor(app.controls),
                    intro="Debt is drawn when construction ends (year 0) and repaid from CFADS. "
                          "Its size comes from sculpting at the target DSCR, capped by gearing; the chosen profile then repays that amount.")
 

@@ -11,6 +11,7 @@ import html
 import os
 import time
 import traceback
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -83,24 +84,41 @@ def slider(id: str, description: str, *, step: float | None = None, fmt: str = "
     return w
 
 
-def error_html(exc: Exception) -> str:
+def error_html(exc: Exception, stale: bool = False) -> str:
+    note = " <i>The numbers and charts below are not updated: they show the last valid inputs.</i>" if stale else ""
     return ("<div class='fundlib-error' style='border-left:4px solid #D55E00;background:#fff3ec;"
-            f"padding:6px 10px;margin:4px 0'><b>Input problem:</b> {html.escape(str(exc))}</div>")
+            f"padding:6px 10px;margin:4px 0'><b>Input problem:</b> {html.escape(str(exc))}{note}</div>")
+
+
+STYLE = """<style>
+.fundlib-stale {opacity: .35; filter: grayscale(1); pointer-events: none}
+.fundlib-app .widget-label {overflow: visible; white-space: normal; line-height: 1.15}
+.fundlib-app .widget-toggle-buttons .widget-toggle-button {width: auto; min-width: 90px; padding: 0 8px}
+.fundlib-app .jupyter-widgets.widget-tab > .p-TabBar .p-TabBar-tab,
+.fundlib-app .jupyter-widgets.widget-tab > .lm-TabBar .lm-TabBar-tab {min-width: 90px; flex: 0 1 auto}
+</style>"""
 
 
 class LiveApp(widgets.VBox):
     """Controls → ``render(**values)`` → numbers + charts, recomputed on every change.
 
-    ``render`` is a pure function of the control values that returns a :class:`View`.
-    ``last_seconds`` holds the time of the latest recompute (model + chart specs + widget update).
+    ``render`` is a pure function of the control values that returns a :class:`View`. ``groups``
+    (title → control keys) puts the controls in tabs, so an app fits one screen; ``couple(app, key)``
+    runs first on every change to keep controls consistent (weights that rebalance, a tenor bounded by
+    a life), with the recompute held until it is done. A refused input greys the numbers and charts
+    out and says "not updated". ``last_seconds`` holds the time of the latest recompute.
     """
 
     def __init__(self, title: str, controls: dict[str, widgets.ValueWidget],
-                 render: Callable[..., View], *, layout: str = "side", intro: str = ""):
+                 render: Callable[..., View], *, layout: str = "side", intro: str = "",
+                 groups: dict[str, list[str]] | None = None,
+                 couple: Callable[["LiveApp", str], None] | None = None):
         setup()
         self.controls = controls
         self.render = render
-        self.numbers = widgets.HTML(layout=widgets.Layout(min_width="300px"))
+        self.couple = couple
+        self._holding = False
+        self.numbers = widgets.HTML(layout=widgets.Layout(min_width="300px", max_width="560px"))
         self.numbers.add_class("fundlib-numbers-box")
         self.message = widgets.HTML()
         self.error_log = widgets.Output()
@@ -108,16 +126,41 @@ class LiveApp(widgets.VBox):
         self.last_seconds = float("nan")
         self.last_view: View | None = None
         first = self._compute()
-        chart_box = widgets.HBox([self._chart_widget(k, c) for k, c in (first.charts if first else {}).items()],
-                                 layout=widgets.Layout(flex_flow="row wrap"))
-        panel = widgets.VBox(list(controls.values()), layout=widgets.Layout(min_width="540px"))
-        header = widgets.HTML(f"<h3 style='margin:4px 0'>{html.escape(title)}</h3>"
+        self.chart_box = widgets.HBox([self._chart_widget(k, c) for k, c in (first.charts if first else {}).items()],
+                                      layout=widgets.Layout(flex_flow="row wrap"))
+        panel = self._control_panel(groups)
+        header = widgets.HTML(STYLE + f"<h3 style='margin:4px 0'>{html.escape(title)}</h3>"
                               + (f"<div style='color:#444'>{intro}</div>" if intro else ""))
-        top = widgets.HBox([panel, self.numbers], layout=widgets.Layout(flex_flow="row wrap"))
-        super().__init__([header, top, self.message, chart_box, self.error_log])
+        top = widgets.HBox([panel, self.numbers], layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))
+        super().__init__([header, top, self.message, self.chart_box, self.error_log])
         self.add_class("fundlib-app")
+        self.add_class("mathjax_ignore")  # a pair of $ in the numbers is money, never LaTeX
         for w in controls.values():
             w.observe(self._on_change, names="value")
+
+    def _control_panel(self, groups):
+        if not groups:
+            return widgets.VBox(list(self.controls.values()), layout=widgets.Layout(min_width="540px"))
+        grouped = [k for keys in groups.values() for k in keys]
+        unknown = sorted(set(grouped) - set(self.controls)) + sorted(set(self.controls) - set(grouped))
+        if unknown:
+            raise ValueError(f"groups must name every control once: {unknown}")
+        tab = widgets.Tab([widgets.VBox([self.controls[k] for k in keys]) for keys in groups.values()],
+                          layout=widgets.Layout(width="560px"))
+        tab.titles = tuple(groups)
+        self.tabs = tab
+        return tab
+
+    @contextmanager
+    def holding(self):
+        """Change several controls and recompute once, at the end."""
+        was, self._holding = self._holding, True
+        try:
+            yield
+        finally:
+            self._holding = was
+        if not was:
+            self._compute()
 
     def _chart_widget(self, key: str, chart) -> alt.JupyterChart:
         jc = alt.JupyterChart(chart.to_altair() if isinstance(chart, C.Spec) else chart)
@@ -132,14 +175,17 @@ class LiveApp(widgets.VBox):
         try:
             view = self.render(**self.values())
         except InputError as exc:
-            self.message.value = error_html(exc)
+            self.message.value = error_html(exc, stale=True)
+            self._stale(True)
             self.last_seconds = time.perf_counter() - t0
             return None
         except Exception:  # noqa: BLE001 - shown to the user, never swallowed
             self.error_log.append_stderr(traceback.format_exc())
-            self.message.value = error_html(RuntimeError("unexpected error; details below"))
+            self.message.value = error_html(RuntimeError("unexpected error; details below"), stale=True)
+            self._stale(True)
             return None
         self.message.value = ""
+        self._stale(False)
         self.numbers.value = view.html
         for key, chart in view.charts.items():
             if key in self.chart_widgets:
@@ -150,7 +196,22 @@ class LiveApp(widgets.VBox):
         self.last_seconds = time.perf_counter() - t0
         return view
 
-    def _on_change(self, _change=None) -> None:
+    def _stale(self, on: bool) -> None:
+        """Grey out the numbers and charts while they show an earlier input's results."""
+        for w in (self.numbers, getattr(self, "chart_box", None)):
+            if w is not None:
+                (w.add_class if on else w.remove_class)("fundlib-stale")
+
+    def _on_change(self, change=None) -> None:
+        if self._holding:
+            return
+        if self.couple is not None and change is not None:
+            key = next((k for k, w in self.controls.items() if w is change["owner"]), None)
+            self._holding = True
+            try:
+                self.couple(self, key)
+            finally:
+                self._holding = False
         self._compute()
 
     def recompute(self) -> float:

@@ -12,7 +12,8 @@ from fundlib import charts as C
 from fundlib import leverage as LV
 from fundlib import projects as P
 from fundlib import scenarios as SC
-from fundlib.apps.display import table_html, usd_bn
+from fundlib._validate import InputError
+from fundlib.apps.display import shown, table_html, usd_bn
 from fundlib.apps.live import LiveApp, View, pct_slider, slider
 
 
@@ -34,13 +35,15 @@ def render_project(archetype: str, capex_change_pct: float, utilization_pct: flo
         ("Capex", f"{usd_bn(a.capex_usd_bn)} ({a.capex_basis})" if capex_change_pct == 0 else usd_bn(a.capex_usd_bn)),
         ("Project IRR (unlevered)", f"{m['irr']:.2%}" if np.isfinite(m["irr"]) else "none (never pays back)"),
         (f"NPV at the fund's debt cost ({hurdle:.2%})", usd_bn(m["npv"])),
-        ("MOIC / payback", f"{m['moic']:.2f}× / " + (f"{m['payback']:.1f} years" if np.isfinite(m["payback"]) else "never")),
+        ("MOIC / payback", shown(m["moic"], ".2f", "nothing invested") + "× / "
+         + (f"{m['payback']:.1f} years" if np.isfinite(m["payback"]) else "never")),
     ]
     if gearing_pct > 0:
         d = P.with_debt(a, LV.DebtTerms().rate(), A.value("target_dscr"), int(A.value("debt_tenor_years")), gearing_pct / 100)
         rows += [("Project debt (sized at the DSCR target, capped by gearing)", f"{usd_bn(d['debt'])} ({d['binding']} binds)"),
                  ("Equity IRR with that debt", f"{d['equity_irr']:.2%}" if np.isfinite(d["equity_irr"]) else "n/a"),
-                 ("Minimum DSCR", f"{d['min_dscr']:.2f}×")]
+                 ("Minimum DSCR", f"{d['min_dscr']:.2f}×" if np.isfinite(d["min_dscr"])
+                  else "n/a (no debt: the project cannot carry any)")]
     return View(table_html(rows, a.label), {"cf": C.project_cashflow_chart(table, f"{a.label}: cash flows")})
 
 
@@ -63,21 +66,16 @@ def build_project_app() -> LiveApp:
                                         layout=widgets.Layout(width="520px")),
         "gearing_pct": pct(A.value("gearing_max") * 100, 0, 90, 5, "Project debt cap (gearing, %)"),
     }
-    app = LiveApp("One project, year by year", controls, render_project,
-                  intro="Choosing a project type resets utilization, margin and life to that type's defaults.")
+    return LiveApp("One project, year by year", controls, render_project, couple=_reset_to_archetype,
+                   intro="Choosing a project type resets utilization, margin and life to that type's defaults.")
 
-    def _reset(change):
-        a = P.archetype(change["new"])
-        for key, value in (("utilization_pct", a.utilization * 100), ("margin_pct", a.margin * 100), ("life_years", a.life_years)):
-            w = app.controls[key]
-            w.unobserve(app._on_change, names="value")
-            w.value = value
-            w.observe(app._on_change, names="value")
-        app.recompute()
 
-    controls["archetype"].unobserve(app._on_change, names="value")
-    controls["archetype"].observe(_reset, names="value")
-    return app
+def _reset_to_archetype(app: LiveApp, key: str) -> None:
+    if key == "archetype":
+        a = P.archetype(app.controls["archetype"].value)
+        app.controls["utilization_pct"].value = a.utilization * 100
+        app.controls["margin_pct"].value = a.margin * 100
+        app.controls["life_years"].value = a.life_years
 
 
 def render_monte_carlo(w_data_centres_pct: float, w_power_pct: float, w_chip_packaging_pct: float,
@@ -85,7 +83,10 @@ def render_monte_carlo(w_data_centres_pct: float, w_power_pct: float, w_chip_pac
     """Sector weights, uncertainty, correlation, scenario count and seed → IRR distribution and tornado."""
     weights = {"data_centres": w_data_centres_pct / 100, "power": w_power_pct / 100,
                "chip_packaging": w_chip_packaging_pct / 100, "logistics": w_logistics_pct / 100}
-    SC.check_weights(weights)
+    total = sum(weights.values())
+    if total <= 0:
+        raise InputError("sector weights (sum, %)", 0, "at least one sector above 0%")
+    weights = {k: v / total for k, v in weights.items()}  # the sliders rebalance; a direct call is normalized
     unc = SC.Uncertainty(macro_corr=macro_corr).scaled(width_pct / 100)
     res = SC.run_monte_carlo(weights, unc, int(scenarios), int(seed))
     q = res.quantiles()
@@ -93,6 +94,7 @@ def render_monte_carlo(w_data_centres_pct: float, w_power_pct: float, w_chip_pac
     rows = [("Deterministic IRR (every input at base)", f"{SC.deterministic_irr(weights):.2%}"),
             ("P10 / P50 / P90 IRR", f"{q[0.1]:.2%} / {q[0.5]:.2%} / {q[0.9]:.2%}")]
     rows += [(f"P(IRR below {name}, {rate:.2%})", f"{res.prob_below(rate):.1%}") for name, rate in costs.items()]
+    rows.append(("Pairwise correlation of two sectors' shocks (loading²)", f"{macro_corr ** 2:.2f}"))
     rows.append(("Scenarios, seed", f"{int(scenarios):,}, {int(seed)}"))
     markers = {"P10": q[0.1], "P50": q[0.5], "P90": q[0.9]}
     markers.update({name: rate for name, rate in costs.items()})
@@ -113,12 +115,32 @@ def build_monte_carlo_app() -> LiveApp:
         "width_pct": widgets.FloatSlider(value=100, min=0, max=200, step=10, description="Uncertainty (% of default widths)",
                                          readout_format=".0f", continuous_update=False, style={"description_width": "210px"},
                                          layout=widgets.Layout(width="520px")),
-        "macro_corr": slider("mc_macro_corr", "Correlation via macro factor", step=0.05, fmt=".2f"),
+        "macro_corr": slider("mc_macro_corr", "Macro factor loading ρ (0–0.95)", step=0.05, fmt=".2f"),
         "scenarios": widgets.IntSlider(value=5_000, min=500, max=100_000, step=500, description="Scenarios",
                                        continuous_update=False, style={"description_width": "210px"},
                                        layout=widgets.Layout(width="520px")),
         "seed": widgets.IntText(value=2025, description="Seed", style={"description_width": "210px"}),
     }
-    return LiveApp("A portfolio Monte Carlo", controls, render_monte_carlo,
-                   intro="Weights must add up to 100%. Each scenario draws capex overruns, delays, utilization, prices, "
-                         "margins and exit values for every sector, linked through one macro factor.")
+    return LiveApp("A portfolio Monte Carlo", controls, render_monte_carlo, couple=_rebalance,
+                   groups={"Sector weights": list(WEIGHT_KEYS), "Uncertainty": ["width_pct", "macro_corr"],
+                           "Run": ["scenarios", "seed"]},
+                   intro="Moving one sector's weight rescales the others so they add up to 100%. Each scenario draws "
+                         "capex (a lognormal multiple of the plan, median 1: half over budget), a delay (half on time), "
+                         "utilization, prices, margins and exit values for every sector; each sector's shocks load on one "
+                         "macro factor with loading ρ, so two sectors correlate at ρ².")
+
+
+WEIGHT_KEYS = ("w_data_centres_pct", "w_power_pct", "w_chip_packaging_pct", "w_logistics_pct")
+
+
+def _rebalance(app: LiveApp, key: str) -> None:
+    """Keep the four sector weights summing to 100%: the others are rescaled in proportion (or share
+    the rest equally if they were all zero)."""
+    if key not in WEIGHT_KEYS:
+        return
+    moved = app.controls[key].value
+    others = [k for k in WEIGHT_KEYS if k != key]
+    rest = sum(app.controls[k].value for k in others)
+    for k in others:
+        w = app.controls[k]
+        w.value = (100.0 - moved) * (w.value / rest if rest > 0 else 1.0 / len(others))

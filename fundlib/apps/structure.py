@@ -82,6 +82,10 @@ def build_structure_app() -> LiveApp:
         "deploy_years": slider("deploy_years", "Years to call the equity", step=1, fmt=".0f"),
     }
     return LiveApp("Who owns, who decides, who gets paid", controls, render_structure,
+                   groups={"Owners": ["preset", "us_share_pct", "other_share_pct", "us_retail_pct", "japan_retail_pct",
+                                      "us_votes_pct"],
+                           "Assets and debt": ["leverage", "asset_return_pct", "spread_bp", "sub_debt_pct", "deploy_years"],
+                           "Fees": ["management_fee_pct", "fee_basis", "carry_pct", "hurdle_pct"]},
                    intro="Japan's MoF holds the equity nobody else does. Fees and carry go to a fund manager; "
                          "under the proposal there are none. The MOU terms ignore the ownership sliders: Japan pays in everything.")
 

@@ -42,7 +42,8 @@ def render_who_gets_paid(asset_return_pct: float, us_share_pct: float, preset: s
         ("US: public money in the fund", usd_bn(us_in) if us_in > 0 else "none under these terms"),
         ("US: PV per $1, owning the fund", f"${per_fund:.2f}" if per_fund == per_fund else
          f"no outlay; receives {usd_bn(us.pv['Own the fund'])} in PV"),
-        ("US: PV per $1, tax-credit playbook", f"${us.per_dollar['Tax-credit playbook']:.2f}"),
+        ("US: PV per $1, tax-credit playbook", f"${us.per_dollar['Tax-credit playbook']:.2f}"
+         if us_in > 0 else "n/a (no public money to spend at this US share)"),
         (f"US: tariff PV ({tariff_pct:.0f}% vs 0%, no outlay)", usd_bn(us.pv["Tariff (no outlay)"])),
         ("Discount rate (US)", f"{us.discount_rate:.2%}"),
         ("Japan: surplus over FILP, hedged / unhedged", f"¥{jp_pv['Hedged']:,.1f}tn / ¥{jp_pv['Unhedged']:,.1f}tn"),
@@ -69,6 +70,10 @@ def build_who_gets_paid_app() -> LiveApp:
                                                     style={"description_width": "210px"}, layout=widgets.Layout(width="520px")),
     }
     return LiveApp("Who gets paid: owning, subsidizing or taxing", controls, render_who_gets_paid,
+                   groups={"The fund": ["asset_return_pct", "us_share_pct", "preset"],
+                           "US routes": ["tax_credit_pct", "effective_tax_pct", "tariff_pct", "import_base_usd_bn",
+                                         "discount_pct"],
+                           "Japan": ["yen_appreciation_pct"]},
                    intro="The tax-credit route spends the same public money as the US fund stake; tariffs need no outlay. "
                          "Japan's side is in yen, after paying the FILP coupons; hedged means a forward locked for each "
                          f"cash flow's date from the term rates. Market numbers of month-end {Market.current().as_of}.")
