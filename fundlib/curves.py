@@ -1,24 +1,35 @@
 """Yield curves from ``data/rates_monthly.csv``: the JGB and UST curves on any month, interpolated
 across tenors (monotone PCHIP, or a Nelson–Siegel / Nelson–Siegel–Svensson fit with its error).
-Used by notebook 03 (the curves app and the negative-yield check).
+Used by notebook 03 (the curves app and the negative-yield check, month-end and daily).
 
-Tenors are in years; yields are decimals.
+Tenors are in years; yields are decimals. Fitted curves are drawn only over the tenors the month's
+data cover (:func:`drawn_tenors`); their decays are bounded and, for Svensson, ordered and apart
+(:data:`DECAY_BOUNDS`, :data:`DECAY_RATIO`), so a fit cannot buy a basis point of error with
+betas of ±1e7. ``data/jgb_daily.csv`` (daily MoF yields from 2014, :func:`load_jgb_daily`) gives
+the negative-yield facts that month-ends miss.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy.interpolate import PchipInterpolator
-from scipy.optimize import minimize
+from scipy.optimize import brentq, minimize
 
 from fundlib._validate import InputError, check_choice, check_range
-from fundlib.data import JGB_TENORS, UST_TENORS, load_rates_monthly
+from fundlib.data import JGB_TENORS, UST_TENORS, Column, DataError, _read, _validate, data_dir, load_rates_monthly
 
 __all__ = ["MARKETS", "curve_on", "months_with_curve", "interpolate", "curve_function", "NelsonSiegel", "fit_nelson_siegel",
-           "history", "negative_yield_table", "quarterly_heatmap_data"]
+           "DECAY_BOUNDS", "DECAY_RATIO", "HUMP_AT", "decay_bounds", "drawn_tenors", "tenor_note", "history", "negative_yield_table",
+           "quarterly_heatmap_data", "negative_reach", "load_jgb_daily", "daily_negative_reach", "last_negative_day"]
+
+DECAY_BOUNDS = (0.25, None)  # years: no decay below a quarter (nor half the shortest tenor); above: see decay_bounds
+HUMP_AT = 1.79               # the curvature factor f2(τ/λ) peaks at τ ≈ 1.79 λ
+DECAY_RATIO = 2.0            # Svensson: the second decay at least twice the first, so the two humps stay apart
 
 MARKETS = {
     "jgb": {f"jgb_{t}y": float(t) for t in JGB_TENORS},
@@ -66,56 +77,78 @@ class NelsonSiegel:
         return _ns_basis(t, self.lam) @ np.asarray(self.beta)
 
 
-def _ns_basis(t: np.ndarray, lam: tuple) -> np.ndarray:
-    cols = [np.ones_like(t)]
+def _ns_basis(t: np.ndarray, lam) -> np.ndarray:
+    """Factor loadings at tenors ``t`` for decays ``lam`` (one tuple, or an (n, 1|2) array of them:
+    then a stack of n bases)."""
+    lam = np.asarray(lam, float)
+    lam = lam if lam.ndim == 1 else lam.T[:, :, None]  # a stack: (decay, n, 1)
     x = t / lam[0]
     f1 = -np.expm1(-x) / x
-    cols += [f1, f1 - np.exp(-x)]
+    cols = [np.ones_like(x), f1, f1 - np.exp(-x)]
     if len(lam) > 1:
         x2 = t / lam[1]
-        f1b = -np.expm1(-x2) / x2
-        cols.append(f1b - np.exp(-x2))
+        cols.append(-np.expm1(-x2) / x2 - np.exp(-x2))
     return np.stack(cols, axis=-1)
+
+
+def decay_bounds(tenors) -> tuple[float, float]:
+    """The decays a fit may use for data at ``tenors``: from max(0.25, shortest / 2) years to
+    longest / 1.79 years, where the curvature factor's hump (at 1.79 λ) reaches the longest tenor.
+
+    A decay far below the shortest tenor makes the slope and curvature factors identical on the
+    data (the fit then balances betas of ±1e7 against each other and explodes just outside it);
+    one beyond the longest makes them straight lines, collinear with the level (λ = 100 before)."""
+    t = np.asarray(tenors, float)
+    return max(DECAY_BOUNDS[0], float(t.min()) / 2), float(t.max()) / HUMP_AT
 
 
 def fit_nelson_siegel(curve: pd.Series, svensson: bool = False) -> tuple[NelsonSiegel, pd.Series]:
     """Least-squares Nelson–Siegel(–Svensson) fit; returns the model and the residuals (fit − data).
 
     For each decay λ on a grid the betas are linear, so they are solved exactly; the λ with the
-    smallest squared error wins (a profile-likelihood search, with no starting-value sensitivity).
+    smallest squared error wins (a profile-likelihood search, with no starting-value sensitivity),
+    then a bounded local polish (L-BFGS-B) refines it. Decays stay within :func:`decay_bounds`; Svensson's
+    satisfy λ2 ≥ DECAY_RATIO·λ1 throughout, the polish included.
     """
     t = np.asarray(curve.index, float)
     y = np.asarray(curve.to_numpy(), float)
     need = 4 if svensson else 3
     if t.size < need:
         raise InputError("curve", t.size, f"at least {need} tenors for this fit")
-    grid = np.geomspace(0.2, 60.0, 24)  # coarse: the local polish below does the fine work
-    lams = [(a,) for a in grid] if not svensson else [(a, b) for a in grid for b in grid if b > a * 1.5]
+    lo, hi = decay_bounds(t)
+    r = DECAY_RATIO
+    grid = np.geomspace(lo, hi, 24)  # coarse: the local polish below does the fine work
+    lams = [(a,) for a in grid] if not svensson else [(a, b) for a in grid for b in grid if b >= a * r * (1 - 1e-12)]
     # Every λ on the grid at once: a stack of small least-squares problems solved by batched SVD.
-    X = np.stack([_ns_basis(t, lam) for lam in lams])            # (n_lam, n_t, k)
+    X = _ns_basis(t, np.array(lams))                              # (n_lam, n_t, k)
     beta = np.einsum("lkt,t->lk", np.linalg.pinv(X), y)           # (n_lam, k)
     sse = np.sum((np.einsum("ltk,lk->lt", X, beta) - y) ** 2, axis=1)
     i = int(np.argmin(sse))
 
-    def profile(log_lam):  # SSE with the betas solved exactly for these decays
-        lam = tuple(np.clip(np.exp(log_lam), 0.1, 100.0))  # keep the decays where the basis is well posed
-        Xl = _ns_basis(t, lam)
-        b, *_ = np.linalg.lstsq(Xl, y, rcond=None)
-        return float(np.sum((Xl @ b - y) ** 2)), tuple(b)
+    def decays(z) -> tuple:  # log-decays → decays inside the bounds, λ2 ≥ r·λ1
+        l1 = float(np.clip(np.exp(z[0]), lo, hi / r if svensson else hi))
+        return (l1,) if not svensson else (l1, float(np.clip(max(np.exp(z[1]), r * l1), r * lo, hi)))
 
-    # Polish the best grid point locally (the grid guarantees a sensible start).
-    res = minimize(lambda z: profile(z)[0], np.log(lams[i]), method="Nelder-Mead",
-                   options={"xatol": 1e-6, "fatol": 1e-16, "maxiter": 400})
-    lam_best = tuple(np.clip(np.exp(res.x), 0.1, 100.0)) if res.fun <= sse[i] else lams[i]
-    best = (None, profile(np.log(lam_best))[1], lam_best)
-    model = NelsonSiegel(best[1], best[2])
+    def profile(z):  # SSE with the betas solved exactly for these decays
+        Xl = _ns_basis(t, decays(z))
+        b, *_ = np.linalg.lstsq(Xl, y, rcond=None)
+        return float(np.sum((Xl @ b - y) ** 2)), tuple(float(v) for v in b)
+
+    # Polish the best grid point within the bounds (L-BFGS-B; the SSE scaled to about 1 for its tolerances).
+    bounds = [(np.log(lo), np.log(hi / r if svensson else hi))] + ([(np.log(r * lo), np.log(hi))] if svensson else [])
+    z0 = np.log(lams[i])
+    scale = max(float(sse[i]), 1e-300)
+    res = minimize(lambda z: profile(z)[0] / scale, z0, method="L-BFGS-B", bounds=bounds, options={"ftol": 1e-12, "gtol": 1e-10})
+    z = res.x if res.fun * scale <= sse[i] else z0
+    model = NelsonSiegel(profile(z)[1], decays(z))
     return model, pd.Series(model(t) - y, index=curve.index, name="fit error")
 
 
 def curve_function(curve: pd.Series, method: str = "pchip"):
     """A function tenor → yield through ``curve``: 'pchip' (monotone between points, exact at
     them), 'linear', 'nelson_siegel' or 'svensson' (fitted once here). Tenors beyond the data are
-    held flat by the interpolators and extrapolated by the fitted functions."""
+    held flat by the interpolators and extrapolated by the fitted functions: both are guesses, so
+    charts draw only :func:`drawn_tenors` and read-outs say so (:func:`tenor_note`)."""
     check_choice("method", method, ("pchip", "linear", "nelson_siegel", "svensson"))
     t = np.asarray(curve.index, float)
     y = np.asarray(curve.to_numpy(), float)
@@ -126,6 +159,24 @@ def curve_function(curve: pd.Series, method: str = "pchip"):
         return lambda tt: np.interp(np.clip(np.asarray(tt, float), t.min(), t.max()), t, y)
     spline = PchipInterpolator(t, y, extrapolate=False)
     return lambda tt: spline(np.clip(np.asarray(tt, float), t.min(), t.max()))
+
+
+def drawn_tenors(curve: pd.Series, points: int = 160) -> np.ndarray:
+    """Tenors to draw ``curve``'s line at: ``points`` from its shortest to its longest tenor, plus
+    the data tenors themselves; never beyond the data."""
+    t = np.asarray(curve.index, float)
+    return np.union1d(np.linspace(t.min(), t.max(), points), t)
+
+
+def tenor_note(curve: pd.Series, tenor: float) -> str:
+    """How a yield at ``tenor`` is read off ``curve``: 'data', 'interpolated …' or 'extrapolated …'."""
+    t = np.asarray(curve.index, float)
+    if np.any(np.isclose(t, tenor)):
+        return "data"
+    if tenor > t.max() or tenor < t.min():
+        edge = t.max() if tenor > t.max() else t.min()
+        return f"extrapolated: the {edge:g}-year yield held flat (no {tenor:g}-year yield in the data this month)"
+    return f"interpolated between the {t[t < tenor].max():g}- and {t[t > tenor].min():g}-year yields"
 
 
 def interpolate(curve: pd.Series, tenors, method: str = "pchip"):
@@ -166,3 +217,68 @@ def quarterly_heatmap_data(market: str = "jgb", rates: pd.DataFrame | None = Non
         id_vars="month", var_name="tenor_years", value_name="yield").dropna()
     long["quarter"] = long.pop("month").dt.asfreq("Q").dt.start_time
     return long[["quarter", "tenor_years", "yield"]]
+
+
+def negative_reach(curve: pd.Series) -> float:
+    """Longest maturity (years) at which the monotone (PCHIP) curve through ``curve`` is below zero:
+    its last zero crossing. 0 if no yield is negative; the longest tenor if the last one is."""
+    c = curve.dropna()
+    t, y = np.asarray(c.index, float), c.to_numpy(float)
+    neg = np.flatnonzero(y < 0)
+    if neg.size == 0:
+        return 0.0
+    i = int(neg[-1])
+    if i == t.size - 1:
+        return float(t[-1])
+    # PCHIP is monotone between neighbouring points, so it crosses zero once between t[i] and t[i+1]
+    return float(brentq(PchipInterpolator(t, y), t[i], t[i + 1], xtol=1e-10))
+
+
+_DAILY_SCHEMA = [Column("date", "text")] + [Column(f"jgb_{t}y_pct", "float", -5.0, 25.0, required=False) for t in JGB_TENORS]
+
+
+@lru_cache(maxsize=2)
+def _daily_cached(path: str) -> pd.DataFrame:
+    p = Path(path)
+    df = _validate(_read(p), p, _DAILY_SCHEMA, key="date")
+    d = pd.to_datetime(df.pop("date"), format="%Y-%m-%d", errors="coerce")
+    bad = d.isna().to_numpy() | np.r_[False, ~(np.diff(d.to_numpy()) > np.timedelta64(0))]
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0]) + 2
+        raise DataError(f"{p.name}, row {row}: date is not YYYY-MM-DD or not after the row above")
+    out = df.rename(columns=lambda c: c.removesuffix("_pct")) / 100.0
+    out.index = pd.DatetimeIndex(d, name="date")
+    return out
+
+
+def load_jgb_daily(path: str | Path | None = None) -> pd.DataFrame:
+    """Daily JGB constant-maturity yields (MoF) from 2014, as decimals, indexed by date; columns
+    ``jgb_1y`` … ``jgb_40y``. Schema-checked like the other tables (``data/jgb_daily.csv``, built by
+    ``scripts/build_jgb_daily.py``). It lives here, not in :mod:`fundlib.data`, only because that
+    module is at its length limit."""
+    p = Path(path) if path else data_dir() / "jgb_daily.csv"
+    return _daily_cached(str(p)).copy()
+
+
+def daily_negative_reach(daily: pd.DataFrame | None = None) -> pd.Series:
+    """For every day: the longest JGB maturity (years) whose yield was below zero
+    (:func:`negative_reach` of that day's curve; 0 when none was)."""
+    d = load_jgb_daily() if daily is None else daily
+    cols = list(MARKETS["jgb"])
+    vals = d[cols].to_numpy(float)
+    tenors = np.array([MARKETS["jgb"][c] for c in cols])
+    out = np.zeros(len(d))
+    for k in np.flatnonzero((vals < 0).any(axis=1)):
+        ok = ~np.isnan(vals[k])
+        out[k] = negative_reach(pd.Series(vals[k][ok], index=tenors[ok]))
+    return pd.Series(out, index=d.index, name="negative_to_years")
+
+
+def last_negative_day(daily: pd.DataFrame | None = None) -> tuple[pd.Timestamp, pd.Series]:
+    """The last day any JGB maturity yielded below zero, and the negative yields of that day."""
+    d = load_jgb_daily() if daily is None else daily
+    neg = d[(d < 0).any(axis=1)]
+    if neg.empty:
+        raise InputError("daily", "no negative yield", "a table with at least one negative yield")
+    row = neg.iloc[-1]
+    return neg.index[-1], row[row < 0].rename(index=MARKETS["jgb"])

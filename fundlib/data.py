@@ -397,3 +397,50 @@ def _splice(old: pd.Series, new: pd.Series) -> pd.Series:
     new = new.dropna()
     keep = old[old.index < new.index.min()] if len(new) else old
     return pd.concat([keep, new]).sort_index()
+
+
+
+# --------------------------------------------------------------------------- JGB issues (notebook 03)
+
+JGB_ISSUE_KINDS = ("fixed", "discount", "floating", "inflation_indexed")
+_JGB_ISSUE_SCHEMA = [Column(c, "text") for c in ("instrument", "kind", "first_issue_date", "last_issue_date",
+                                                  "maturity_date", "tranches")] + [
+    Column("issue_number", "float", 1, 1e5), Column("coupon_pct", "float", 0.0, 15.0, required=False),
+    Column("spread_pct", "float", -5.0, 5.0, required=False), Column("amount_jpy_tn", "float", 0.0, 100.0),
+    Column("auctions", "float", 1, 1000)]
+
+
+def load_jgb_issues(path: str | Path | None = None) -> pd.DataFrame:
+    """JGB issues from the MoF's auction results (``scripts/derive_jgb_issues.py``), one row per issue:
+    dates as Timestamps, ``coupon_pct``/``spread_pct`` as decimals ``coupon``/``spread`` (blank → NaN),
+    ``tranches`` ('YYYY-MM-DD:¥tn …', one per issue date) as a list of (Timestamp, ¥tn) summing to
+    ``amount_jpy_tn``."""
+    p = Path(path) if path else data_dir() / "jgb_issues.csv"
+    df = _validate(_read(p), p, _JGB_ISSUE_SCHEMA)
+    for col in ("first_issue_date", "last_issue_date", "maturity_date"):
+        df[col] = pd.to_datetime(df[col], format="%Y-%m-%d", errors="coerce")
+    parts = df["tranches"].str.split().explode().str.partition(":")
+    day, amt = pd.to_datetime(parts[0], format="%Y-%m-%d", errors="coerce"), pd.to_numeric(parts[2], errors="coerce")
+    g = pd.DataFrame({"d": day, "a": amt}).groupby(level=0)
+    bad_tr = (day.isna() | ~(amt >= 0) | (g["d"].diff() <= pd.Timedelta(0))).groupby(level=0).any()
+    checks = [
+        (df[["first_issue_date", "last_issue_date", "maturity_date"]].isna().any(axis=1), "first_issue_date, last_issue_date or maturity_date is not YYYY-MM-DD"),
+        (~df["kind"].isin(JGB_ISSUE_KINDS), f"kind is not one of {', '.join(JGB_ISSUE_KINDS)}"),
+        ((df["issue_number"] % 1 != 0) | (df["auctions"] % 1 != 0), "issue_number and auctions must be whole numbers"),
+        (df["maturity_date"] <= df["last_issue_date"], "maturity_date is not after last_issue_date"),
+        (df["coupon_pct"].isna() & (df["kind"] != "floating"), "only a floating issue may leave coupon_pct blank"),
+        ((df["kind"] == "discount") & (df["coupon_pct"] != 0), "a discount issue's coupon_pct must be 0"),
+        (df.duplicated(["instrument", "issue_number"]), "the issue (instrument, issue_number) is listed twice"),
+        (bad_tr, "tranches must be 'YYYY-MM-DD:amount' pairs, dates increasing, amounts ≥ 0"),
+        (bad_tr | (g["d"].first() != df["first_issue_date"]) | (g["d"].last() != df["last_issue_date"])
+         | ((g["a"].sum() - df["amount_jpy_tn"]).abs() > 1e-5),
+         "tranches do not run from first_issue_date to last_issue_date or do not sum to amount_jpy_tn"),
+    ]
+    for bad, say in checks:
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0]) + 2
+            raise DataError(f"{p.name}, row {row}: {say} ({df['instrument'].iloc[row - 2]} {df['issue_number'].iloc[row - 2]:g})")
+    df = df.astype({"issue_number": int, "auctions": int})
+    df["tranches"] = [list(zip(d, a)) for d, a in zip(g["d"].agg(list), g["a"].agg(list))]
+    df["coupon"], df["spread"] = df.pop("coupon_pct") / 100.0, df.pop("spread_pct") / 100.0
+    return df

@@ -4,6 +4,8 @@ dollars, and currency risk on an unhedged stake.
 
 from __future__ import annotations
 
+import re
+
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
@@ -23,27 +25,39 @@ _CURVE_METHODS = {"monotone (PCHIP)": "pchip", "Nelson–Siegel": "nelson_siegel
 
 
 def render_curves(month: str, method: str) -> View:
-    """JGB and UST curves on one month-end, interpolated or fitted, with the fit error."""
+    """JGB and UST curves on one month-end, interpolated or fitted, with the fit error.
+
+    Lines are drawn only between each curve's shortest and longest tenor: beyond the data a line
+    would be the method's guess, not the market."""
     table = _rates_table()
+    ok = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", str(month))
+    if not ok or not 1 <= int(ok[2]) <= 12:
+        raise InputError("month", month, "a month-end written YYYY-MM, e.g. 2016-07")
+    m = pd.Period(year=int(ok[1]), month=int(ok[2]), freq="M")
+    jgb = CV.months_with_curve("jgb", table)
     pts, lines, rows = [], [], []
-    grid = np.linspace(0.25, 40.0, 160)
     for market in ("jgb", "ust"):
         label = CV.MARKET_LABELS[market]
-        if pd.Period(month, "M") not in CV.months_with_curve(market, table):
+        if m not in CV.months_with_curve(market, table):
             rows.append((f"{label} curve", "not in the data for this month"))
             continue
-        c = CV.curve_on(month, market, table)
-        g = grid[(grid >= c.index.min()) & (grid <= c.index.max())] if method == "pchip" else grid
+        c = CV.curve_on(m, market, table)
+        g = CV.drawn_tenors(c)
         f = CV.curve_function(c, method)  # fitted once, used for the line, the errors and the read-outs
         pts.append(pd.DataFrame({"market": label, "tenor_years": c.index, "yield": c.to_numpy()}))
         lines.append(pd.DataFrame({"market": label, "tenor_years": g, "yield": f(g)}))
         err = (f(c.index.to_numpy()) - c.to_numpy()) * 1e4
-        rows.append((f"{label}: 10Y / 30Y", f"{float(f(10.0)):.2%} / {float(f(30.0)):.2%}"))
-        rows.append((f"{label}: fit error, RMS / max", f"{np.sqrt(np.mean(err ** 2)):.1f} bp / {np.max(np.abs(err)):.1f} bp"))
+        beyond = [f"{k:g}Y" for k in (10.0, 30.0) if CV.tenor_note(c, k).startswith("extrapolated")]
+        rows.append((f"{label}: 10Y / 30Y", f"{float(f(10.0)):.2%} / {float(f(30.0)):.2%}"
+                     + (f" ({', '.join(beyond)} beyond the data: held flat)" if beyond else "")))
+        rows.append((f"{label}: data tenors", f"{c.index.min():g} to {c.index.max():g} years ({c.size} points)"))
+        if method != "pchip":
+            rows.append((f"{label}: fit error, RMS / max", f"{np.sqrt(np.mean(err ** 2)):.1f} bp / {np.max(np.abs(err)):.1f} bp"))
     if not pts:
-        raise InputError("month", month, "a month where at least one curve has data")
-    return View(table_html(rows, f"Month-end {month}"),
-                {"curves": C.curves_chart(pd.concat(pts), pd.concat(lines), f"Government bond yield curves, {month}")})
+        raise InputError("month", str(m), f"a month in {jgb[0]}..{jgb[-1]} (JGB data; US Treasury data end "
+                                          f"{CV.months_with_curve('ust', table)[-1]})")
+    return View(table_html(rows, f"Month-end {m}"),
+                {"curves": C.curves_chart(pd.concat(pts), pd.concat(lines), f"Government bond yield curves, {m}")})
 
 
 def _fund_irr() -> float:
@@ -60,32 +74,51 @@ def _rates_table() -> pd.DataFrame:
 
 
 def build_curves_app() -> LiveApp:
-    months = [str(m) for m in CV.months_with_curve("jgb", _rates_table())]
+    table = _rates_table()
+    jgb, ust = CV.months_with_curve("jgb", table), CV.months_with_curve("ust", table)
+    both = jgb.intersection(ust)
+    default = Market.latest().as_of
+    start = default if pd.Period(default, "M") in both else str(both[-1])
     controls = {
-        "month": widgets.SelectionSlider(options=months, value=months[-1], description="Month-end",
-                                         continuous_update=False, style={"description_width": "210px"},
-                                         layout=widgets.Layout(width="520px")),
+        # Type a month (2016-07) or pick one: typing the year (2016) lists that year's twelve month-ends.
+        "month": widgets.Combobox(options=[str(m) for m in jgb], value=start, ensure_option=False,
+                                  placeholder="YYYY-MM, e.g. 2016-07", description="Month-end (type YYYY-MM)",
+                                  continuous_update=False, style={"description_width": "210px"},
+                                  layout=widgets.Layout(width="520px")),
         "method": widgets.ToggleButtons(options=list(_CURVE_METHODS.items()), value="pchip", description="Curve between the dots",
                                         style={"description_width": "210px", "button_width": "170px"}),
     }
     return LiveApp("The JGB and US Treasury curves, month by month", controls, render_curves,
-                   intro="UST data end in 2025-10; JGB data in 2026-02 (10Y and 20Y later).")
+                   intro=f"Type a month-end such as 2016-07 (or type 2016 and pick from the list), then press Enter. "
+                         f"Both curves: {both[0]} to {both[-1]}; JGB alone to {jgb[-1]}. Opens on {start}, the month "
+                         f"every notebook prices off. Lines stop at each curve's shortest and longest maturity.")
 
 
 def render_funding(issue_jpy_tn: float, tenor: int, month: str, override: bool, yield_pct: float) -> View:
-    """Issue size, tenor and the month's JGB yield (or an override) → coupon cost, DV01, price sensitivity."""
+    """Issue size, tenor and the month's JGB yield (or an override) → coupon, issue price, cost, DV01, price sensitivity."""
     if override:
         y = yield_pct / 100
         src = "your override"
     else:
         c = CV.curve_on(month, "jgb", _rates_table())
         y = float(CV.interpolate(c, float(tenor), "pchip"))
-        src = f"JGB {tenor}Y, month-end {month}"
+        note = CV.tenor_note(c, float(tenor))
+        note = note.replace("extrapolated", "EXTRAPOLATED", 1)  # a guess, not a market yield: say so loudly
+        src = f"JGB {tenor}Y, month-end {month}" if note == "data" else f"month-end {month}, {note}"
     issue = F.issue_cost(issue_jpy_tn, int(tenor), y)
     fx = Market.current().usdjpy
+    low = A.value("jgb_min_coupon")
+    if issue.at_minimum_coupon:
+        how = f"the {low:.1%} minimum: the yield is at or below it, so the bond is sold above par"
+    else:
+        how = f"the yield rounded to {F.COUPON_STEP:.1%}"
     rows = [
-        ("Yield = coupon (issued at par)", f"{y:.3%} ({src})"),
-        ("Annual coupon cost", f"¥{issue.annual_coupon_jpy_tn:,.3f}tn ≈ {usd_bn(issue.annual_coupon_jpy_tn * 1000 / fx)}"),
+        ("Yield (the issuer's cost)", f"{y:.3%} ({src})"),
+        ("Coupon", f"{issue.coupon:.1%} ({how})"),
+        ("Issue price per ¥100 of face", f"¥{issue.price_per_100:,.3f} ({'above' if issue.price_per_100 > 100.0005 else 'below' if issue.price_per_100 < 99.9995 else 'at'} par)"),
+        ("Face amount sold (repaid at maturity)", f"¥{issue.face_jpy_tn:,.2f}tn"),
+        ("Coupon cash a year", f"¥{issue.annual_coupon_jpy_tn:,.3f}tn ≈ {usd_bn(issue.annual_coupon_jpy_tn * 1000 / fx)}"),
+        ("Cost a year at the yield (coupons net of the premium or discount)", f"¥{issue.annual_yield_cost_jpy_tn:,.3f}tn"),
         ("Coupons over the bond's life", f"¥{issue.total_coupons_jpy_tn:,.2f}tn"),
         ("Modified duration", f"{issue.modified_duration:.1f} years"),
         ("DV01 of the issue (value per 1 bp)", f"¥{issue.dv01_jpy_bn:,.1f}bn"),
@@ -93,7 +126,8 @@ def render_funding(issue_jpy_tn: float, tenor: int, month: str, override: bool, 
         ("Market value if yields fall 100 bp", f"¥{issue.value_change_down100_jpy_tn:+,.2f}tn"),
     ]
     return View(table_html(rows, f"Issuing ¥{issue_jpy_tn:,.1f}tn of {tenor}-year FILP bonds"),
-                {"price": C.price_sensitivity_chart(F.price_sensitivity(int(tenor), y), f"{tenor}-year FILP bond: price against yield")})
+                {"price": C.price_sensitivity_chart(F.price_sensitivity(int(tenor), y, issue.coupon),
+                                                    f"{tenor}-year FILP bond ({issue.coupon:.1%} coupon): price against yield")})
 
 
 def build_funding_app() -> LiveApp:
@@ -134,8 +168,10 @@ def render_hedging(usd_yield_pct: float, sofr_pct: float, tona_pct: float, basis
         ("Yearly yen appreciation that wipes out the unhedged pickup", f"{be:.2%}"),
     ]
     hist = FX.hedge_cost_history(_rates_table(), basis_bp, tau)
+    hist["hedged_yield"] = FX.hedged_yield(y, hist["sofr"].to_numpy(), hist["tona"].to_numpy(), basis_bp, tau)
     return View(table_html(rows, "Yen into dollars, hedged or not"),
-                {"hedge": C.hedge_history_chart(hist, cost)})
+                {"hedge": C.hedge_history_chart(hist, cost, "A dollar asset hedged into yen, against the FILP cost",
+                                                usd_yield=y, filp=f)})
 
 
 def build_hedging_app() -> LiveApp:

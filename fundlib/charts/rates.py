@@ -63,7 +63,8 @@ def curves_chart(points: pd.DataFrame, lines: pd.DataFrame, title: str) -> alt.L
         x=x, y=y, color=color,
         tooltip=[alt.Tooltip("market:N"), alt.Tooltip("tenor_years:Q", title="Years"), alt.Tooltip("yield:Q", title="Yield", format=".3%")])
     zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#444", strokeDash=[4, 3]).encode(y="y:Q")
-    return alt.layer(line, dots, zero, title=alt.Title(title, subtitle="Dots: month-end data. Lines: the chosen interpolation or fit.")).properties(width=520, height=300)
+    return alt.layer(line, dots, zero, title=alt.Title(title, subtitle=["Dots: month-end data. Lines: the chosen interpolation or fit, drawn only between each curve's",
+                                                                 "shortest and longest maturity in the data (no extrapolation)."])).properties(width=520, height=300)
 
 
 def yield_heatmap(long: pd.DataFrame, title: str = "JGB yields by maturity, quarter-ends since 2000") -> alt.Chart:
@@ -73,7 +74,9 @@ def yield_heatmap(long: pd.DataFrame, title: str = "JGB yields by maturity, quar
     tenors = sorted(long["tenor_years"].unique())
     long = long.assign(quarter_end=long["quarter"] + pd.DateOffset(months=3))
     return alt.Chart(long, title=alt.Title(title, subtitle="Orange cells: negative yields. Blank: maturity not in the data then.")).mark_rect().encode(
-        x=alt.X("quarter:T", title="Quarter", axis=alt.Axis(format="%Y", tickCount=10)),
+        x=alt.X("quarter:T", title="Quarter", axis=alt.Axis(format="%Y", labelOverlap=True, labelAngle=0, labelFlush=False, values=[
+            alt.DateTime(year=y, month=1, date=1) for y in range(int(long["quarter"].dt.year.min()) // 2 * 2,
+                                                                 int(long["quarter"].dt.year.max()) + 1, 2)])),
         x2="quarter_end:T",
         y=alt.Y("tenor_years:O", title="Maturity (years)", sort=tenors[::-1]),
         color=alt.Color("yield:Q", title="Yield", scale=alt.Scale(scheme="blueorange", domainMid=0, reverse=True),
@@ -97,20 +100,34 @@ def price_sensitivity_chart(df: pd.DataFrame, title: str) -> alt.LayerChart:
     ).properties(width=440, height=260)
 
 
-def hedge_history_chart(df: pd.DataFrame, current: float, title: str = "What hedging dollars into yen has cost") -> alt.LayerChart:
-    """Monthly SOFR, TONA and the annualized 3-month hedge cost (decimals), with the current setting as a rule."""
+def hedge_history_chart(df: pd.DataFrame, current: float, title: str = "What hedging dollars into yen has cost", *,
+                        usd_yield: float | None = None, filp: float | None = None) -> alt.LayerChart:
+    """Monthly SOFR, TONA and the annualized 3-month hedge cost (decimals), with the current setting as a rule.
+
+    With ``usd_yield`` and a ``hedged_yield`` column in ``df`` (the asset's yen return each month
+    after that month's hedge cost), that line is drawn too; ``filp`` adds the FILP cost as a rule,
+    so the chart answers the app's question month by month: did the hedged asset beat FILP?"""
     long = df.rename_axis("month").reset_index()
     long["month"] = long["month"].dt.to_timestamp(how="end").dt.normalize() if hasattr(long["month"], "dt") else long["month"]
-    long = long.melt(id_vars="month", value_vars=["sofr", "tona", "hedge_cost"], var_name="series", value_name="rate")
     names = {"sofr": "SOFR (USD overnight)", "tona": "TONA (JPY overnight)", "hedge_cost": "Hedge cost (incl. basis)"}
+    colors = ["#009E73", "#56B4E9", "#000000"]
+    if usd_yield is not None and "hedged_yield" in df:
+        names["hedged_yield"] = f"USD asset at {usd_yield:.2%}, hedged into yen"
+        colors.append("#D55E00")
+    long = long.melt(id_vars="month", value_vars=list(names), var_name="series", value_name="rate")
     long["series"] = long["series"].map(names)
     dom = list(names.values())
     lines = alt.Chart(long).mark_line().encode(
         x=alt.X("month:T", title="Month-end", axis=alt.Axis(format="%b %Y", tickCount=6)),
         y=alt.Y("rate:Q", title="% a year", axis=alt.Axis(format=".1%")),
-        color=alt.Color("series:N", title=None, sort=dom, scale=alt.Scale(domain=dom, range=["#009E73", "#56B4E9", "#000000"])),
+        color=alt.Color("series:N", title=None, sort=dom, scale=alt.Scale(domain=dom, range=colors)),
         tooltip=[alt.Tooltip("series:N"), alt.Tooltip("month:T", format="%b %Y"), alt.Tooltip("rate:Q", format=".2%")],
     )
-    rule = alt.Chart(pd.DataFrame({"y": [current], "label": ["your setting"]})).mark_rule(strokeDash=[6, 3], color="#CC79A7").encode(
-        y="y:Q", tooltip=[alt.Tooltip("label:N"), alt.Tooltip("y:Q", title="hedge cost", format=".2%")])
-    return alt.layer(lines, rule, title=alt.Title(title, subtitle="Monthly since SOFR and TONA are both in the data (2021-08); dashed: your inputs")).properties(width=520, height=260)
+    marks = pd.DataFrame({"y": [current], "label": ["hedge cost, your setting"], "color": ["#CC79A7"]})
+    if filp is not None:
+        marks = pd.concat([marks, pd.DataFrame({"y": [filp], "label": ["FILP cost, your setting"], "color": ["#7F3C8D"]})])
+    rule = alt.Chart(marks).mark_rule(strokeDash=[6, 3]).encode(
+        y="y:Q", color=alt.Color("color:N", scale=None),
+        tooltip=[alt.Tooltip("label:N"), alt.Tooltip("y:Q", title="rate", format=".2%")])
+    sub = "Monthly since SOFR and TONA are both in the data (2021-08); dashed: your hedge cost" + (" and FILP cost" if filp is not None else "")
+    return alt.layer(lines, rule, title=alt.Title(title, subtitle=sub)).properties(width=520, height=260)
