@@ -177,8 +177,9 @@ class MonteCarloResult:
 
 def run_monte_carlo(weights: dict | None = None, unc: Uncertainty | None = None, n: int = 10_000, seed: int = 2025,
                     horizon: int | None = None, chunk: int = 25_000, progress: bool | None = None,
-                    archetypes: dict | None = None) -> MonteCarloResult:
-    """Run ``n`` scenarios in chunks of ``chunk`` (bounded memory); a progress bar shows on long runs."""
+                    archetypes: dict | None = None, callback=None) -> MonteCarloResult:
+    """Run ``n`` scenarios in chunks of ``chunk`` (bounded memory); a progress bar shows on long runs.
+    ``callback(fraction_done)``, if given, is called after every chunk (an app's progress bar)."""
     weights = check_weights(weights or default_weights())
     unc = unc or Uncertainty()
     n = check_int("n", n, 1, 50_000_000)
@@ -200,6 +201,8 @@ def run_monte_carlo(weights: dict | None = None, unc: Uncertainty | None = None,
         cf = portfolio_cashflows(z, weights, unc, H, arch)
         irrs[s0:s0 + m] = irr(cf)
         total += cf.sum(axis=0)
+        if callback is not None:
+            callback((s0 + m) / n)
     return MonteCarloResult(irrs, total / n, seed, n)
 
 

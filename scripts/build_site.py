@@ -20,6 +20,7 @@ from pathlib import Path
 import mistune
 import nbformat
 import vl_convert as vlc
+from jupyter_client import KernelManager
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -131,7 +132,9 @@ def build(out: Path, notebooks: list[Path]) -> list[dict]:
         f'<a href="{p.stem}.html">{p.stem[:2]}</a>' for p, _ in loaded)
     pages = []
     for path, nb in loaded:
-        NotebookClient(nb, timeout=600, kernel_name="python3",
+        # IPC transport: a local kernel needs no TCP ports (and prints no "running over TCP" warning)
+        km = KernelManager(kernel_name="python3", transport="ipc")
+        NotebookClient(nb, timeout=600, kernel_name="python3", km=km,
                        resources={"metadata": {"path": str(path.parent)}}).execute()
         title = title_of(nb)
         doc, n = render(nb, title, nav)

@@ -178,3 +178,13 @@ def test_dashboard_shows_each_input_once():
         assert max(visible.values()) == 1, visible.most_common(3)
     finally:
         A.use_scenario(None)
+
+
+def test_long_runs_show_a_progress_bar_then_hide_it():
+    """The Monte Carlo at 100,000 scenarios (about 0.6 s): the bar moves through the chunks and hides."""
+    app = apps.build_monte_carlo_app()
+    seen = []
+    app.progress.observe(lambda ch: seen.append((ch["new"], app.progress.layout.display)), names="value")
+    app.controls["scenarios"].value = 100_000
+    assert len(seen) >= 9 and seen[0][1] != "none" and seen[-1][0] == pytest.approx(1.0)
+    assert app.progress.layout.display == "none" and app.message.value == ""

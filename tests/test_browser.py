@@ -52,15 +52,72 @@ def page(browser):
     ctx.close()
 
 
+READING: dict[str, dict] = {}   # per notebook: typeset maths, app heights, repaint times (written to artifacts)
+
+
 def _open(lab, page, notebook):
-    """Run every cell of ``notebook`` in the lab, check for errors, return the first app, scrolled into view."""
+    """Run every cell of ``notebook`` in the lab, check for errors and for what a reader sees (no
+    typeset maths, every app on one screen), return the first app, scrolled into view."""
     ARTIFACTS.mkdir(exist_ok=True)
     open_and_run_all(page, lab, notebook)
     assert error_outputs(page) == []
     app = _app(page, 0)
     app.scroll_into_view_if_needed()
     app.locator(".vega-embed svg, .vega-embed canvas").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)   # MathJax typesets after the markdown renders
+    left = page.evaluate("() => document.querySelector('#jp-left-stack').getBoundingClientRect().width")
+    assert left > 150, "the file browser should be open, as a reader has it"
+    mjx = page.evaluate("() => document.querySelectorAll('.jp-Notebook mjx-container').length")
+    heights = page.evaluate("() => [...document.querySelectorAll('.fundlib-app')].map("
+                            "e => Math.round(e.getBoundingClientRect().height))")
+    READING[notebook] = {"typeset maths": mjx, "app heights (px)": heights}
+    _write_reading()
+    assert mjx == 0, f"{notebook}: {mjx} passages typeset as LaTeX"
+    assert max(heights) <= 900, f"{notebook}: app heights {heights} px; at most 900 at 1400x1000"
     return app
+
+
+def _write_reading():
+    import json
+
+    (ARTIFACTS / "reading.json").write_text(json.dumps(READING, indent=1))
+
+
+def _repaint_ms(page, app, slider, presses: int = 6, key: str = "ArrowRight") -> list[float]:
+    """Key press -> the app's first chart repainted, in ms, for ``presses`` presses of ``key``."""
+    nudge_slider(page, slider, presses=1, key=key)   # focus the handle (and one move)
+    page.wait_for_timeout(800)
+    chart = app.locator(".vega-embed").first
+    times = []
+    for _ in range(presses):
+        chart.evaluate("""el => { window.__fundlib_t0 = performance.now();
+            const c = el.querySelector('canvas'), s = el.querySelector('svg');
+            window.__fundlib_img = c ? c.toDataURL() : s.outerHTML; }""")
+        page.keyboard.press(key)
+        ms = chart.evaluate("""el => new Promise((resolve) => {
+            const snap = () => { const c = el.querySelector('canvas'), s = el.querySelector('svg');
+                                 return c ? c.toDataURL() : s.outerHTML; };
+            const tick = () => {
+                if (snap() !== window.__fundlib_img) resolve(performance.now() - window.__fundlib_t0);
+                else if (performance.now() - window.__fundlib_t0 > 10000) resolve(-1);
+                else requestAnimationFrame(tick);
+            };
+            requestAnimationFrame(tick);
+        })""")
+        times.append(ms)
+        page.wait_for_timeout(300)
+    return times
+
+
+def _record_speed(notebook, name, times):
+    import numpy as np
+
+    assert min(times) >= 0, f"{name}: the chart did not repaint after a key press: {times}"
+    p50, p95 = (float(x) for x in np.percentile(times, [50, 95]))
+    READING.setdefault(notebook, {}).setdefault("key press to repaint (ms)", {})[name] = {"p50": round(p50), "p95": round(p95)}
+    _write_reading()
+    limit = 600 if os.environ.get("CI") else 300   # a shared CI machine is slower; the note quotes this machine
+    assert p95 <= limit, f"{name}: key press to repaint p95 {p95:.0f} ms (> {limit})"
 
 
 def _bad_input_shows_message(page, app, slider, presses, expected):
@@ -102,6 +159,7 @@ def test_start_here_runs_and_responds_to_sliders(lab, page):
     page.wait_for_timeout(800)
     assert shot_hash(chart) != img1
     app.screenshot(path=str(ARTIFACTS / "00_start_here_app_after.png"))
+    _record_speed("00_start_here.ipynb", "start app", _repaint_ms(page, app, sliders.nth(0)))
 
     # Bad input: shares over 100% show a clear message in the app, not a traceback.
     _bad_input_shows_message(page, app, sliders.nth(3), 10, "at most 100%")  # other LPs 50%: 60% + 50% > 100%
@@ -128,6 +186,7 @@ def test_fund_structure_runs_and_responds(lab, page):
     page.wait_for_timeout(800)
     assert shot_hash(stack) != s0 and shot_hash(waterfall) != w0
     app.screenshot(path=str(ARTIFACTS / "01_fund_structure_app.png"))
+    _record_speed("01_fund_structure.ipynb", "structure app", _repaint_ms(page, app, sliders.nth(0)))
     # Bad input: the US share plus other LPs above 100%
     _bad_input_shows_message(page, app, sliders.nth(1), 10, "at most 100%")
     # The three-terms app responds to the fund-return slider
@@ -153,13 +212,18 @@ def test_leverage_math_runs_and_responds(lab, page):
     page.wait_for_timeout(800)
     assert shot_hash(chart) != c0
     roe.screenshot(path=str(ARTIFACTS / "02_leverage_roe_app.png"))
-    # Bad input in the project-finance app: a tenor as long as the project
+    _record_speed("02_leverage_math.ipynb", "ROE app", _repaint_ms(page, roe, roe.locator(".widget-slider").nth(0)))
+    # The project-finance app: a life shorter than the tenor pulls the tenor down with it (no refusal)
     pf = _app(page, 1)
     pf.scroll_into_view_if_needed()
-    tenor = pf.locator(".widget-slider").nth(3)  # life, DSCR, tenor after the CFADS slider
     life = pf.locator(".widget-slider").nth(1)
-    _bad_input_shows_message(page, pf, life, -15, "tenor")  # life 25 -> 10 years, shorter than the 18-year tenor
-    assert tenor.is_visible()
+    n0 = pf.locator(".fundlib-numbers").text_content()
+    nudge_slider(page, life, presses=15, key="ArrowLeft")  # life 25 -> 10 years
+    wait_changed(page, pf.locator(".fundlib-numbers").text_content, n0)
+    assert pf.locator(".fundlib-error").count() == 0
+    pf.locator(".lm-TabBar-tab", has_text="Debt").click()
+    tenor = pf.locator(".widget-slider").nth(3)
+    assert tenor.is_visible() and tenor.locator(".widget-readout").text_content().strip() == "9"
     page.screenshot(path=str(ARTIFACTS / "02_leverage_math_page.png"), full_page=True)
 
 
@@ -167,7 +231,9 @@ def test_filp_vs_jgb_runs_and_responds(lab, page):
     curves = _open(lab, page, "03_filp_vs_jgb.ipynb")
     numbers, chart = curves.locator(".fundlib-numbers"), curves.locator(".vega-embed").first
     t0, c0 = numbers.text_content(), shot_hash(chart)
-    nudge_slider(page, curves.locator(".widget-slider").nth(0), presses=60, key="ArrowLeft")  # month 2026-02 -> 2021-02
+    box = curves.locator("input[placeholder^='YYYY-MM']")   # a month is typed, not reached by key presses
+    box.fill("2021-02")
+    box.press("Enter")
     t1 = wait_changed(page, numbers.text_content, t0)
     assert "2021-02" in t1, t1
     page.wait_for_timeout(800)
@@ -182,6 +248,7 @@ def test_filp_vs_jgb_runs_and_responds(lab, page):
     nudge_slider(page, hedging.locator(".widget-slider").nth(3), presses=30, key="ArrowLeft")  # basis -20 -> -50 bp
     h1 = wait_changed(page, hn.text_content, h0)
     assert f"{hedge_cost(m.sofr, m.tona, -50, 0.25):.2%} a year" in h1, h1
+    _record_speed("03_filp_vs_jgb.ipynb", "hedging app", _repaint_ms(page, hedging, hedging.locator(".widget-slider").nth(0)))
     assert error_outputs(page) == []
     page.screenshot(path=str(ARTIFACTS / "03_filp_vs_jgb_page.png"), full_page=True)
 
@@ -198,16 +265,18 @@ def test_project_returns_runs_and_responds(lab, page):
     numbers, hist = mc.locator(".fundlib-numbers"), mc.locator(".vega-embed").first
     t0, h0 = numbers.text_content(), shot_hash(hist)
     sliders = mc.locator(".widget-slider")
-    # Weights must sum to 100%: raising one alone is refused with a clear message...
-    _bad_input_shows_message(page, mc, sliders.nth(0), 2, "sum to 1")
-    # ...moving weight from data centres to logistics is accepted and redraws the histogram.
-    nudge_slider(page, sliders.nth(0), presses=2, key="ArrowLeft")   # data centres 40% -> 30%
-    nudge_slider(page, sliders.nth(3), presses=2)                    # logistics 15% -> 25%
+    # Raising one weight rebalances the others to 100%, shown on their sliders, and redraws the histogram.
+    readouts = mc.locator(".widget-readout")
+    w0 = [readouts.nth(i).text_content() for i in range(4)]
+    nudge_slider(page, sliders.nth(0), presses=2)   # data centres 40% -> 50%
     t1 = wait_changed(page, numbers.text_content, t0)
     assert t1 != t0
     page.wait_for_timeout(800)
+    w1 = [readouts.nth(i).text_content() for i in range(4)]
+    assert w1[0].strip() == "50" and w1[1:] != w0[1:] and abs(sum(float(w) for w in w1) - 100) <= 2, w1
     assert shot_hash(hist) != h0, "the IRR histogram did not redraw"
     assert mc.locator(".fundlib-error").count() == 0
+    _record_speed("04_project_returns.ipynb", "Monte Carlo app", _repaint_ms(page, mc, sliders.nth(1)))
     mc.screenshot(path=str(ARTIFACTS / "04_project_returns_mc_app.png"))
     assert error_outputs(page) == []
 
@@ -218,6 +287,7 @@ def test_who_gets_paid_runs_and_responds(lab, page):
     t0, c0 = numbers.text_content(), shot_hash(pv)
     own = f"${compare_us(FundStructure(), 0.07).per_dollar['Own the fund']:.2f}"
     assert own in t0, t0
+    app.locator(".lm-TabBar-tab", has_text="US routes").click()
     nudge_slider(page, app.locator(".widget-slider").nth(2), presses=10, key="ArrowLeft")  # tax credit 30% -> 20%
     t1 = wait_changed(page, numbers.text_content, t0)
     assert t1 != t0 and own in t1   # the fund route is unchanged; the credit route moves
@@ -225,11 +295,15 @@ def test_who_gets_paid_runs_and_responds(lab, page):
     assert shot_hash(pv) != c0
     assert error_outputs(page) == []
     app.screenshot(path=str(ARTIFACTS / "05_who_gets_paid_app.png"))
+    _record_speed("05_who_gets_paid.ipynb", "who-gets-paid app", _repaint_ms(page, app, app.locator(".widget-slider").nth(2)))
 
 
 def test_stress_tests_run_and_respond(lab, page):
     app = _open(lab, page, "06_stress_tests.ipynb")
+    app.locator(".lm-TabBar-tab", has_text="Debt service cover").click()   # the charts sit in tabs
     table, dscr = app.locator(".fundlib-stress"), app.locator(".vega-embed").nth(1)
+    dscr.wait_for(timeout=20_000)
+    page.wait_for_timeout(500)
     t0, d0 = table.text_content(), shot_hash(dscr)
     nudge_slider(page, app.locator(".widget-slider").nth(3), presses=3)  # your scenario: 3-year delays
     t1 = wait_changed(page, table.text_content, t0)
@@ -237,4 +311,6 @@ def test_stress_tests_run_and_respond(lab, page):
     page.wait_for_timeout(800)
     assert shot_hash(dscr) != d0, "the DSCR chart did not redraw"
     assert error_outputs(page) == []
+    app.locator(".lm-TabBar-tab", has_text="Losses by scenario").click()
+    _record_speed("06_stress_tests.ipynb", "stress app", _repaint_ms(page, app, app.locator(".widget-slider").nth(0)))
     page.screenshot(path=str(ARTIFACTS / "06_stress_tests_page.png"), full_page=True)

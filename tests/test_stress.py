@@ -102,3 +102,19 @@ def test_equity_value_counts_the_owners_cures():
     expected = float(np.sum(net / (1 + rate) ** np.arange(1, len(net) + 1)))
     assert r["equity_value"] == pytest.approx(expected, rel=1e-12)
     assert r["equity_value"] < 0
+
+
+def test_exercise_06_2_can_be_solved_with_the_sliders():
+    """Notebook 06, exercise 2: on the app's slider grid (SOFR in 25 bp steps up to +1,000 bp, AI bust
+    in 0.1 steps), a SOFR rise and an AI bust that each alone keep the default test, together breach it."""
+    sofr = np.arange(0.0, 1000.0 + 1, 25.0)
+    bust = np.round(np.arange(0.0, 2.5 + 1e-9, 0.1), 1)
+    alone_s = ST.run_chain(sofr, None, 0.0, 0)["default_years"] == 0
+    alone_b = ST.run_chain(0.0, None, bust, 0)["default_years"] == 0
+    S, B = np.meshgrid(sofr[alone_s], bust[alone_b], indexing="ij")
+    both = ST.run_chain(S.ravel(), None, B.ravel(), 0)["default_years"] > 0
+    assert both.any()
+    i = int(np.argmax(both))
+    assert 0 < S.ravel()[i] and 0 < B.ravel()[i]
+    # and the reason the old wording could not be done: a one-year delay alone already breaches it
+    assert ST.run_chain(0.0, None, 0.0, 1)["default_years"] > 0

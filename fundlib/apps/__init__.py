@@ -5,9 +5,9 @@ serves :func:`build_dashboard`, every app under one shared scenario panel.
 
 from __future__ import annotations
 
-from fundlib.apps.live import (APP_MIMETYPE, STATIC_ENV, LiveApp, View, error_html, fund_from_sliders, pct_slider,
+from fundlib.apps.live import (APP_MIMETYPE, STATIC_ENV, LiveApp, View, error_html, fund_from_sliders, pct_slider, report_progress,
                                preset_picker, setup, slider, static_mode)
-from fundlib.apps.display import assumptions_view, format_value, frame_html, shown, table_html, usd_bn
+from fundlib.apps.display import assumption_table, assumptions_view, format_value, frame_html, shown, table_html, usd_bn
 from fundlib.apps.start import build_start_app, environment_report, render_start, widget_roundtrip_check
 from fundlib.apps.structure import (build_presets_app, build_structure_app, preset_comparison, render_presets,
                                     render_structure)
@@ -21,9 +21,9 @@ from fundlib.apps.stress import build_stress_app, render_stress
 from fundlib.apps.dashboard import SHARED, Dashboard, build_dashboard
 
 __all__ = [
-    "APP_MIMETYPE", "STATIC_ENV", "LiveApp", "View", "error_html", "fund_from_sliders", "pct_slider", "preset_picker",
+    "APP_MIMETYPE", "STATIC_ENV", "LiveApp", "View", "error_html", "fund_from_sliders", "pct_slider", "report_progress", "preset_picker",
     "setup", "slider", "static_mode",
-    "assumptions_view", "format_value", "frame_html", "table_html", "usd_bn", "shown",
+    "assumption_table", "assumptions_view", "format_value", "frame_html", "table_html", "usd_bn", "shown",
     "build_start_app", "environment_report", "render_start", "widget_roundtrip_check",
     "build_presets_app", "build_structure_app", "preset_comparison", "render_presets", "render_structure",
     "STRESSES", "build_project_finance_app", "build_risk_app", "build_roe_app", "render_project_finance",

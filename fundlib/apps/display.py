@@ -63,6 +63,21 @@ def assumptions_view(ids: list[str] | None = None) -> pd.DataFrame:
     }).set_index("assumption")
 
 
+def assumption_table(ids: list[str] | None = None):
+    """The register as an HTML table a notebook displays: every source in full (wrapped, never cut
+    off with an ellipsis) and money never typeset as LaTeX (the table is marked ``mathjax_ignore``)."""
+    from IPython.display import HTML
+
+    t = assumptions_view(ids)
+    head = "".join(f"<th style='text-align:left'>{html.escape(c)}</th>" for c in ["assumption", *t.columns])
+    rows = "".join(
+        "<tr>" + f"<td style='text-align:left;white-space:nowrap'><code>{html.escape(i)}</code></td>"
+        + "".join(f"<td style='text-align:left;white-space:{'normal' if c in ('source', 'note') else 'nowrap'};"
+                  f"max-width:{'420px' if c == 'source' else '260px'}'>{html.escape(str(v))}</td>" for c, v in r.items())
+        + "</tr>" for i, r in t.iterrows())
+    return HTML(f"<div class='mathjax_ignore fundlib-register'><table><tr>{head}</tr>{rows}</table></div>")
+
+
 def frame_html(df: pd.DataFrame, formats: dict[str, str], caption: str = "", css_class: str = "fundlib-table") -> str:
     """A small HTML table with per-column formats ('usd', 'pct', 'x', or a format spec)."""
     def fmt(v, f):

@@ -150,9 +150,14 @@ def render_risk(asset_volatility_pct: float, leverage: float, asset_return_pct: 
         ("P(equity loses money in a year), formula", f"{p_loss:.2%}"),
         ("… by simulation (seed " + str(int(seed)) + ")", f"{np.mean(draws < 0):.2%}"),
         ("P(equity wiped out in a year), formula", f"{p_wipe:.3%}"),
-        ("5% worst case (5th percentile)", f"{np.quantile(draws, 0.05):.1%}"),
+        ("5% worst case (5th percentile)", f"{max(np.quantile(draws, 0.05), -1.0):.1%}"),
+        ("Draws below −100%, shown at −100% (limited liability)", f"{np.mean(draws < -1.0):.2%}"),
     ]
-    return View(table_html(rows, "Leverage multiplies risk"), {"hist": C.return_histogram(draws)})
+    # Limited liability: owners cannot lose more than their equity; a loss beyond −100% falls on the
+    # lenders (here on the guarantors, who pay the bondholders), so the chart floors returns at −100%.
+    return View(table_html(rows, "Leverage multiplies risk"),
+                {"hist": C.return_histogram(np.maximum(draws, -1.0),
+                                            title="One-year equity returns (floored at −100%: limited liability)")})
 
 
 def build_risk_app() -> LiveApp:

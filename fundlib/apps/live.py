@@ -25,6 +25,17 @@ from fundlib import waterfall as W
 from fundlib._validate import InputError
 
 _READY = False
+_ACTIVE = None   # the app whose render is running (its progress bar shows long computations)
+
+
+def report_progress(fraction: float) -> None:
+    """For a render function's long loops: show the running app's progress bar at ``fraction`` done."""
+    app = _ACTIVE
+    if app is None or not hasattr(app, "progress"):
+        return
+    if fraction < 1.0 and app.progress.layout.display == "none":
+        app.progress.layout.display = "flex"
+    app.progress.value = float(fraction)
 
 
 def setup() -> None:
@@ -45,6 +56,9 @@ def setup() -> None:
         alt.JupyterChart.enable_offline()
         alt.renderers.enable("jupyter", offline=True)
     alt.theme.enable(C.THEME)
+    import pandas as pd
+
+    pd.set_option("display.max_colwidth", None)   # tables show their text in full, never cut with "…"
     _READY = True
 
 
@@ -92,10 +106,13 @@ def error_html(exc: Exception, stale: bool = False) -> str:
 
 STYLE = """<style>
 .fundlib-stale {opacity: .35; filter: grayscale(1); pointer-events: none}
-.fundlib-app .widget-label {overflow: visible; white-space: normal; line-height: 1.15}
+.fundlib-app .widget-label {white-space: normal; line-height: 1.15; height: auto; align-self: center}
 .fundlib-app .widget-toggle-buttons .widget-toggle-button {width: auto; min-width: 90px; padding: 0 8px}
-.fundlib-app .jupyter-widgets.widget-tab > .p-TabBar .p-TabBar-tab,
-.fundlib-app .jupyter-widgets.widget-tab > .lm-TabBar .lm-TabBar-tab {min-width: 90px; flex: 0 1 auto}
+.fundlib-app .widget-inline-hbox, .fundlib-app .widget-slider {margin-top: 1px; margin-bottom: 1px}
+.fundlib-app .fundlib-numbers-box table {margin: 0 0 6px 0; border-spacing: 0}
+.fundlib-app .fundlib-numbers-box td, .fundlib-app .fundlib-numbers-box th,
+.fundlib-app .fundlib-numbers-box caption {padding: 1px 8px 1px 0 !important; line-height: 1.3 !important;
+  font-size: 12.5px; border: none}
 </style>"""
 
 
@@ -103,7 +120,8 @@ class LiveApp(widgets.VBox):
     """Controls → ``render(**values)`` → numbers + charts, recomputed on every change.
 
     ``render`` is a pure function of the control values that returns a :class:`View`. ``groups``
-    (title → control keys) puts the controls in tabs, so an app fits one screen; ``couple(app, key)``
+    (title → control keys) puts the controls in tabs, and ``chart_tabs`` (chart key → title) the
+    charts, so an app fits one screen; ``couple(app, key)``
     runs first on every change to keep controls consistent (weights that rebalance, a tenor bounded by
     a life), with the recompute held until it is done. A refused input greys the numbers and charts
     out and says "not updated". ``last_seconds`` holds the time of the latest recompute.
@@ -112,12 +130,21 @@ class LiveApp(widgets.VBox):
     def __init__(self, title: str, controls: dict[str, widgets.ValueWidget],
                  render: Callable[..., View], *, layout: str = "side", intro: str = "",
                  groups: dict[str, list[str]] | None = None,
-                 couple: Callable[["LiveApp", str], None] | None = None):
+                 couple: Callable[["LiveApp", str], None] | None = None,
+                 chart_tabs: dict[str, str] | None = None):
         setup()
+        for w in controls.values():  # compact controls: the numbers fit beside them at 1400 px
+            if isinstance(w, (widgets.FloatSlider, widgets.IntSlider, widgets.Dropdown, widgets.IntText, widgets.Combobox,
+                              widgets.Text)):
+                w.layout.width = "470px"
+            if "description_width" in getattr(w.style, "keys", []):
+                w.style.description_width = "190px"
         self.controls = controls
         self.render = render
         self.couple = couple
         self._holding = False
+        self.progress = widgets.FloatProgress(value=0.0, min=0.0, max=1.0, description="Computing",
+                                              layout=widgets.Layout(display="none", width="360px"))
         self.numbers = widgets.HTML(layout=widgets.Layout(min_width="300px", max_width="560px"))
         self.numbers.add_class("fundlib-numbers-box")
         self.message = widgets.HTML()
@@ -126,13 +153,17 @@ class LiveApp(widgets.VBox):
         self.last_seconds = float("nan")
         self.last_view: View | None = None
         first = self._compute()
-        self.chart_box = widgets.HBox([self._chart_widget(k, c) for k, c in (first.charts if first else {}).items()],
-                                      layout=widgets.Layout(flex_flow="row wrap"))
+        charts = {k: self._chart_widget(k, c) for k, c in (first.charts if first else {}).items()}
+        if chart_tabs:  # several tall charts: one tab each, so the app stays on one screen
+            self.chart_box = widgets.Tab([charts[k] for k in chart_tabs])
+            self.chart_box.titles = tuple(chart_tabs.values())
+        else:
+            self.chart_box = widgets.HBox(list(charts.values()), layout=widgets.Layout(flex_flow="row wrap"))
         panel = self._control_panel(groups)
         header = widgets.HTML(STYLE + f"<h3 style='margin:4px 0'>{html.escape(title)}</h3>"
                               + (f"<div style='color:#444'>{intro}</div>" if intro else ""))
         top = widgets.HBox([panel, self.numbers], layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))
-        super().__init__([header, top, self.message, self.chart_box, self.error_log])
+        super().__init__([header, top, self.progress, self.message, self.chart_box, self.error_log])
         self.add_class("fundlib-app")
         self.add_class("mathjax_ignore")  # a pair of $ in the numbers is money, never LaTeX
         for w in controls.values():
@@ -140,13 +171,13 @@ class LiveApp(widgets.VBox):
 
     def _control_panel(self, groups):
         if not groups:
-            return widgets.VBox(list(self.controls.values()), layout=widgets.Layout(min_width="540px"))
+            return widgets.VBox(list(self.controls.values()), layout=widgets.Layout(width="490px"))
         grouped = [k for keys in groups.values() for k in keys]
         unknown = sorted(set(grouped) - set(self.controls)) + sorted(set(self.controls) - set(grouped))
         if unknown:
             raise ValueError(f"groups must name every control once: {unknown}")
         tab = widgets.Tab([widgets.VBox([self.controls[k] for k in keys]) for keys in groups.values()],
-                          layout=widgets.Layout(width="560px"))
+                          layout=widgets.Layout(width="500px"))
         tab.titles = tuple(groups)
         self.tabs = tab
         return tab
@@ -171,19 +202,24 @@ class LiveApp(widgets.VBox):
         return {k: w.value for k, w in self.controls.items()}
 
     def _compute(self) -> View | None:
+        global _ACTIVE
         t0 = time.perf_counter()
+        _ACTIVE = self
         try:
             view = self.render(**self.values())
         except InputError as exc:
+            self._progress_done()
             self.message.value = error_html(exc, stale=True)
             self._stale(True)
             self.last_seconds = time.perf_counter() - t0
             return None
         except Exception:  # noqa: BLE001 - shown to the user, never swallowed
             self.error_log.append_stderr(traceback.format_exc())
+            self._progress_done()
             self.message.value = error_html(RuntimeError("unexpected error; details below"), stale=True)
             self._stale(True)
             return None
+        self._progress_done()
         self.message.value = ""
         self._stale(False)
         self.numbers.value = view.html
@@ -195,6 +231,12 @@ class LiveApp(widgets.VBox):
         self.last_view = view
         self.last_seconds = time.perf_counter() - t0
         return view
+
+    def _progress_done(self) -> None:
+        global _ACTIVE
+        _ACTIVE = None
+        if hasattr(self, "progress") and self.progress.layout.display != "none":
+            self.progress.layout.display = "none"
 
     def _stale(self, on: bool) -> None:
         """Grey out the numbers and charts while they show an earlier input's results."""

@@ -14,7 +14,7 @@ from fundlib import projects as P
 from fundlib import scenarios as SC
 from fundlib._validate import InputError
 from fundlib.apps.display import shown, table_html, usd_bn
-from fundlib.apps.live import LiveApp, View, pct_slider, slider
+from fundlib.apps.live import LiveApp, View, pct_slider, report_progress, slider
 
 
 def _archetype_options():
@@ -88,7 +88,9 @@ def render_monte_carlo(w_data_centres_pct: float, w_power_pct: float, w_chip_pac
         raise InputError("sector weights (sum, %)", 0, "at least one sector above 0%")
     weights = {k: v / total for k, v in weights.items()}  # the sliders rebalance; a direct call is normalized
     unc = SC.Uncertainty(macro_corr=macro_corr).scaled(width_pct / 100)
-    res = SC.run_monte_carlo(weights, unc, int(scenarios), int(seed))
+    n = int(scenarios)  # from 50,000 scenarios (about half a second) a progress bar shows, in ten chunks
+    res = SC.run_monte_carlo(weights, unc, n, int(seed), chunk=max(5_000, n // 10) if n >= 50_000 else 25_000,
+                             callback=report_progress if n >= 50_000 else None)
     q = res.quantiles()
     costs = SC.funding_costs()
     rows = [("Deterministic IRR (every input at base)", f"{SC.deterministic_irr(weights):.2%}"),
@@ -122,6 +124,7 @@ def build_monte_carlo_app() -> LiveApp:
         "seed": widgets.IntText(value=2025, description="Seed", style={"description_width": "210px"}),
     }
     return LiveApp("A portfolio Monte Carlo", controls, render_monte_carlo, couple=_rebalance,
+                   chart_tabs={"hist": "IRR across scenarios", "tornado": "What moves the IRR most"},
                    groups={"Sector weights": list(WEIGHT_KEYS), "Uncertainty": ["width_pct", "macro_corr"],
                            "Run": ["scenarios", "seed"]},
                    intro="Moving one sector's weight rescales the others so they add up to 100%. Each scenario draws "

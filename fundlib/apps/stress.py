@@ -49,4 +49,5 @@ def build_stress_app() -> LiveApp:
                                          style={"description_width": "210px"}, layout=widgets.Layout(width="520px")),
     }
     return LiveApp("Stress dashboard: build your own scenario", controls, render_stress,
+                   chart_tabs={"losses": "Losses by scenario", "dscr": "Debt service cover, year by year"},
                    intro="Your scenario is the last row and the highlighted line; the named scenarios stay for comparison.")

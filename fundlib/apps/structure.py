@@ -52,9 +52,9 @@ def render_structure(preset: str, us_share_pct: float, other_share_pct: float, u
         ("Fund life", f"{fund.life_years} years"),
         ("Market as of", market.as_of),
     ], "The fund")
-    body = (head + "<br>" + frame_html(own, {"economic share": "pct", "board votes": "pct", "stake": "usd"},
+    body = (head + frame_html(own, {"economic share": "pct", "board votes": "pct", "stake": "usd"},
                                         "Who owns and who decides")
-            + "<br>" + frame_html(returns, {"paid in": "usd", "received": "usd", "net gain": "usd", "IRR": "pct", "MOIC": "x"},
+            + frame_html(returns, {"paid in": "usd", "received": "usd", "net gain": "usd", "IRR": "pct", "MOIC": "x"},
                                    "What each party gets over the fund's life", css_class="fundlib-table fundlib-returns"))
     return View(body, {"stack": C.capital_stack_chart(S.capital_stack(fund), "Capital stack"),
                        "waterfall": C.waterfall_chart(res.by_tier())})
@@ -127,7 +127,7 @@ def render_presets(asset_return_pct: float, deemed_rate_pct: float, life_years: 
         ("US received, with no capital in", usd_bn(jv["US received with no capital in ($bn)"])),
     ], "Japan's position under the MOU: a loan plus a profit share")
     body = frame_html(table, {"paid in": "usd", "net gain": "usd", "IRR": "pct"}, "Same fund, three sets of terms",
-                       css_class="fundlib-table fundlib-presets") + "<br>" + view
+                       css_class="fundlib-table fundlib-presets") + view
     return View(body, {"presets": C.preset_comparison_chart(df)})
 
 

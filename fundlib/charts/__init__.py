@@ -15,8 +15,9 @@ from fundlib.charts.rates import (MARKET_COLORS, curves_chart, hedge_history_cha
 from fundlib.charts.projects import COMPONENT_COLORS, project_cashflow_chart, tornado_chart
 from fundlib.charts.who_gets_paid import ROUTE_COLORS, cumulative_cash_chart, government_pv_chart
 from fundlib.charts.stress import dscr_paths_chart, stress_losses_chart
-from fundlib.charts.client import (dscr_threshold_client_chart, hedge_client_chart, irr_hurdle_client_chart,
+from fundlib.charts.client import (dscr_threshold_client_chart, leverage_client_chart, hedge_client_chart, irr_hurdle_client_chart,
                                    ownership_client_chart, roe_client_chart, tariff_client_chart)
+from fundlib.charts.jgbstock import JGB_STOCK_COLORS, negative_stock_chart
 
 __all__ = [
     "PALETTE", "GREY", "OWNER_COLORS", "PAYEE_COLORS", "MARKET_COLORS", "COMPONENT_COLORS", "ROUTE_COLORS",
@@ -27,6 +28,7 @@ __all__ = [
     "project_cashflow_chart", "tornado_chart",
     "government_pv_chart", "cumulative_cash_chart",
     "dscr_paths_chart", "stress_losses_chart",
-    "roe_client_chart", "hedge_client_chart", "ownership_client_chart", "irr_hurdle_client_chart",
+    "leverage_client_chart", "roe_client_chart", "hedge_client_chart", "ownership_client_chart", "irr_hurdle_client_chart",
     "tariff_client_chart", "dscr_threshold_client_chart",
+    "JGB_STOCK_COLORS", "negative_stock_chart",
 ]

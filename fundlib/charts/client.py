@@ -1,5 +1,5 @@
 """Charts that need no kernel: their sliders are named Vega-Lite parameters computed in the browser.
-One per notebook (01–06), marked "works without a kernel"; they keep working in the static site.
+One per notebook (00–06), marked "works without a kernel"; they keep working in the static site.
 """
 
 from __future__ import annotations
@@ -9,6 +9,23 @@ import pandas as pd
 
 def _range_param(name: str, value: float, lo: float, hi: float, step: float, label: str) -> alt.Parameter:
     return alt.param(name=name, value=value, bind=alt.binding_range(min=lo, max=hi, step=step, name=label))
+
+
+def leverage_client_chart(equity_usd_bn: float, leverage: float) -> alt.Chart:
+    """Equity and the debt it supports (debt = equity × (L − 1)), with equity and leverage as browser sliders."""
+    e = _range_param("stack_equity_usd_bn", float(equity_usd_bn), 50.0, 1000.0, 10.0, "Equity ($bn) ")
+    lev = _range_param("stack_leverage_x", float(leverage), 1.0, 5.0, 0.1, "Leverage (×) ")
+    df = pd.DataFrame({"layer": ["Senior guaranteed debt", "Equity"], "is_debt": [1, 0], "order": [0, 1]})
+    return alt.Chart(df, title=alt.Title("Equity and the debt it supports (works without a kernel)",
+                                         subtitle="Assets = equity × leverage; move the sliders under the chart")).transform_calculate(
+        usd_bn=f"datum.is_debt == 1 ? {e.name} * ({lev.name} - 1) : {e.name}"
+    ).mark_bar(size=90).encode(
+        y=alt.Y("usd_bn:Q", title="Amount ($bn)", stack="zero", axis=alt.Axis(format="$,.0f"), scale=alt.Scale(domain=[0, 5000])),
+        order=alt.Order("order:Q"),
+        color=alt.Color("layer:N", title=None, scale=alt.Scale(domain=["Senior guaranteed debt", "Equity"],
+                                                               range=["#8C8C8C", "#0072B2"])),
+        tooltip=[alt.Tooltip("layer:N"), alt.Tooltip("usd_bn:Q", title="$bn", format=",.0f")],
+    ).add_params(e, lev).properties(width=160, height=260)
 
 
 def roe_client_chart(asset_return: float, debt_cost: float) -> alt.LayerChart:

@@ -50,8 +50,8 @@ def debt_schedule_chart(table: pd.DataFrame, title: str = "Debt service against 
         x=alt.X("year:O", title="Year after construction"),
         y=alt.Y("balance_usd_bn:Q", title="Debt outstanding ($bn)", axis=alt.Axis(format="$,.0f")),
         tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("balance_usd_bn:Q", title="Balance $bn", format=",.1f")],
-    ).properties(width=520, height=110)
-    return alt.vconcat((top + line).properties(width=520, height=230), bal)
+    ).properties(width=520, height=80)
+    return alt.vconcat((top + line).properties(width=520, height=190), bal)
 
 
 def return_histogram(samples, *, title: str = "One-year equity return: simulated distribution",

@@ -25,8 +25,9 @@ def capital_stack_chart(stack: pd.DataFrame, title: str = "Capital stack") -> al
                 scale=alt.Scale(domainMin=0)),
         order=alt.Order("order:Q", sort="ascending"),
     )
-    bars = base.mark_bar(size=110).encode(
-        color=alt.Color("layer:N", title="Layer", scale=owner_scale(domain), sort=domain),
+    bars = base.mark_bar(size=100).encode(
+        color=alt.Color("layer:N", title="Layer", scale=owner_scale(domain), sort=domain,
+                        legend=alt.Legend(orient="right", columns=1, labelLimit=170)),
         tooltip=[alt.Tooltip("layer:N", title="Layer"),
                  alt.Tooltip("amount_usd_bn:Q", title="$bn", format=",.1f"),
                  alt.Tooltip("pct:Q", title="Share of assets", format=".1%")],
@@ -39,7 +40,7 @@ def capital_stack_chart(stack: pd.DataFrame, title: str = "Capital stack") -> al
     ).transform_filter(alt.datum.amount_usd_bn > 0.06 * total).mark_text(
         color="white", fontWeight="bold", fontSize=12
     ).encode(y=alt.Y("mid:Q"), text="label:N")
-    return (bars + labels).properties(width=200, height=320)
+    return (bars + labels).properties(width=150, height=250)
 
 
 PAYEE_COLORS = {**OWNER_COLORS, "Fund manager (fees, carry)": "#CC79A7"}
@@ -65,7 +66,7 @@ def waterfall_chart(by_tier: pd.DataFrame, title: str = "Where every dollar paid
         order=alt.Order("payee:N"),
         tooltip=[alt.Tooltip("tier:N", title="Tier"), alt.Tooltip("payee:N", title="Paid to"),
                  alt.Tooltip("amount_usd_bn:Q", title="$bn", format=",.1f")],
-    ).properties(width=460, height=max(90, 42 * len(order)))
+    ).properties(width=360, height=max(90, 42 * len(order)))
 
 
 def preset_comparison_chart(df: pd.DataFrame, title: str = "Same fund, different terms: who gains") -> alt.Chart:
@@ -82,7 +83,7 @@ def preset_comparison_chart(df: pd.DataFrame, title: str = "Same fund, different
                  alt.Tooltip("irr:Q", title="IRR", format=".2%")],
     )
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#444").encode(x="x:Q")
-    return (base.mark_bar() + zero).properties(width=460, height=alt.Step(16))
+    return (base.mark_bar() + zero).properties(width=460, height=alt.Step(13))
 
 
 def scale_chart(df: pd.DataFrame, title: str = "How big is $300bn? The fund beside its comparators") -> alt.Chart:

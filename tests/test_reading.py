@@ -1,0 +1,47 @@
+"""What a reader sees, checked without a browser: dollars that MathJax cannot typeset, a first screen
+that says how to run the notebook, no stale sentences. (The browser tests count typeset maths.)"""
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb")) + [ROOT / "app" / "dashboard.ipynb"]
+
+
+def _markdown(path):
+    return [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_dollar_in_markdown_is_escaped_for_mathjax(path):
+    """JupyterLab typesets any pair of $ as LaTeX; `\\\\$` (MathJax's own escape) is a plain $ there
+    and in Voilà, and the static site turns it back into $. `\\$`, `&#36;` and `US$` are all typeset."""
+    for src in _markdown(path):
+        text = re.sub(r"`[^`]*`", "", src)            # code spans are never typeset
+        assert "&#36;" not in text, src[:80]
+        bare = [m.start() for m in re.finditer(r"\$", text) if not text[:m.start()].endswith("\\\\")]
+        assert bare == [], f"{path.name}: unescaped $ in {text[max(0, bare[0] - 40):bare[0] + 20]!r}"
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.parent.name == "notebooks"], ids=lambda p: p.name)
+def test_first_screen_says_how_to_run(path):
+    first = _markdown(path)[0]
+    assert "Run → Run All Cells" in first.replace("*", "")
+
+
+def test_no_stale_sentences():
+    text = " ".join(s for p in NOTEBOOKS for s in _markdown(p))
+    for stale in ("Notebooks appear in this folder as they are completed", "15 years or less"):
+        assert stale not in text
+
+
+def test_site_shows_plain_dollars():
+    import sys
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from build_site import plain_dollars
+
+    assert plain_dollars(r"from \\$300bn to \\$900bn") == "from $300bn to $900bn"
