@@ -79,7 +79,7 @@ html: setup
 	@echo "open site/index.html in a browser (works offline)"
 
 app: setup
-	$(BIN)/voila app/dashboard.ipynb --Voila.ip=127.0.0.1 --port=8866
+	JUPYTER_PATH=app/jupyter $(BIN)/voila app/dashboard.ipynb --template=fundlib --Voila.ip=127.0.0.1 --port=8866
 
 screenshots: setup browser-deps
 	$(RUN) $(BIN)/python scripts/screenshots.py

@@ -39,7 +39,7 @@ class _Server:
 
     name = "server"
 
-    def _start(self, cmd: list[str], cwd: Path | None = None) -> None:
+    def _start(self, cmd: list[str], cwd: Path | None = None, extra_env: dict | None = None) -> None:
         env = dict(os.environ)
         for var, sub in [("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),
                          ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython"),
@@ -47,6 +47,7 @@ class _Server:
                          ("JUPYTERLAB_WORKSPACES_DIR", "workspaces")]:
             env[var] = str(self.tmp / sub)
         env["JUPYTER_PLATFORM_DIRS"] = "1"
+        env.update(extra_env or {})
         self.log = open(self.tmp / "server.log", "w")
         self.proc = subprocess.Popen(cmd, env=env, stdout=self.log, stderr=subprocess.STDOUT,
                                      cwd=str(cwd) if cwd else None)
@@ -188,7 +189,8 @@ class VoilaServer(_Server):
         self.tmp = Path(tempfile.mkdtemp(prefix="fundlib-voila-"))
         self.port = free_port()
         self._start([sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--port={self.port}",
-                     "--Voila.ip=127.0.0.1"], cwd=notebook.parent)
+                     "--Voila.ip=127.0.0.1", "--template=fundlib"], cwd=notebook.parent,
+                    extra_env={"JUPYTER_PATH": str(ROOT / "app" / "jupyter")})
 
         def ready():
             with socket.create_connection(("127.0.0.1", self.port), timeout=1):

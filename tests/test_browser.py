@@ -70,10 +70,14 @@ def _open(lab, page, notebook):
     mjx = page.evaluate("() => document.querySelectorAll('.jp-Notebook mjx-container').length")
     heights = page.evaluate("() => [...document.querySelectorAll('.fundlib-app')].map("
                             "e => Math.round(e.getBoundingClientRect().height))")
-    READING[notebook] = {"typeset maths": mjx, "app heights (px)": heights}
+    cut = page.evaluate("""() => [...document.querySelectorAll(
+            '.fundlib-app .widget-label, .fundlib-app .widget-toggle-button, .fundlib-app .lm-TabBar-tabLabel')]
+        .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)""")
+    READING[notebook] = {"typeset maths": mjx, "app heights (px)": heights, "cut-off labels": cut}
     _write_reading()
     assert mjx == 0, f"{notebook}: {mjx} passages typeset as LaTeX"
     assert max(heights) <= 900, f"{notebook}: app heights {heights} px; at most 900 at 1400x1000"
+    assert cut == [], f"{notebook}: labels cut off: {cut}"
     return app
 
 
@@ -83,30 +87,42 @@ def _write_reading():
     (ARTIFACTS / "reading.json").write_text(json.dumps(READING, indent=1))
 
 
-def _repaint_ms(page, app, slider, presses: int = 6, key: str = "ArrowRight") -> list[float]:
-    """Key press -> the app's first chart repainted, in ms, for ``presses`` presses of ``key``."""
-    nudge_slider(page, slider, presses=1, key=key)   # focus the handle (and one move)
+def _repaint_ms(page, app, slider, presses: int = 6) -> list[float]:
+    """Key press -> one of the app's charts repainted, in ms, for ``presses`` presses that alternate
+    right and left (so a slider at either end still moves)."""
+    nudge_slider(page, slider, presses=1, key="ArrowLeft")   # focus the handle (and one move)
     page.wait_for_timeout(800)
-    chart = app.locator(".vega-embed").first
+    charts = app.locator(".vega-embed")
+    snap = """els => els.map(el => { const c = el.querySelector('canvas'), s = el.querySelector('svg');
+                                     return c ? c.toDataURL() : (s ? s.outerHTML : ''); }).join('|')"""
     times = []
-    for _ in range(presses):
-        chart.evaluate("""el => { window.__fundlib_t0 = performance.now();
-            const c = el.querySelector('canvas'), s = el.querySelector('svg');
-            window.__fundlib_img = c ? c.toDataURL() : s.outerHTML; }""")
-        page.keyboard.press(key)
-        ms = chart.evaluate("""el => new Promise((resolve) => {
-            const snap = () => { const c = el.querySelector('canvas'), s = el.querySelector('svg');
-                                 return c ? c.toDataURL() : s.outerHTML; };
-            const tick = () => {
-                if (snap() !== window.__fundlib_img) resolve(performance.now() - window.__fundlib_t0);
-                else if (performance.now() - window.__fundlib_t0 > 10000) resolve(-1);
+    for i in range(presses):
+        charts.evaluate_all(f"els => {{ window.__fundlib_t0 = performance.now(); window.__fundlib_img = ({snap})(els); }}")
+        page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
+        ms = charts.evaluate_all(f"""els => new Promise((resolve) => {{
+            const tick = () => {{
+                if (({snap})(els) !== window.__fundlib_img) resolve(performance.now() - window.__fundlib_t0);
+                else if (performance.now() - window.__fundlib_t0 > 5000) resolve(-1);
                 else requestAnimationFrame(tick);
-            };
+            }};
             requestAnimationFrame(tick);
-        })""")
+        }})""")
         times.append(ms)
         page.wait_for_timeout(300)
     return times
+
+
+def _time_every_app(page, notebook):
+    """Every app of the notebook: key press on its first visible slider -> a chart repainted."""
+    apps_ = page.locator(".fundlib-app")
+    for i in range(apps_.count()):
+        app = apps_.nth(i)
+        app.scroll_into_view_if_needed()
+        sliders = [sl for sl in app.locator(".widget-slider").all() if sl.is_visible()]
+        if not sliders:
+            continue
+        title = app.locator("h3").first.text_content()
+        _record_speed(notebook, title, _repaint_ms(page, app, sliders[0]))
 
 
 def _record_speed(notebook, name, times):
@@ -126,6 +142,9 @@ def _bad_input_shows_message(page, app, slider, presses, expected):
     nudge_slider(page, slider, presses=abs(presses), key="ArrowRight" if presses > 0 else "ArrowLeft")
     app.locator(".fundlib-error").wait_for(timeout=20_000)
     assert expected in app.locator(".fundlib-error").text_content()
+    assert "not updated" in app.locator(".fundlib-error").text_content()
+    opacity = app.locator(".fundlib-numbers-box").evaluate("e => getComputedStyle(e).opacity")
+    assert float(opacity) < 0.5, "the stale numbers should be greyed out"
     nudge_slider(page, slider, presses=abs(presses), key="ArrowLeft" if presses > 0 else "ArrowRight")
     app.locator(".fundlib-error").wait_for(state="detached", timeout=20_000)
 
@@ -159,7 +178,7 @@ def test_start_here_runs_and_responds_to_sliders(lab, page):
     page.wait_for_timeout(800)
     assert shot_hash(chart) != img1
     app.screenshot(path=str(ARTIFACTS / "00_start_here_app_after.png"))
-    _record_speed("00_start_here.ipynb", "start app", _repaint_ms(page, app, sliders.nth(0)))
+    _time_every_app(page, "00_start_here.ipynb")
 
     # Bad input: shares over 100% show a clear message in the app, not a traceback.
     _bad_input_shows_message(page, app, sliders.nth(3), 10, "at most 100%")  # other LPs 50%: 60% + 50% > 100%
@@ -186,7 +205,7 @@ def test_fund_structure_runs_and_responds(lab, page):
     page.wait_for_timeout(800)
     assert shot_hash(stack) != s0 and shot_hash(waterfall) != w0
     app.screenshot(path=str(ARTIFACTS / "01_fund_structure_app.png"))
-    _record_speed("01_fund_structure.ipynb", "structure app", _repaint_ms(page, app, sliders.nth(0)))
+    _time_every_app(page, "01_fund_structure.ipynb")
     # Bad input: the US share plus other LPs above 100%
     _bad_input_shows_message(page, app, sliders.nth(1), 10, "at most 100%")
     # The three-terms app responds to the fund-return slider
@@ -212,7 +231,7 @@ def test_leverage_math_runs_and_responds(lab, page):
     page.wait_for_timeout(800)
     assert shot_hash(chart) != c0
     roe.screenshot(path=str(ARTIFACTS / "02_leverage_roe_app.png"))
-    _record_speed("02_leverage_math.ipynb", "ROE app", _repaint_ms(page, roe, roe.locator(".widget-slider").nth(0)))
+    _time_every_app(page, "02_leverage_math.ipynb")
     # The project-finance app: a life shorter than the tenor pulls the tenor down with it (no refusal)
     pf = _app(page, 1)
     pf.scroll_into_view_if_needed()
@@ -248,7 +267,7 @@ def test_filp_vs_jgb_runs_and_responds(lab, page):
     nudge_slider(page, hedging.locator(".widget-slider").nth(3), presses=30, key="ArrowLeft")  # basis -20 -> -50 bp
     h1 = wait_changed(page, hn.text_content, h0)
     assert f"{hedge_cost(m.sofr, m.tona, -50, 0.25):.2%} a year" in h1, h1
-    _record_speed("03_filp_vs_jgb.ipynb", "hedging app", _repaint_ms(page, hedging, hedging.locator(".widget-slider").nth(0)))
+    _time_every_app(page, "03_filp_vs_jgb.ipynb")
     assert error_outputs(page) == []
     page.screenshot(path=str(ARTIFACTS / "03_filp_vs_jgb_page.png"), full_page=True)
 
@@ -276,7 +295,7 @@ def test_project_returns_runs_and_responds(lab, page):
     assert w1[0].strip() == "50" and w1[1:] != w0[1:] and abs(sum(float(w) for w in w1) - 100) <= 2, w1
     assert shot_hash(hist) != h0, "the IRR histogram did not redraw"
     assert mc.locator(".fundlib-error").count() == 0
-    _record_speed("04_project_returns.ipynb", "Monte Carlo app", _repaint_ms(page, mc, sliders.nth(1)))
+    _time_every_app(page, "04_project_returns.ipynb")
     mc.screenshot(path=str(ARTIFACTS / "04_project_returns_mc_app.png"))
     assert error_outputs(page) == []
 
@@ -295,7 +314,7 @@ def test_who_gets_paid_runs_and_responds(lab, page):
     assert shot_hash(pv) != c0
     assert error_outputs(page) == []
     app.screenshot(path=str(ARTIFACTS / "05_who_gets_paid_app.png"))
-    _record_speed("05_who_gets_paid.ipynb", "who-gets-paid app", _repaint_ms(page, app, app.locator(".widget-slider").nth(2)))
+    _time_every_app(page, "05_who_gets_paid.ipynb")
 
 
 def test_stress_tests_run_and_respond(lab, page):
@@ -312,5 +331,5 @@ def test_stress_tests_run_and_respond(lab, page):
     assert shot_hash(dscr) != d0, "the DSCR chart did not redraw"
     assert error_outputs(page) == []
     app.locator(".lm-TabBar-tab", has_text="Losses by scenario").click()
-    _record_speed("06_stress_tests.ipynb", "stress app", _repaint_ms(page, app, app.locator(".widget-slider").nth(0)))
+    _time_every_app(page, "06_stress_tests.ipynb")
     page.screenshot(path=str(ARTIFACTS / "06_stress_tests_page.png"), full_page=True)

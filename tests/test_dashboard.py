@@ -24,8 +24,10 @@ def test_dashboard_shared_panel_drives_every_panel():
         with sync_playwright() as p:
             browser = launch_browser(p)
             page = browser.new_page(viewport={"width": 1400, "height": 1100})
-            errors = []
+            errors, outside = [], []
             page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:", "blob:"))
+                    else None)
             page.goto(server.url, timeout=120_000)
             dash = page.locator(".fundlib-dashboard")
             dash.wait_for(timeout=180_000)
@@ -46,6 +48,8 @@ def test_dashboard_shared_panel_drives_every_panel():
             assert shot_hash(roe_chart) != roe_img, "the ROE chart did not redraw"
             assert page.locator(".fundlib-error").count() == 0
             assert errors == []
+            assert outside == [], f"the dashboard asked the network for {outside[:3]}"   # FontAwesome came from a CDN
+            assert page.evaluate("() => document.querySelectorAll('mjx-container').length") == 0
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "dashboard.png"))
             browser.close()
