@@ -107,7 +107,9 @@ def error_html(exc: Exception, stale: bool = False) -> str:
 STYLE = """<style>
 .fundlib-stale {opacity: .35; filter: grayscale(1); pointer-events: none}
 .fundlib-app .widget-label {white-space: normal; line-height: 1.15; height: auto; align-self: center}
-.fundlib-app .widget-toggle-buttons .widget-toggle-button {width: auto; min-width: 90px; padding: 0 8px}
+.fundlib-app .widget-toggle-buttons .widget-toggle-button {width: auto !important; min-width: 90px; padding: 0 8px}
+.fundlib-app .widget-toggle-buttons .widget-toggle-button .widget-label-basic {overflow: visible}
+.fundlib-app .jupyter-widgets.widget-tab > .lm-TabBar .lm-TabBar-tab {flex: 0 0 auto !important; max-width: none !important}
 .fundlib-app .widget-inline-hbox, .fundlib-app .widget-slider {margin-top: 1px; margin-bottom: 1px}
 .fundlib-app .fundlib-numbers-box table {margin: 0 0 6px 0; border-spacing: 0}
 .fundlib-app .fundlib-numbers-box td, .fundlib-app .fundlib-numbers-box th,
