@@ -54,15 +54,25 @@ def checked_output(nb) -> str:
                      for o in c.get("outputs", []))
 
 
+# Figures in the prose that are not derived by the suite: a worked example shown in the table beside
+# it, and an industry range.
+NOT_DERIVED = {"01_fund_structure.ipynb": {"$140bn"}, "02_leverage_math.ipynb": {"1.4×"}}
+
+
+@pytest.mark.parametrize("whole", [False, True], ids=["what-the-numbers-say", "all-prose"])
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_every_derived_figure_in_the_prose_is_printed_by_a_checked_cell(path):
+def test_every_derived_figure_in_the_prose_is_printed_by_a_checked_cell(path, whole):
+    """Every figure in the prose, not only in "What the numbers say" (a review found $1.70 and ¥23.5tn
+    left over in 05's running text after the numbers changed)."""
     nb = nbformat.read(path, as_version=4)
-    prose = section(nb)
+    prose = section(nb, start="") if whole else section(nb)
     printed = _norm(checked_output(nb))
     numbers_printed = {round(float(x), 6) for x in re.findall(r"\d+(?:\.\d+)?", printed)}
     register = _register_numbers()
     stale = []
     for token in FIGURE.findall(prose):
+        if re.sub(r"\\+\$", "$", token) in NOT_DERIVED.get(path.name, set()):
+            continue
         n = _number(token)
         if _norm(token) in printed or round(n, 6) in register:
             continue

@@ -104,10 +104,14 @@ def render_project_finance(cfads_usd_bn: float, shape: str, project_life: float,
     return View(table_html(rows, "Sizing the debt"), {"schedule": C.debt_schedule_chart(tbl)})
 
 
-def _bound_tenor(controls) -> None:
-    """The tenor stays shorter than the project's life: its slider's maximum follows the life."""
+def _bound_tenor(controls, key=None) -> None:
+    """The tenor stays shorter than the project's life: its slider's maximum follows the life, and
+    the tenor the reader chose comes back when the life allows it again."""
     life, tenor = controls["project_life"], controls["tenor"]
+    if key == "tenor" or not hasattr(tenor, "fundlib_wanted"):
+        tenor.fundlib_wanted = tenor.value
     tenor.max = min(A.get("debt_tenor_years").high, life.value - 1)  # the slider clamps its value
+    tenor.value = min(tenor.fundlib_wanted, tenor.max)
 
 
 def build_project_finance_app() -> LiveApp:
@@ -132,7 +136,7 @@ def build_project_finance_app() -> LiveApp:
     return LiveApp("How much debt can the projects carry?", controls, render_project_finance,
                    groups={"Cash flow": ["cfads_usd_bn", "shape", "project_life"],
                            "Debt": ["target_dscr", "tenor", "profile", "gearing_pct", "total_uses_usd_bn"]},
-                   couple=lambda app, key: _bound_tenor(app.controls),
+                   couple=lambda app, key: _bound_tenor(app.controls, key),
                    intro="Debt is drawn when construction ends (year 0) and repaid from CFADS. "
                          "Its size comes from sculpting at the target DSCR, capped by gearing; the chosen profile then repays that amount.")
 

@@ -99,7 +99,7 @@ def slider(id: str, description: str, *, step: float | None = None, fmt: str = "
 
 
 def error_html(exc: Exception, stale: bool = False) -> str:
-    note = " <i>The numbers and charts below are not updated: they show the last valid inputs.</i>" if stale else ""
+    note = " <i>The greyed-out numbers and charts are not updated: they show the last valid inputs.</i>" if stale else ""
     return ("<div class='fundlib-error' style='border-left:4px solid #D55E00;background:#fff3ec;"
             f"padding:6px 10px;margin:4px 0'><b>Input problem:</b> {html.escape(str(exc))}{note}</div>")
 
@@ -115,6 +115,8 @@ STYLE = """<style>
 .fundlib-app .fundlib-numbers-box td, .fundlib-app .fundlib-numbers-box th,
 .fundlib-app .fundlib-numbers-box caption {padding: 1px 8px 1px 0 !important; line-height: 1.3 !important;
   font-size: 12.5px; border: none}
+.fundlib-app .fundlib-numbers-box td {white-space: nowrap}
+.fundlib-app .fundlib-numbers-box td:first-child {white-space: normal; max-width: 260px}
 </style>"""
 
 
@@ -137,7 +139,7 @@ class LiveApp(widgets.VBox):
         setup()
         for w in controls.values():  # compact controls: the numbers fit beside them at 1400 px
             if isinstance(w, (widgets.FloatSlider, widgets.IntSlider, widgets.Dropdown, widgets.IntText, widgets.Combobox,
-                              widgets.Text)):
+                              widgets.Text, widgets.SelectionSlider)):
                 w.layout.width = "470px"
             if "description_width" in getattr(w.style, "keys", []):
                 w.style.description_width = "190px"
@@ -147,7 +149,7 @@ class LiveApp(widgets.VBox):
         self._holding = False
         self.progress = widgets.FloatProgress(value=0.0, min=0.0, max=1.0, description="Computing",
                                               layout=widgets.Layout(display="none", width="360px"))
-        self.numbers = widgets.HTML(layout=widgets.Layout(min_width="300px", max_width="560px"))
+        self.numbers = widgets.HTML(layout=widgets.Layout(min_width="300px"))
         self.numbers.add_class("fundlib-numbers-box")
         self.message = widgets.HTML()
         self.error_log = widgets.Output()

@@ -137,7 +137,8 @@ def build_funding_app() -> LiveApp:
         "tenor": widgets.SelectionSlider(options=[10, 15, 20, 25, 30, 40], value=int(A.value("filp_tenor_years")),
                                          description="Tenor (years)", continuous_update=False,
                                          style={"description_width": "210px"}, layout=widgets.Layout(width="520px")),
-        "month": widgets.SelectionSlider(options=months, value=months[-1], description="Yield from month-end",
+        "month": widgets.SelectionSlider(options=months, value=Market.current().as_of if Market.current().as_of in months
+                                         else months[-1], description="Yield from month-end",
                                          continuous_update=False, style={"description_width": "210px"},
                                          layout=widgets.Layout(width="520px")),
         "override": widgets.Checkbox(value=False, description="Override the yield", indent=False),
@@ -145,7 +146,12 @@ def build_funding_app() -> LiveApp:
                                          description="Yield override (%)", readout_format=".2f", continuous_update=False,
                                          style={"description_width": "210px"}, layout=widgets.Layout(width="520px")),
     }
-    return LiveApp("What Japan's FILP money costs", controls, render_funding,
+    controls["yield_pct"].disabled = True   # until the override is ticked
+
+    def _override(app, key):
+        app.controls["yield_pct"].disabled = not app.controls["override"].value
+
+    return LiveApp("What Japan's FILP money costs", controls, render_funding, couple=_override,
                    intro=f"Default size: Japan's $150bn half of the equity at ¥{Market.current().usdjpy:,.2f} per dollar "
                          f"(month-end {Market.current().as_of}, the market every notebook uses).")
 

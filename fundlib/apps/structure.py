@@ -46,7 +46,7 @@ def render_structure(preset: str, us_share_pct: float, other_share_pct: float, u
     eq_irr = irr(res.equity_flows()[0])
     head = table_html([
         ("Terms", W.PRESETS[preset].split(":")[0]),
-        ("Debt cost: SOFR + spread + guarantee fee" + (", blended with subordinated debt" if fund.sub_debt_share else ""),
+        ("Debt cost: SOFR + spread + fee" + (" (blended with sub debt)" if fund.sub_debt_share else ""),
          f"{fund.debt_rate(market):.2%}"),
         ("Owners' equity IRR, all owners together", f"{eq_irr:.2%}" if np.isfinite(eq_irr) else "n/a (never paid back)"),
         ("Fund life", f"{fund.life_years} years"),

@@ -25,7 +25,8 @@ def dscr_paths_chart(long: pd.DataFrame, lockup: float, default: float,
             "y": {"field": "dscr_shown", "type": "quantitative", "title": "DSCR (×, capped at 4 for display)",
                   "scale": {"domain": [0, 4]}},
             "color": {"field": "scenario", "type": "nominal", "title": None, "sort": scen,
-                      "scale": {"domain": scen, "range": (["#000000"] + PALETTE)[: len(scen)]}},
+                      "scale": {"domain": scen, "range": (["#000000"] + PALETTE)[: len(scen)]},
+                      "legend": {"orient": "right", "columns": 1}},
             "tooltip": [{"field": "scenario", "type": "nominal"}, {"field": "year", "type": "quantitative"},
                         {"field": "dscr", "type": "quantitative", "title": "DSCR", "format": ".2f"}],
         },
@@ -43,7 +44,7 @@ def dscr_paths_chart(long: pd.DataFrame, lockup: float, default: float,
     return vl.top({"title": vl.title(title, [
         "Below the lock-up line cash is trapped; below the default line the guarantors pay.",
         "A yen shock leaves the dollar fund's cover unchanged: its line lies under Base."]),
-        "width": _WIDTH, "height": 260, "layer": [lines, rules, label(th[0], -7), label(th[1], 12)]})
+        "width": _WIDTH, "height": 200, "layer": [lines, rules, label(th[0], -7), label(th[1], 12)]})
 
 
 def _loss_bars(t: pd.DataFrame, field: str, title: str, subtitle: str, x_title: str, fmt: str, tip_fmt: str,

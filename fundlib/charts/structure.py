@@ -66,7 +66,7 @@ def waterfall_chart(by_tier: pd.DataFrame, title: str = "Where every dollar paid
         order=alt.Order("payee:N"),
         tooltip=[alt.Tooltip("tier:N", title="Tier"), alt.Tooltip("payee:N", title="Paid to"),
                  alt.Tooltip("amount_usd_bn:Q", title="$bn", format=",.1f")],
-    ).properties(width=360, height=max(90, 42 * len(order)))
+    ).properties(width=360, height=max(90, 30 * len(order)))
 
 
 def preset_comparison_chart(df: pd.DataFrame, title: str = "Same fund, different terms: who gains") -> alt.Chart:
