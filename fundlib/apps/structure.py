@@ -82,6 +82,7 @@ def build_structure_app() -> LiveApp:
         "deploy_years": slider("deploy_years", "Years to call the equity", step=1, fmt=".0f"),
     }
     return LiveApp("Who owns, who decides, who gets paid", controls, render_structure,
+                   chart_tabs={"stack": "Capital stack", "waterfall": "Where every dollar paid out goes"},
                    groups={"Owners": ["preset", "us_share_pct", "other_share_pct", "us_retail_pct", "japan_retail_pct",
                                       "us_votes_pct"],
                            "Assets and debt": ["leverage", "asset_return_pct", "spread_bp", "sub_debt_pct", "deploy_years"],
