@@ -127,8 +127,9 @@ def test_random_combinations_refuse_only_shares_over_100(build, data):
         ends = _extremes(w)
         if isinstance(w, widgets.IntSlider):
             w.value = data.draw(st.integers(int(w.min), int(w.max)), label=key)
-        elif isinstance(w, widgets.FloatSlider):
-            w.value = data.draw(st.floats(w.min, w.max), label=key)
+        elif isinstance(w, widgets.FloatSlider):   # a reader reaches the slider's steps (and its ends)
+            steps = int(round((w.max - w.min) / w.step))
+            w.value = min(w.max, w.min + w.step * data.draw(st.integers(0, steps), label=key))
         elif ends:
             w.value = data.draw(st.sampled_from(ends), label=key)
     over = sum(app.controls[k].value for k in SHARES if k in app.controls) > 100 + 1e-9

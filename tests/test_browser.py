@@ -87,7 +87,7 @@ def _write_reading():
     (ARTIFACTS / "reading.json").write_text(json.dumps(READING, indent=1))
 
 
-def _repaint_ms(page, app, slider, presses: int = 6) -> list[float]:
+def _repaint_ms(page, app, slider, presses: int = 20) -> list[float]:
     """Key press -> one of the app's charts repainted, in ms, for ``presses`` presses that alternate
     right and left (so a slider at either end still moves)."""
     nudge_slider(page, slider, presses=1, key="ArrowLeft")   # focus the handle (and one move)
@@ -108,7 +108,7 @@ def _repaint_ms(page, app, slider, presses: int = 6) -> list[float]:
             requestAnimationFrame(tick);
         }})""")
         times.append(ms)
-        page.wait_for_timeout(300)
+        page.wait_for_timeout(200)
     return times
 
 

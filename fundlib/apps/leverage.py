@@ -96,10 +96,10 @@ def render_project_finance(cfads_usd_bn: float, shape: str, project_life: float,
         ("Debt raised: the smaller of the two", f"{usd_bn(sized['debt'])} ({sized['binding']} binds)"),
         ("Equity needed", usd_bn(sized["equity"])),
         ("Minimum / average DSCR (" + profile + ")", f"{sched.min_dscr:.2f}× / {sched.avg_dscr:.2f}×"
-         if sized["debt"] > 0 else "n/a (no debt to serve)"),
+         if sized["debt"] > 1e-9 else "n/a (no debt to serve)"),
         ("Years below the DSCR target", f"{breaches} of {tenor}"),
-        ("LLCR at financial close", shown(llcr0, ".2f", "no debt") + ("×" if sized["debt"] > 0 else "")),
-        ("PLCR at financial close", shown(sched.plcr[0], ".2f", "no debt") + ("×" if sized["debt"] > 0 else "")),
+        ("LLCR at financial close", shown(llcr0 if sized["debt"] > 1e-9 else float("nan"), ".2f", "no debt") + ("×" if sized["debt"] > 1e-9 else "")),
+        ("PLCR at financial close", shown(sched.plcr[0] if sized["debt"] > 1e-9 else float("nan"), ".2f", "no debt") + ("×" if sized["debt"] > 1e-9 else "")),
     ]
     return View(table_html(rows, "Sizing the debt"), {"schedule": C.debt_schedule_chart(tbl)})
 
