@@ -110,13 +110,11 @@ class Dashboard(widgets.VBox):
             return float("nan")
         self.status.value = ""
         for app in self.panels.values():
-            for w in app.controls.values():
-                id = getattr(w, "fundlib_id", None)
-                if id in active:
-                    w.unobserve(app._on_change, names="value")
-                    w.value = active[id] * w.fundlib_scale
-                    w.observe(app._on_change, names="value")
-            app.recompute()
+            with app.holding():   # move the panel's sliders quietly, then recompute it once
+                for w in app.controls.values():
+                    id = getattr(w, "fundlib_id", None)
+                    if id in active:
+                        w.value = active[id] * w.fundlib_scale
         self.last_seconds = time.perf_counter() - t0
         return self.last_seconds
 

@@ -212,18 +212,17 @@ class LiveApp(widgets.VBox):
         try:
             view = self.render(**self.values())
         except InputError as exc:
-            self._progress_done()
             self.message.value = error_html(exc, stale=True)
             self._stale(True)
             self.last_seconds = time.perf_counter() - t0
             return None
         except Exception:  # noqa: BLE001 - shown to the user, never swallowed
             self.error_log.append_stderr(traceback.format_exc())
-            self._progress_done()
             self.message.value = error_html(RuntimeError("unexpected error; details below"), stale=True)
             self._stale(True)
             return None
-        self._progress_done()
+        finally:
+            self._progress_done()
         self.message.value = ""
         self._stale(False)
         self.numbers.value = view.html
@@ -253,11 +252,9 @@ class LiveApp(widgets.VBox):
             return
         if self.couple is not None and change is not None:
             key = next((k for k, w in self.controls.items() if w is change["owner"]), None)
-            self._holding = True
-            try:
+            with self.holding():   # the couple's own moves recompute once, at the end
                 self.couple(self, key)
-            finally:
-                self._holding = False
+            return
         self._compute()
 
     def recompute(self) -> float:
