@@ -11,12 +11,14 @@ Models take their defaults from here, and sliders take their range from ``low``/
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
-from fundlib._validate import InputError
+from fundlib._validate import InputError, check_path, check_str
 from fundlib.data import data_dir, load_assumptions_table
 
 __all__ = ["Assumption", "register", "get", "value", "table", "check", "save_scenario", "load_scenario",
@@ -37,9 +39,13 @@ class Assumption:
     note: str | None = None
 
     def check(self, x: float, name: str | None = None) -> float:
-        """Raise InputError unless ``x`` lies in this assumption's [low, high] range."""
+        """Raise InputError unless ``x`` is a number in this assumption's [low, high] range
+        (TypeError for a value that is not a number)."""
+        name = name or self.id
+        if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, float, np.integer, np.floating)):
+            raise TypeError(f"{name} must be a number in [{self.low:g}, {self.high:g}] {self.unit}; got {type(x).__name__}")
         if not (self.low <= x <= self.high):
-            raise InputError(name or self.id, x, f"a value in [{self.low:g}, {self.high:g}] {self.unit}")
+            raise InputError(name, x, f"a value in [{self.low:g}, {self.high:g}] {self.unit}")
         return float(x)
 
 
@@ -61,6 +67,7 @@ def register() -> dict[str, Assumption]:
 def get(id: str) -> Assumption:
     """Assumption ``id``, with the value of the active scenario if one overrides it."""
     reg = _load(str(data_dir() / "assumptions.csv"))
+    check_str("id", id)
     try:
         a = reg[id]
     except KeyError:
@@ -76,15 +83,25 @@ def value(id: str) -> float:
 
 
 def check(id: str, x: float, name: str | None = None) -> float:
-    """Validate ``x`` against assumption ``id``'s range."""
+    """Validate ``x`` against assumption ``id``'s range; errors name ``name`` (default: the id)."""
+    if name is not None:
+        check_str("name", name)
     return get(id).check(x, name)
 
 
 def table(ids: list[str] | None = None) -> pd.DataFrame:
     """The register (or a subset, in the given order) as a DataFrame."""
     reg = _load(str(data_dir() / "assumptions.csv"))
-    rows = [reg[i] for i in ids] if ids else list(reg.values())
-    return pd.DataFrame([a.__dict__ for a in rows])
+    if ids is None:
+        return pd.DataFrame([a.__dict__ for a in reg.values()])
+    if isinstance(ids, (str, bytes)) or not isinstance(ids, (list, tuple)):
+        raise TypeError(f"ids must be a list of assumption ids; got {type(ids).__name__}")
+    if not ids:
+        raise InputError("ids", ids, "at least one id in data/assumptions.csv (or None for all)")
+    for i in ids:
+        if not isinstance(i, str) or i not in reg:
+            raise InputError("ids", i, "ids in data/assumptions.csv")
+    return pd.DataFrame([reg[i].__dict__ for i in ids])
 
 
 # ----------------------------------------------------------------------------- scenario files
@@ -94,61 +111,80 @@ def table(ids: list[str] | None = None) -> pd.DataFrame:
 # key against the register and every value against its [low, high] range.
 
 
-def _validate_overrides(overrides: dict, where: str = "scenario") -> dict[str, float]:
+def _validate_overrides(overrides: dict, where: str = "overrides") -> dict[str, float]:
     reg = _load(str(data_dir() / "assumptions.csv"))
     if not isinstance(overrides, dict):
-        raise InputError(f"{where}: assumptions", type(overrides).__name__, "an object mapping assumption ids to numbers")
+        raise TypeError(f"{where} must be a dict mapping assumption ids to numbers; got {type(overrides).__name__}")
     out = {}
     for key, val in overrides.items():
-        if key not in reg:
+        if not isinstance(key, str) or key not in reg:
             close = [k for k in reg if k.split("_")[0] == str(key).split("_")[0]][:3]
             hint = f" (did you mean {', '.join(close)}?)" if close else ""
             raise InputError(f"{where}: key", key, "an id in data/assumptions.csv" + hint)
-        if isinstance(val, bool) or not isinstance(val, (int, float)):
+        if isinstance(val, bool) or not isinstance(val, (int, float)) or not math.isfinite(val):
             raise InputError(f"{where}: {key}", val, "a number")
         out[key] = reg[key].check(float(val), f"{where}: {key}")
     return out
 
 
 def save_scenario(path, overrides: dict, name: str = "", note: str = "") -> None:
-    """Write ``overrides`` (validated) as a scenario JSON file."""
+    """Write ``overrides`` (validated) as a scenario JSON file at ``path`` (its folder must exist)."""
     import json
-    from pathlib import Path
 
+    p = check_path("path", path, must_exist=False)
     clean = _validate_overrides(overrides)
-    Path(path).write_text(json.dumps({"name": name, "note": note, "assumptions": clean}, indent=2, sort_keys=True) + "\n")
+    check_str("name", name)
+    check_str("note", note)
+    if not p.parent.is_dir():
+        raise FileNotFoundError(f"path: no such folder: {p.parent}")
+    if p.is_dir():
+        raise InputError("path", str(p), "a file name, not a folder")
+    p.write_text(json.dumps({"name": name, "note": note, "assumptions": clean}, indent=2, sort_keys=True) + "\n")
 
 
 def load_scenario(path) -> dict[str, float]:
-    """Read and validate a scenario JSON file; returns its overrides. Unknown keys and values outside
-    the register's ranges raise :class:`fundlib.InputError` naming the key, the value and the range."""
-    import json
-    from pathlib import Path
+    """Read and validate a scenario JSON file; returns its overrides. A missing file raises
+    FileNotFoundError; unknown keys and values outside the register's ranges raise
+    :class:`fundlib.InputError` naming the file, the key, the value and the range."""
+    return _load_scenario(path, "path")
 
-    p = Path(path)
+
+def _load_scenario(path, param: str) -> dict[str, float]:
+    import json
+
+    p = check_path(param, path)
+    if p.is_dir():
+        raise InputError(param, str(p), "a scenario JSON file, not a folder")
     try:
         doc = json.loads(p.read_text())
-    except FileNotFoundError:
-        raise InputError("scenario file", str(p), "an existing JSON file") from None
-    except json.JSONDecodeError as exc:
-        raise InputError("scenario file", f"{p.name} (line {exc.lineno})", "valid JSON") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        line = f" (line {exc.lineno})" if isinstance(exc, json.JSONDecodeError) else ""
+        raise InputError(f"{param} {p.name}", f"its text{line}", "valid JSON") from None
     if not isinstance(doc, dict) or "assumptions" not in doc:
-        raise InputError("scenario file", p.name, 'a JSON object with an "assumptions" object')
+        raise InputError(f"{param} {p.name}", "its content", 'a JSON object with an "assumptions" object')
     extra = set(doc) - {"name", "note", "assumptions"}
     if extra:
-        raise InputError("scenario file: field", sorted(extra)[0], 'only "name", "note" and "assumptions"')
-    return _validate_overrides(doc["assumptions"], p.name)
+        raise InputError(f"{param} {p.name}: field", sorted(extra)[0], 'only "name", "note" and "assumptions"')
+    if not isinstance(doc["assumptions"], dict):
+        raise InputError(f"{param} {p.name}: assumptions", type(doc["assumptions"]).__name__,
+                         "an object mapping assumption ids to numbers")
+    return _validate_overrides(doc["assumptions"], f"{param} {p.name}")
 
 
 def use_scenario(source=None) -> dict[str, float]:
     """Make a scenario (a file path or a dict of overrides) the active defaults for every model and app;
-    ``None`` clears it. Returns the active overrides."""
-    from pathlib import Path
+    ``None`` clears it. Returns the active overrides. A scenario that fails its checks changes nothing."""
+    import os
 
-    _OVERRIDES.clear()
     if source is None:
-        return {}
-    overrides = load_scenario(source) if isinstance(source, (str, Path)) else _validate_overrides(source)
+        overrides = {}
+    elif isinstance(source, (str, os.PathLike)):
+        overrides = _load_scenario(source, "source")
+    elif isinstance(source, dict):
+        overrides = _validate_overrides(source, "source")
+    else:
+        raise TypeError(f"source must be a scenario file path, a dict of overrides or None; got {type(source).__name__}")
+    _OVERRIDES.clear()
     _OVERRIDES.update(overrides)
     return dict(_OVERRIDES)
 
@@ -161,6 +197,8 @@ class scenario:
     """Context manager: ``with scenario({"leverage_x": 2.0}): ...`` then the previous state is restored."""
 
     def __init__(self, source):
+        if source is not None and not isinstance(source, (str, dict)) and not hasattr(source, "__fspath__"):
+            raise TypeError(f"source must be a scenario file path, a dict of overrides or None; got {type(source).__name__}")
         self.source = source
 
     def __enter__(self):

@@ -13,15 +13,16 @@ that anyone with internet access can download fresh files and rebuild ``rates_mo
 
 from __future__ import annotations
 
-import io
 import os
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from fundlib._validate import DataError, InputError, check_frame, check_month, check_path
+from fundlib.formats import japanese_era_to_date, month_end, parse_daily_close_csv, parse_fred_csv, parse_mof_jgb_csv
 
 __all__ = [
     "DataError",
@@ -43,10 +44,6 @@ JGB_TENORS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 15, 20, 25, 30, 40)
 UST_TENORS = {"3m": 0.25, "1y": 1, "2y": 2, "5y": 5, "7y": 7, "10y": 10, "20y": 20, "30y": 30}
 
 
-class DataError(ValueError):
-    """A data file does not have the shape the suite expects; the message names file and row."""
-
-
 _PROJECT_DATA = Path(__file__).resolve().parent.parent / "data"
 
 
@@ -66,6 +63,11 @@ class Column:
     low: float = -np.inf
     high: float = np.inf
     required: bool = True  # False: blanks allowed
+
+
+def _path(path, default: str) -> Path:
+    """The suite's own table, or a reader's copy at ``path`` (TypeError / FileNotFoundError if unusable)."""
+    return data_dir() / default if path is None else check_path("path", path)
 
 
 def _read(path: Path) -> pd.DataFrame:
@@ -154,7 +156,7 @@ def load_rates_monthly(path: str | Path | None = None) -> pd.DataFrame:
     Columns: ``jgb_1y`` … ``jgb_40y``, ``ust_3m`` … ``ust_30y``, ``sofr``, ``tona``, ``usdjpy``.
     NaN where a series does not cover a month.
     """
-    p = Path(path) if path else data_dir() / "rates_monthly.csv"
+    p = _path(path, "rates_monthly.csv")
     return _rates_cached(str(p)).copy()
 
 
@@ -181,13 +183,13 @@ _ASSUMPTION_SCHEMA = [
 
 def load_filp_facts(path: str | Path | None = None) -> pd.DataFrame:
     """FILP programme and FILP-bond issuance facts, one source URL per row."""
-    p = Path(path) if path else data_dir() / "filp_facts.csv"
+    p = _path(path, "filp_facts.csv")
     return _validate(_read(p), p, _FILP_SCHEMA)
 
 
 def load_comparators(path: str | Path | None = None) -> pd.DataFrame:
     """Scale comparators and cost benchmarks, one source URL per row (``value`` blank for open ranges)."""
-    p = Path(path) if path else data_dir() / "comparators.csv"
+    p = _path(path, "comparators.csv")
     df = _validate(_read(p), p, _COMPARATOR_SCHEMA, key="id")
     blank = df["value"].isna() & df["low"].isna()
     if blank.any():
@@ -198,7 +200,7 @@ def load_comparators(path: str | Path | None = None) -> pd.DataFrame:
 
 def load_assumptions_table(path: str | Path | None = None) -> pd.DataFrame:
     """The assumption register as a validated table (see :mod:`fundlib.assumptions`)."""
-    p = Path(path) if path else data_dir() / "assumptions.csv"
+    p = _path(path, "assumptions.csv")
     df = _validate(_read(p), p, _ASSUMPTION_SCHEMA, key="id")
     bad = (df["low"] > df["value"]) | (df["value"] > df["high"])
     if bad.any():
@@ -206,142 +208,6 @@ def load_assumptions_table(path: str | Path | None = None) -> pd.DataFrame:
         r = df.iloc[row - 2]
         raise DataError(f"{p.name}, row {row}: {r['id']} value {r['value']} is outside its range [{r['low']}, {r['high']}]")
     return df
-
-
-# --------------------------------------------------------------------------- official formats
-
-_ERAS = {"M": 1867, "T": 1911, "S": 1925, "H": 1988, "R": 2018}
-_ERA_RE = re.compile(r"^\s*([MTSHR])\s*(\d{1,2})\.(\d{1,2})\.(\d{1,2})\s*$")
-
-
-def japanese_era_to_date(text: str) -> pd.Timestamp:
-    """'R8.2.27' → 2026-02-27 (M=Meiji, T=Taisho, S=Showa, H=Heisei, R=Reiwa); also accepts 'YYYY/M/D'."""
-    m = _ERA_RE.match(text)
-    if m:
-        era, y, mo, d = m.groups()
-        return pd.Timestamp(year=_ERAS[era] + int(y), month=int(mo), day=int(d))
-    m = re.match(r"^\s*(\d{4})/(\d{1,2})/(\d{1,2})\s*$", text)
-    if m:
-        return pd.Timestamp(year=int(m[1]), month=int(m[2]), day=int(m[3]))
-    raise DataError(f"date {text!r} is neither a Japanese era date (e.g. R8.2.27) nor YYYY/M/D")
-
-
-def _as_text(source, encoding: str | None) -> str:
-    if hasattr(source, "read"):
-        raw = source.read()
-    else:
-        raw = Path(source).read_bytes()
-    if isinstance(raw, str):
-        return raw
-    encodings = [encoding] if encoding else ["utf-8-sig", "cp932"]
-    for enc in encodings:
-        try:
-            return raw.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise DataError(f"cannot decode the file as {' or '.join(encodings)}")
-
-
-def parse_mof_jgb_csv(source, encoding: str | None = None) -> pd.DataFrame:
-    """Parse the MoF JGB constant-maturity file (Japanese or English edition).
-
-    Handles the Shift-JIS (cp932) original with its title row ``国債金利情報,…``, UTF-8 copies
-    without it, the English ``Interest Rate``/``Date,1Y,…`` layout, Japanese era dates, and ``-``
-    for missing values. Returns percent values, one column per tenor in years (int), indexed by date.
-    """
-    text = _as_text(source, encoding)
-    lines = text.splitlines()
-    start = next((i for i, ln in enumerate(lines[:5]) if ln.startswith(("基準日", "Date"))), None)
-    if start is None:
-        raise DataError("MoF JGB file: no header row starting with 基準日 or Date in the first 5 lines")
-    df = pd.read_csv(io.StringIO("\n".join(lines[start:])), dtype=str, keep_default_na=False)
-    tenor_cols = {}
-    for c in df.columns[1:]:
-        m = re.fullmatch(r"\s*(\d+)\s*(年|Y)\s*", c)
-        if not m:
-            raise DataError(f"MoF JGB file: unexpected column {c!r} (expected tenors like 10年 or 10Y)")
-        tenor_cols[c] = int(m[1])
-    dates = []
-    for i, v in enumerate(df.iloc[:, 0]):
-        try:
-            dates.append(japanese_era_to_date(v))
-        except DataError as exc:
-            raise DataError(f"MoF JGB file, row {i + start + 2}: {exc}") from None
-    out = pd.DataFrame(index=pd.DatetimeIndex(dates, name="date"))
-    for c, tenor in tenor_cols.items():
-        col = df[c].str.strip().replace({"-": "", "－": ""})
-        vals = pd.to_numeric(col.where(col != "", None), errors="coerce")
-        bad = vals.isna() & (col != "")
-        if bad.any():
-            row = int(np.flatnonzero(bad.to_numpy())[0])
-            raise DataError(f"MoF JGB file, row {row + start + 2}: {c} = {col.iloc[row]!r} is not a number")
-        out[tenor] = vals.to_numpy(dtype=float)
-    if not out.index.is_monotonic_increasing:
-        raise DataError("MoF JGB file: dates are not in increasing order")
-    return out
-
-
-def parse_fred_csv(source) -> pd.Series:
-    """Parse a FRED CSV download (``observation_date,SERIES`` or ``DATE,SERIES``); ``.``/blank → NaN."""
-    df = pd.read_csv(source, dtype=str, keep_default_na=False)
-    if df.shape[1] != 2 or df.columns[0].lower() not in ("observation_date", "date"):
-        raise DataError(f"FRED file: expected two columns 'observation_date,<SERIES>', found {list(df.columns)}")
-    dates = pd.to_datetime(df.iloc[:, 0], format="%Y-%m-%d", errors="coerce")
-    if dates.isna().any():
-        row = int(np.flatnonzero(dates.isna().to_numpy())[0]) + 2
-        raise DataError(f"FRED file, row {row}: date {df.iloc[row - 2, 0]!r} is not YYYY-MM-DD")
-    raw = df.iloc[:, 1].str.strip().replace({".": ""})
-    vals = pd.to_numeric(raw.where(raw != "", None), errors="coerce")
-    bad = vals.isna() & (raw != "")
-    if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0]) + 2
-        raise DataError(f"FRED file, row {row}: value {raw.iloc[row - 2]!r} is not a number")
-    return pd.Series(vals.to_numpy(float), index=pd.DatetimeIndex(dates, name="date"), name=df.columns[1].upper())
-
-
-def parse_daily_close_csv(source, name: str | None = None) -> pd.Series:
-    """Parse the ``DATE,OPEN,HIGH,LOW,CLOSE,VOLUME`` daily layout (DATE as YYYYMMDD); uses CLOSE."""
-    df = pd.read_csv(source, dtype={"DATE": str})
-    if "DATE" not in df or "CLOSE" not in df:
-        raise DataError(f"daily file: expected DATE and CLOSE columns, found {list(df.columns)}")
-    dates = pd.to_datetime(df["DATE"], format="%Y%m%d", errors="coerce")
-    if dates.isna().any():
-        row = int(np.flatnonzero(dates.isna().to_numpy())[0]) + 2
-        raise DataError(f"daily file, row {row}: DATE {df['DATE'].iloc[row - 2]!r} is not YYYYMMDD")
-    return pd.Series(df["CLOSE"].to_numpy(float), index=pd.DatetimeIndex(dates, name="date"), name=name)
-
-
-def _last_business_day(day: pd.Timestamp, calendar: str) -> pd.Timestamp:
-    """The last business day of ``day``'s month: a weekday; in Japan (``calendar="JP"``) the year ends
-    on 30 December, because the bond market is closed from 31 December to 3 January."""
-    last = pd.offsets.BMonthEnd().rollforward(day.normalize())
-    if calendar == "JP" and last.month == 12:
-        last = min(last, pd.Timestamp(year=last.year, month=12, day=30))
-        while last.weekday() >= 5:
-            last -= pd.Timedelta(days=1)
-    return last
-
-
-def month_end(series: pd.Series, complete_only: bool = True, calendar: str = "US") -> pd.Series:
-    """Last available observation of each month, indexed by monthly Period.
-
-    With ``complete_only`` the final month is dropped unless the series reaches that month's last
-    business day, so a half-finished month never masquerades as a month-end value. ``calendar``
-    ("US" or "JP") says which market's year-end applies: the MoF's and the BoJ's last December
-    date is the 30th (or the weekday before), not the 31st.
-    """
-    if calendar not in ("US", "JP"):
-        raise DataError(f"calendar {calendar!r}: expected 'US' or 'JP'")
-    s = series.dropna()
-    if s.empty:
-        return pd.Series(dtype=float, index=pd.PeriodIndex([], freq="M", name="month"), name=series.name)
-    out = s.groupby(s.index.to_period("M")).last()
-    out.index.name = "month"
-    if complete_only:
-        last_day = series.index.max().normalize()
-        if last_day < _last_business_day(last_day, calendar):
-            out = out.iloc[:-1]
-    return out
 
 
 def build_rates_monthly(raw_dir: str | Path, start: str = "2000-01", keep: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -354,9 +220,16 @@ def build_rates_monthly(raw_dir: str | Path, start: str = "2000-01", keep: pd.Da
     ``keep``: the current table (as loaded): where the files give no value for a month, its values
     stay. Returns the CSV's layout: ``month`` then ``*_pct`` columns in percent and ``usdjpy``.
     """
-    raw = Path(raw_dir)
+    raw = check_path("raw_dir", raw_dir)
+    if not raw.is_dir():
+        raise InputError("raw_dir", str(raw), "a folder holding the downloaded files (the layout above)")
+    first = check_month("start", start)
+    if keep is not None:
+        check_frame("keep", keep, RATE_COLUMNS)
     cols: dict[str, pd.Series] = {}
     jgb = parse_mof_jgb_csv(raw / "jgb_mof" / "jgbcm_all.csv")
+    if [t for t in JGB_TENORS if t not in jgb]:
+        raise DataError(f"jgb_mof/jgbcm_all.csv: no column for the tenor(s) {[t for t in JGB_TENORS if t not in jgb]} years")
     for tenor in JGB_TENORS:
         s = jgb[tenor]
         ext = raw / "jgb_mof_recent" / f"JPY_BILL_{tenor}Y.csv"
@@ -377,6 +250,8 @@ def build_rates_monthly(raw_dir: str | Path, start: str = "2000-01", keep: pd.Da
     fx = None
     for f in sorted((raw / "usdjpy").glob("DEXJPUS_*.csv")):
         fx = parse_fred_csv(f) if fx is None else _splice(fx, parse_fred_csv(f))
+    if fx is None:
+        raise DataError(f"{raw / 'usdjpy'}: no DEXJPUS_*.csv file")
     cols["usdjpy"] = month_end(fx)
     df = pd.DataFrame(cols)
     if keep is not None:
@@ -384,7 +259,7 @@ def build_rates_monthly(raw_dir: str | Path, start: str = "2000-01", keep: pd.Da
         for c in RATE_COLUMNS:
             old[f"{c}_pct"] = old.pop(c) * 100.0
         df = df.combine_first(old)[[f"{c}_pct" for c in RATE_COLUMNS] + ["usdjpy"]]
-    df = df[df.index >= pd.Period(start, freq="M")]
+    df = df[df.index >= first]
     df = df.dropna(how="all")
     df.index.name = "month"
     out = df.reset_index()

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from fundlib import data as D
+from fundlib._validate import InputError, check_mapping, check_path, check_range
 from fundlib.data import DataError
 
 __all__ = ["FRED", "SOURCES", "download", "refresh"]
@@ -34,11 +35,23 @@ SOURCES = {  # where the file goes in the raw layout of fundlib.data.build_rates
 _RANGES = {"jgb_mof": (-5.0, 25.0), "ust_cmt": (-5.0, 25.0), "sofr": (-5.0, 25.0), "usdjpy": (50.0, 400.0)}
 
 
+def _sources(sources) -> dict:
+    if sources is None:
+        return dict(SOURCES)
+    sources = check_mapping("sources", sources, "a dict mapping a file's place in the raw layout to its URL")
+    for rel, url in sources.items():
+        if rel not in SOURCES or not isinstance(url, str) or not url.startswith(("https://", "http://")):
+            raise InputError("sources", f"{rel!r}: {url!r}", "keys from fundlib.refresh.SOURCES, each with an http(s) URL")
+    return sources
+
+
 def download(dest: str | Path, sources: dict | None = None, timeout: float = 60.0) -> list[Path]:
     """Download every source into ``dest`` (the raw layout). Raises DataError naming the URL that failed."""
-    dest = Path(dest)
+    dest = check_path("dest", dest, must_exist=False)
+    sources = _sources(sources)
+    check_range("timeout", timeout, 0.0, 600.0, low_open=True)
     got = []
-    for rel, url in (sources or SOURCES).items():
+    for rel, url in sources.items():
         path = dest / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -80,7 +93,9 @@ def refresh(out: str | Path | None = None, sources: dict | None = None, timeout:
     schema check the suite applies on load. Only then is ``out`` replaced (atomically); on any error
     a :class:`DataError` names the file and the row, and ``out`` is left as it was.
     """
-    out = Path(out) if out else D.data_dir() / "rates_monthly.csv"
+    out = D.data_dir() / "rates_monthly.csv" if out is None else check_path("out", out, must_exist=False)
+    sources = _sources(sources)
+    check_range("timeout", timeout, 0.0, 600.0, low_open=True)
     keep = D.load_rates_monthly(out) if out.exists() else None
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp) / "raw"

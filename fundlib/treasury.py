@@ -19,8 +19,10 @@ from fundlib import chain as CH
 from fundlib import projects as P
 from fundlib import scenarios as SC
 from fundlib import structure as S
-from fundlib._validate import InputError, check_int, check_range
+from fundlib._validate import (InputError, as_cashflows, check_bool, check_choice, check_frame, check_instance, check_int,
+                               check_number, check_range)
 from fundlib.finance import discount_factors, npv
+from fundlib import waterfall as W
 from fundlib.market import Market
 
 __all__ = ["pv_per_dollar", "fund_stream", "portfolio_operating_cash", "tax_incentive_stream", "tariff_stream",
@@ -28,9 +30,21 @@ __all__ = ["pv_per_dollar", "fund_stream", "portfolio_operating_cash", "tax_ince
            "compare_us"]
 
 
+def _checked(fund, market, asset_return, preset: str = "proposal") -> None:
+    """The inputs every chain view shares: TypeError for the wrong kinds, InputError out of range."""
+    check_instance("fund", fund, S.FundStructure, "a fundlib.structure.FundStructure")
+    check_choice("preset", preset, tuple(W.PRESETS))
+    if market is not None:
+        check_instance("market", market, Market, "a fundlib.market.Market or None")
+    check_number("asset_return", asset_return, -0.05, 0.5)
+
+
 def pv_per_dollar(flows, rate: float) -> float:
     """PV of the inflows ÷ PV of the outflows (1 = public money returned in present value)."""
-    f = np.asarray(flows, float)
+    f = as_cashflows("flows", flows)
+    if f.ndim != 1:
+        raise InputError("flows", flows, "one row of yearly flows (a 1-D array)")
+    check_number("rate", rate, -0.99, 1.0)
     df = discount_factors(rate, f.shape[-1])
     out = -np.sum(np.minimum(f, 0) * df, axis=-1)
     back = np.sum(np.maximum(f, 0) * df, axis=-1)
@@ -42,12 +56,14 @@ def fund_stream(fund: S.FundStructure, asset_return: float, preset: str = "propo
                 **preset_kw) -> pd.DataFrame:
     """Each owner's yearly net cash flow from the fund (USD bn), from the chain: columns = payee
     labels, index = year."""
+    _checked(fund, market, asset_return, preset)
     return CH.run(fund, market, asset_return=asset_return, preset=preset, **preset_kw).payee_flows()
 
 
 def portfolio_operating_cash(weights: dict | None = None, horizon: int = 40) -> np.ndarray:
     """Operating cash (before capex) per $1 of capex of the default portfolio, t = 0..horizon."""
-    w = SC.check_weights(weights or SC.default_weights())
+    w = SC.check_weights(SC.default_weights() if weights is None else weights)
+    horizon = check_int("horizon", horizon, 1, 200)
     out = np.zeros(horizon + 1)
     for s, key in P.SECTORS.items():
         if w[s]:
@@ -65,10 +81,16 @@ def tax_incentive_stream(public_usd_bn: float, credit_rate: float, effective_tax
     happened otherwise; the government gets back ``effective_tax_rate`` of that extra investment's
     operating cash, year by year. Returns yearly flows: −outlay at t = 0, then tax receipts.
     """
-    check_range("credit_rate", credit_rate, 0.0, 1.0, low_open=True)
-    check_range("effective_tax_rate", effective_tax_rate, 0.0, 1.0)
-    check_range("additionality", additionality, 0.0, 1.0)
-    op = portfolio_operating_cash() if operating_per_capex is None else np.asarray(operating_per_capex, float)
+    check_number("credit_rate", credit_rate, 0.0, 1.0, low_open=True)
+    check_number("effective_tax_rate", effective_tax_rate, 0.0, 1.0)
+    check_number("additionality", additionality, 0.0, 1.0)
+    check_number("public_usd_bn", public_usd_bn, 0.0, 1e4)
+    if operating_per_capex is None:
+        op = portfolio_operating_cash()
+    else:
+        op = as_cashflows("operating_per_capex", operating_per_capex)
+        if op.ndim != 1:
+            raise InputError("operating_per_capex", operating_per_capex, "one row of yearly cash per $1 of capex")
     induced = public_usd_bn / credit_rate * additionality
     flows = effective_tax_rate * induced * op
     flows = flows.copy()
@@ -81,10 +103,10 @@ def tariff_stream(rate: float, import_base_usd_bn: float, elasticity: float, yea
 
     Revenue is collected in years 1..years (t = 0 is now); no public outlay.
     """
-    check_range("rate", rate, 0.0, 1.0)
-    check_range("baseline", baseline, 0.0, 1.0)
-    check_range("import_base_usd_bn", import_base_usd_bn, 0.0, 1e4)
-    check_range("elasticity", elasticity, 0.0, 10.0)
+    check_number("rate", rate, 0.0, 1.0)
+    check_number("baseline", baseline, 0.0, 1.0)
+    check_number("import_base_usd_bn", import_base_usd_bn, 0.0, 1e4)
+    check_number("elasticity", elasticity, 0.0, 10.0)
     years = check_int("years", years, 1, 100)
 
     def revenue(t):
@@ -107,7 +129,9 @@ def japan_yen_pnl(fund: S.FundStructure, asset_return: float, hedged: bool, yen_
     ``yen_appreciation`` a year (unhedged). The PV of ``net_jpy_tn`` at the FILP yield is zero
     exactly when the stake's yen IRR equals that yield.
     """
-    check_range("yen_appreciation", yen_appreciation, -0.3, 0.3)
+    _checked(fund, market, asset_return, preset)
+    hedged = check_bool("hedged", hedged)
+    check_number("yen_appreciation", yen_appreciation, -0.3, 0.3)
     r = CH.run(fund, market, asset_return=asset_return, preset=preset, yen_appreciation=yen_appreciation)
     f = r.japan_yen(hedged)
     df = pd.DataFrame({"usd_flow_bn": r.party("japan_mof")[0],
@@ -119,8 +143,11 @@ def japan_yen_pnl(fund: S.FundStructure, asset_return: float, hedged: bool, yen_
 
 
 def japan_surplus_pv(df: pd.DataFrame, filp_yield: float) -> float:
-    """PV at the FILP yield of Japan's net yen flows (¥tn): zero means the stake exactly pays its funding."""
-    return float(npv(filp_yield, df["net_jpy_tn"].to_numpy()))
+    """PV at the FILP yield of Japan's net yen flows (¥tn): zero means the stake exactly pays its funding.
+    ``df`` is :func:`japan_yen_pnl`'s table (its ``net_jpy_tn`` column, one row a year)."""
+    check_frame("df", df, ["net_jpy_tn"])
+    flows = as_cashflows("df['net_jpy_tn']", df["net_jpy_tn"].to_numpy())
+    return float(npv(check_number("filp_yield", filp_yield, -0.05, 0.3), flows))
 
 
 def breakeven_fund_return(fund: S.FundStructure, hedged: bool, yen_appreciation: float = 0.0,
@@ -129,6 +156,7 @@ def breakeven_fund_return(fund: S.FundStructure, hedged: bool, yen_appreciation:
 
     NaN if no return between −3% and 30% breaks even. See :func:`breakeven_fund_returns`.
     """
+    hedged = check_bool("hedged", hedged)
     both = breakeven_fund_returns(fund, yen_appreciation, preset, market)
     return both[0] if hedged else both[1]
 
@@ -141,6 +169,8 @@ def breakeven_fund_returns(fund: S.FundStructure, yen_appreciation: float = 0.0,
     ``yen_appreciation``), each sign change is bracketed, a finer grid runs inside both brackets,
     then linear interpolation. NaN where no return between −3% and 30% breaks even.
     """
+    _checked(fund, market, 0.05, preset)
+    check_number("yen_appreciation", yen_appreciation, -0.3, 0.3)
     market = market or Market.current()
 
     def surplus(r):
@@ -180,6 +210,19 @@ class GovernmentComparison:
     discount_rate: float
 
 
+_REGISTER_ID = {"credit_rate": "tax_credit_rate", "effective_tax_rate": "effective_tax_rate",
+                "additionality": "additionality", "tariff": "us_tariff_floor",
+                "import_base": "us_imports_from_japan_usd_bn", "elasticity": "import_elasticity",
+                "tariff_years": "tariff_years"}
+
+
+def _registered(name: str, x) -> float:
+    """``x`` checked against the register's range for parameter ``name``; the error names ``name``."""
+    if name == "tariff_years":
+        x = check_int(name, x, 1, 100)
+    return A.check(_REGISTER_ID[name], x, name)
+
+
 def compare_us(fund: S.FundStructure, asset_return: float, preset: str = "proposal", *, credit_rate: float | None = None,
                effective_tax_rate: float | None = None, additionality: float | None = None, tariff: float | None = None,
                tariff_baseline: float = 0.0, import_base: float | None = None, elasticity: float | None = None,
@@ -193,6 +236,13 @@ def compare_us(fund: S.FundStructure, asset_return: float, preset: str = "propos
     nothing gives the fund route no flows (per dollar: NaN) and spends nothing on tax credits.
     ``result``: a chain already run for this fund, return and terms (saves running it again).
     """
+    _checked(fund, market, asset_return, preset)
+    given = {"credit_rate": credit_rate, "effective_tax_rate": effective_tax_rate, "additionality": additionality,
+             "tariff": tariff, "import_base": import_base, "elasticity": elasticity, "tariff_years": tariff_years}
+    v = {k: A.value(_REGISTER_ID[k]) if x is None else _registered(k, x) for k, x in given.items()}
+    check_number("tariff_baseline", tariff_baseline, 0.0, 1.0)
+    if result is not None:
+        check_instance("result", result, CH.ChainResult, "a fundlib.chain.ChainResult (from chain.run) or None")
     market = market or Market.current()
     r = market.par_yield("USD", 30.0) if discount_rate is None else check_range("discount_rate", discount_rate, -0.05, 0.5)
     horizon = check_int("horizon", horizon, 1, 200)
@@ -208,15 +258,10 @@ def compare_us(fund: S.FundStructure, asset_return: float, preset: str = "propos
     T = horizon + 1
     fund_flows = np.zeros(T)
     fund_flows[: us.size] = us
-    tax = np.zeros(T) if public <= 0 else tax_incentive_stream(public, A.value("tax_credit_rate") if credit_rate is None else credit_rate,
-                               A.value("effective_tax_rate") if effective_tax_rate is None else effective_tax_rate,
-                               A.value("additionality") if additionality is None else additionality,
-                               portfolio_operating_cash(horizon=horizon))
+    tax = np.zeros(T) if public <= 0 else tax_incentive_stream(public, v["credit_rate"], v["effective_tax_rate"],
+                                                              v["additionality"], portfolio_operating_cash(horizon=horizon))
     tar = np.zeros(T)
-    ts = tariff_stream(A.value("us_tariff_floor") if tariff is None else tariff,
-                       A.value("us_imports_from_japan_usd_bn") if import_base is None else import_base,
-                       A.value("import_elasticity") if elasticity is None else elasticity,
-                       int(A.value("tariff_years") if tariff_years is None else tariff_years), tariff_baseline)
+    ts = tariff_stream(v["tariff"], v["import_base"], v["elasticity"], int(v["tariff_years"]), tariff_baseline)
     tar[: min(T, ts.size)] = ts[:T]
     streams = pd.DataFrame({"Own the fund": fund_flows, "Tax-credit playbook": tax, "Tariff (no outlay)": tar})
     streams.index.name = "year"

@@ -100,7 +100,7 @@ def test_scenario_errors_name_key_value_and_range(tmp_path):
     bad.write_text('{"assumptions": ')
     with pytest.raises(InputError, match="valid JSON"):
         A.load_scenario(bad)
-    with pytest.raises(InputError, match="existing JSON file"):
+    with pytest.raises(FileNotFoundError, match="no such file"):
         A.load_scenario(tmp_path / "missing.json")
 
 

@@ -62,7 +62,7 @@ def test_schema_errors_name_file_and_row(tmp_path):
         D.load_rates_monthly(_write(tmp_path, "r5.csv", text))
     with pytest.raises(DataError, match="missing column"):
         D.load_rates_monthly(_write(tmp_path, "r6.csv", "month,x\n2000-01,1"))
-    with pytest.raises(DataError, match="file not found"):
+    with pytest.raises(FileNotFoundError, match="path: no such file"):
         D.load_rates_monthly(tmp_path / "nope.csv")
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from fundlib import InputError
+
 from fundlib import data as D
 from fundlib import refresh as R
 from fundlib.data import DataError
@@ -108,5 +110,5 @@ def test_month_end_follows_each_markets_year_end():
     s = pd.Series([1.0, 2.0], index=pd.to_datetime(["2025-12-29", "2025-12-30"]))
     assert list(D.month_end(s, calendar="JP").index.astype(str)) == ["2025-12"]     # the MoF's last day
     assert D.month_end(s, calendar="US").empty                                        # the 31st is a US business day
-    with pytest.raises(DataError, match="calendar"):
+    with pytest.raises(InputError, match="calendar = 'UK'"):
         D.month_end(s, calendar="UK")
