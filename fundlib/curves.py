@@ -7,10 +7,17 @@ data cover (:func:`drawn_tenors`); their decays are bounded and, for Svensson, o
 (:data:`DECAY_BOUNDS`, :data:`DECAY_RATIO`), so a fit cannot buy a basis point of error with
 betas of ±1e7. ``data/jgb_daily.csv`` (daily MoF yields from 2014, :func:`load_jgb_daily`) gives
 the negative-yield facts that month-ends miss.
+
+A ``curve`` is a pandas Series of yields (decimals in [−50%, 100%]) indexed by tenor (years in
+(0, 100]), as :func:`curve_on` returns. Its points may come in any order (they are sorted by tenor);
+a tenor given twice, a missing (NaN) yield, or too few points for the method is an InputError
+naming ``curve``. A ``rates`` table is :func:`fundlib.data.load_rates_monthly`'s (a monthly
+PeriodIndex and the market's yield columns); None loads it.
 """
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -20,7 +27,8 @@ import pandas as pd
 from scipy.interpolate import PchipInterpolator
 from scipy.optimize import brentq, minimize
 
-from fundlib._validate import InputError, check_choice, check_range
+from fundlib._validate import (InputError, check_bool, check_choice, check_frame, check_instance, check_int, check_number,
+                               check_path, check_range, check_str)
 from fundlib.data import JGB_TENORS, UST_TENORS, Column, DataError, _read, _validate, data_dir, load_rates_monthly
 
 __all__ = ["MARKETS", "curve_on", "months_with_curve", "interpolate", "curve_function", "NelsonSiegel", "fit_nelson_siegel",
@@ -38,26 +46,66 @@ MARKETS = {
 MARKET_LABELS = {"jgb": "JGB (Japan)", "ust": "US Treasury"}
 
 
-def _rates(rates: pd.DataFrame | None) -> pd.DataFrame:
-    return load_rates_monthly() if rates is None else rates
+def _rates(rates: pd.DataFrame | None, columns=()) -> pd.DataFrame:
+    """``rates`` (or the data's table when None), checked: a DataFrame indexed by month with
+    numeric ``columns``."""
+    if rates is None:
+        return load_rates_monthly()
+    check_frame("rates", rates, list(columns), min_rows=0)
+    if not isinstance(rates.index, pd.PeriodIndex) or rates.index.freqstr not in ("M", "ME"):
+        raise InputError("rates", "a table not indexed by month", "a table indexed by month (a monthly PeriodIndex, "
+                                                                  "as fundlib.data.load_rates_monthly returns)")
+    for c in columns:
+        if not pd.api.types.is_numeric_dtype(rates[c]):
+            raise TypeError(f"rates[{c!r}] must hold numbers (yields as decimals); got {rates[c].dtype}")
+    return rates
+
+
+def _curve(curve, min_points: int = 2, why: str = "to interpolate between") -> tuple[np.ndarray, np.ndarray]:
+    """A curve's tenors and yields, sorted by tenor: TypeError for a value that is not a Series,
+    InputError for bad tenors or yields, a tenor given twice, or fewer than ``min_points`` points."""
+    check_instance("curve", curve, pd.Series, "a pandas Series of yields (decimals) indexed by tenor in years, "
+                                              "such as curve_on('2025-10')")
+    if curve.size < min_points:
+        raise InputError("curve", f"a curve of {curve.size} point(s)", f"at least {min_points} points (tenor → yield) {why}")
+    t = np.atleast_1d(check_range("curve.index", curve.index.to_numpy(), 0.0, 100.0, low_open=True))
+    y = np.atleast_1d(check_range("curve.values", curve.to_numpy(), -0.5, 1.0))
+    order = np.argsort(t, kind="stable")
+    t, y = t[order], y[order]
+    dup = np.flatnonzero(np.diff(t) == 0)
+    if dup.size:
+        raise InputError("curve.index", float(t[dup[0]]), "distinct tenors (this one is given twice)")
+    return t, y
+
+
+def _sorted(curve, min_points: int = 2, why: str = "to interpolate between") -> pd.Series:
+    t, y = _curve(curve, min_points, why)
+    return pd.Series(y, index=pd.Index(t, name=curve.index.name), name=curve.name)
 
 
 def months_with_curve(market: str = "jgb", rates: pd.DataFrame | None = None, min_points: int = 4) -> pd.PeriodIndex:
     """Months on which ``market`` has at least ``min_points`` tenors with data."""
     check_choice("market", market, tuple(MARKETS))
-    r = _rates(rates)[list(MARKETS[market])]
+    min_points = check_int("min_points", min_points, 1, len(MARKETS[market]))
+    r = _rates(rates, MARKETS[market])[list(MARKETS[market])]
     return r.index[r.notna().sum(axis=1) >= min_points]
 
 
 def curve_on(month, market: str = "jgb", rates: pd.DataFrame | None = None) -> pd.Series:
     """The ``market`` curve at month-end ``month`` ('2026-02' or a Period): yields by tenor (years)."""
     check_choice("market", market, tuple(MARKETS))
-    r = _rates(rates)
+    r = _rates(rates, MARKETS[market])
     ok = months_with_curve(market, r)
+    if not isinstance(month, (str, pd.Period, datetime.date, np.datetime64)):
+        raise TypeError(f"month must be a month written YYYY-MM (text or a Period); got {type(month).__name__}")
     try:
         m = pd.Period(month, freq="M")
     except (ValueError, TypeError):
         raise InputError("month", month, "a month written YYYY-MM") from None
+    if pd.isna(m):
+        raise InputError("month", month, "a month written YYYY-MM")
+    if ok.empty:
+        raise InputError("rates", "a table without any month of this curve", f"at least one month where the {MARKET_LABELS[market]} curve has data")
     if m not in ok:
         raise InputError("month", str(m), f"a month in {ok[0]}..{ok[-1]} where the {MARKET_LABELS[market]} curve has data")
     row = r.loc[m, list(MARKETS[market])].dropna()
@@ -71,6 +119,16 @@ class NelsonSiegel:
 
     beta: tuple
     lam: tuple
+
+    def __post_init__(self):
+        lam = np.atleast_1d(check_range("lam", self.lam, 0.0, 1000.0, low_open=True))
+        beta = np.atleast_1d(check_range("beta", self.beta, -1e9, 1e9))
+        if lam.ndim != 1 or lam.size not in (1, 2):
+            raise InputError("lam", self.lam, "one decay (Nelson–Siegel) or two (Svensson), in years")
+        if beta.ndim != 1 or beta.size != 2 + lam.size:
+            raise InputError("beta", self.beta, f"{2 + lam.size} coefficients for {lam.size} decay(s)")
+        object.__setattr__(self, "beta", tuple(float(b) for b in beta))
+        object.__setattr__(self, "lam", tuple(float(v) for v in lam))
 
     def __call__(self, tenor):
         t = np.asarray(check_range("tenor", tenor, 0.0, 100.0, low_open=True), float)
@@ -98,7 +156,7 @@ def decay_bounds(tenors) -> tuple[float, float]:
     A decay far below the shortest tenor makes the slope and curvature factors identical on the
     data (the fit then balances betas of ±1e7 against each other and explodes just outside it);
     one beyond the longest makes them straight lines, collinear with the level (λ = 100 before)."""
-    t = np.asarray(tenors, float)
+    t = np.asarray(check_range("tenors", tenors, 0.0, 100.0, low_open=True), float)
     return max(DECAY_BOUNDS[0], float(t.min()) / 2), float(t.max()) / HUMP_AT
 
 
@@ -108,15 +166,20 @@ def fit_nelson_siegel(curve: pd.Series, svensson: bool = False) -> tuple[NelsonS
     For each decay λ on a grid the betas are linear, so they are solved exactly; the λ with the
     smallest squared error wins (a profile-likelihood search, with no starting-value sensitivity),
     then a bounded local polish (L-BFGS-B) refines it. Decays stay within :func:`decay_bounds`; Svensson's
-    satisfy λ2 ≥ DECAY_RATIO·λ1 throughout, the polish included.
+    satisfy λ2 ≥ DECAY_RATIO·λ1 throughout, the polish included. The curve needs at least 3 points
+    (4 for Svensson) and a longest tenor that leaves room for the decays (about 0.45 years; 0.9
+    for Svensson). The residuals are indexed by tenor, shortest first.
     """
+    svensson = check_bool("svensson", svensson)
+    need = 4 if svensson else 3
+    curve = _sorted(curve, need, "for this fit")
     t = np.asarray(curve.index, float)
     y = np.asarray(curve.to_numpy(), float)
-    need = 4 if svensson else 3
-    if t.size < need:
-        raise InputError("curve", t.size, f"at least {need} tenors for this fit")
     lo, hi = decay_bounds(t)
     r = DECAY_RATIO
+    if hi < lo * (r if svensson else 1.0):
+        raise InputError("curve", f"tenors up to {t.max():g} years", f"a longest tenor of at least "
+                                                                      f"{lo * (r if svensson else 1.0) * HUMP_AT:g} years for this fit")
     grid = np.geomspace(lo, hi, 24)  # coarse: the local polish below does the fine work
     lams = [(a,) for a in grid] if not svensson else [(a, b) for a in grid for b in grid if b >= a * r * (1 - 1e-12)]
     # Every λ on the grid at once: a stack of small least-squares problems solved by batched SVD.
@@ -148,29 +211,38 @@ def curve_function(curve: pd.Series, method: str = "pchip"):
     """A function tenor → yield through ``curve``: 'pchip' (monotone between points, exact at
     them), 'linear', 'nelson_siegel' or 'svensson' (fitted once here). Tenors beyond the data are
     held flat by the interpolators and extrapolated by the fitted functions: both are guesses, so
-    charts draw only :func:`drawn_tenors` and read-outs say so (:func:`tenor_note`)."""
+    charts draw only :func:`drawn_tenors` and read-outs say so (:func:`tenor_note`).
+
+    The interpolators need at least two points (a single yield says nothing about the curve's
+    shape, so there is no flat-curve fallback); the fits need 3 (Nelson–Siegel) or 4 (Svensson).
+    The function takes tenors in (0, 100] years."""
     check_choice("method", method, ("pchip", "linear", "nelson_siegel", "svensson"))
-    t = np.asarray(curve.index, float)
-    y = np.asarray(curve.to_numpy(), float)
     if method in ("nelson_siegel", "svensson"):
         model, _ = fit_nelson_siegel(curve, svensson=method == "svensson")
         return model
-    if method == "linear":
-        return lambda tt: np.interp(np.clip(np.asarray(tt, float), t.min(), t.max()), t, y)
-    spline = PchipInterpolator(t, y, extrapolate=False)
-    return lambda tt: spline(np.clip(np.asarray(tt, float), t.min(), t.max()))
+    t, y = _curve(curve, 2)
+    spline = None if method == "linear" else PchipInterpolator(t, y, extrapolate=False)
+
+    def at(tenor):
+        tt = np.clip(np.asarray(check_range("tenor", tenor, 0.0, 100.0, low_open=True), float), t[0], t[-1])
+        return np.interp(tt, t, y) if spline is None else spline(tt)
+
+    return at
 
 
 def drawn_tenors(curve: pd.Series, points: int = 160) -> np.ndarray:
-    """Tenors to draw ``curve``'s line at: ``points`` from its shortest to its longest tenor, plus
-    the data tenors themselves; never beyond the data."""
-    t = np.asarray(curve.index, float)
+    """Tenors to draw ``curve``'s line at: ``points`` (2 to 100,000) from its shortest to its
+    longest tenor, plus the data tenors themselves; never beyond the data."""
+    t, _ = _curve(curve, 1)
+    points = check_int("points", points, 2, 100_000)
     return np.union1d(np.linspace(t.min(), t.max(), points), t)
 
 
 def tenor_note(curve: pd.Series, tenor: float) -> str:
-    """How a yield at ``tenor`` is read off ``curve``: 'data', 'interpolated …' or 'extrapolated …'."""
-    t = np.asarray(curve.index, float)
+    """How a yield at ``tenor`` (years, in (0, 100]) is read off ``curve``: 'data', 'interpolated …'
+    or 'extrapolated …'."""
+    t, _ = _curve(curve, 1)
+    tenor = check_number("tenor", tenor, 0.0, 100.0, low_open=True)
     if np.any(np.isclose(t, tenor)):
         return "data"
     if tenor > t.max() or tenor < t.min():
@@ -180,13 +252,15 @@ def tenor_note(curve: pd.Series, tenor: float) -> str:
 
 
 def interpolate(curve: pd.Series, tenors, method: str = "pchip"):
-    """Yields at ``tenors`` through ``curve`` (see :func:`curve_function` for the methods)."""
+    """Yields at ``tenors`` (years, in (0, 100]) through ``curve`` (see :func:`curve_function` for
+    the methods; the curve's points may come in any order)."""
     tt = np.asarray(check_range("tenors", tenors, 0.0, 100.0, low_open=True), float)
     return curve_function(curve, method)(tt)
 
 
 def history(column: str, rates: pd.DataFrame | None = None) -> pd.Series:
     """Month-end history of one column of the rates table (e.g. 'jgb_30y'), NaNs dropped."""
+    check_str("column", column)
     r = _rates(rates)
     if column not in r.columns:
         raise InputError("column", column, "a column of data/rates_monthly.csv such as " + ", ".join(list(r.columns)[:5]))
@@ -194,12 +268,17 @@ def history(column: str, rates: pd.DataFrame | None = None) -> pd.Series:
 
 
 def negative_yield_table(rates: pd.DataFrame | None = None) -> pd.DataFrame:
-    """For each JGB tenor: months with a negative month-end yield, first and last such month, the low."""
-    r = _rates(rates)
+    """For each JGB tenor: months with a negative month-end yield, first and last such month, the low
+    (None where a tenor has no data)."""
+    r = _rates(rates, MARKETS["jgb"])
     rows = []
     for col, tenor in MARKETS["jgb"].items():
         s = r[col].dropna()
         neg = s[s < 0]
+        if s.empty:
+            rows.append({"tenor_years": tenor, "months_negative": 0, "first_negative": None, "last_negative": None,
+                         "lowest": np.nan, "lowest_month": None, "latest": np.nan, "latest_month": None})
+            continue
         rows.append({"tenor_years": tenor, "months_negative": int(neg.size),
                      "first_negative": str(neg.index[0]) if neg.size else None,
                      "last_negative": str(neg.index[-1]) if neg.size else None,
@@ -211,7 +290,7 @@ def negative_yield_table(rates: pd.DataFrame | None = None) -> pd.DataFrame:
 def quarterly_heatmap_data(market: str = "jgb", rates: pd.DataFrame | None = None) -> pd.DataFrame:
     """Quarter-end yields by tenor in long form (quarter, tenor_years, yield) for a heat map."""
     check_choice("market", market, tuple(MARKETS))
-    r = _rates(rates)[list(MARKETS[market])]
+    r = _rates(rates, MARKETS[market])[list(MARKETS[market])]
     q = r[r.index.month % 3 == 0]
     long = q.rename(columns=MARKETS[market]).rename_axis("month").reset_index().melt(
         id_vars="month", var_name="tenor_years", value_name="yield").dropna()
@@ -221,9 +300,14 @@ def quarterly_heatmap_data(market: str = "jgb", rates: pd.DataFrame | None = Non
 
 def negative_reach(curve: pd.Series) -> float:
     """Longest maturity (years) at which the monotone (PCHIP) curve through ``curve`` is below zero:
-    its last zero crossing. 0 if no yield is negative; the longest tenor if the last one is."""
-    c = curve.dropna()
-    t, y = np.asarray(c.index, float), c.to_numpy(float)
+    its last zero crossing. 0 if no yield is negative; the longest tenor if the last one is. Missing
+    (NaN) yields are dropped first."""
+    check_instance("curve", curve, pd.Series, "a pandas Series of yields (decimals) indexed by tenor in years")
+    return _reach(*_curve(curve.dropna(), 1, "with a yield"))
+
+
+def _reach(t: np.ndarray, y: np.ndarray) -> float:
+    """:func:`negative_reach` of checked yields ``y`` at increasing tenors ``t``."""
     neg = np.flatnonzero(y < 0)
     if neg.size == 0:
         return 0.0
@@ -240,7 +324,13 @@ _DAILY_SCHEMA = [Column("date", "text")] + [Column(f"jgb_{t}y_pct", "float", -5.
 @lru_cache(maxsize=2)
 def _daily_cached(path: str) -> pd.DataFrame:
     p = Path(path)
-    df = _validate(_read(p), p, _DAILY_SCHEMA, key="date")
+    try:
+        raw = _read(p)
+    except DataError:
+        raise
+    except (OSError, ValueError, UnicodeDecodeError) as e:
+        raise DataError(f"{p.name}: not a readable CSV table ({type(e).__name__})") from None
+    df = _validate(raw, p, _DAILY_SCHEMA, key="date")
     d = pd.to_datetime(df.pop("date"), format="%Y-%m-%d", errors="coerce")
     bad = d.isna().to_numpy() | np.r_[False, ~(np.diff(d.to_numpy()) > np.timedelta64(0))]
     if bad.any():
@@ -256,27 +346,42 @@ def load_jgb_daily(path: str | Path | None = None) -> pd.DataFrame:
     ``jgb_1y`` … ``jgb_40y``. Schema-checked like the other tables (``data/jgb_daily.csv``, built by
     ``scripts/build_jgb_daily.py``). It lives here, not in :mod:`fundlib.data`, only because that
     module is at its length limit."""
-    p = Path(path) if path else data_dir() / "jgb_daily.csv"
+    p = data_dir() / "jgb_daily.csv" if path is None else check_path("path", path)
+    if p.is_dir():
+        raise InputError("path", str(p), "a CSV file (this is a folder)")
     return _daily_cached(str(p)).copy()
+
+
+def _daily(daily) -> pd.DataFrame:
+    """``daily`` (or :func:`load_jgb_daily` when None): a table with every JGB yield column, numbers."""
+    if daily is None:
+        return load_jgb_daily()
+    cols = list(MARKETS["jgb"])
+    check_frame("daily", daily, cols, min_rows=0)
+    for c in cols:
+        if not pd.api.types.is_numeric_dtype(daily[c]):
+            raise TypeError(f"daily[{c!r}] must hold numbers (yields as decimals); got {daily[c].dtype}")
+    return daily
 
 
 def daily_negative_reach(daily: pd.DataFrame | None = None) -> pd.Series:
     """For every day: the longest JGB maturity (years) whose yield was below zero
     (:func:`negative_reach` of that day's curve; 0 when none was)."""
-    d = load_jgb_daily() if daily is None else daily
+    d = _daily(daily)
     cols = list(MARKETS["jgb"])
     vals = d[cols].to_numpy(float)
+    check_range("daily", vals[~np.isnan(vals)], -0.5, 1.0, allow_empty=True)   # NaN: no yield that day
     tenors = np.array([MARKETS["jgb"][c] for c in cols])
     out = np.zeros(len(d))
     for k in np.flatnonzero((vals < 0).any(axis=1)):
         ok = ~np.isnan(vals[k])
-        out[k] = negative_reach(pd.Series(vals[k][ok], index=tenors[ok]))
+        out[k] = _reach(tenors[ok], vals[k][ok])
     return pd.Series(out, index=d.index, name="negative_to_years")
 
 
 def last_negative_day(daily: pd.DataFrame | None = None) -> tuple[pd.Timestamp, pd.Series]:
     """The last day any JGB maturity yielded below zero, and the negative yields of that day."""
-    d = load_jgb_daily() if daily is None else daily
+    d = _daily(daily)[list(MARKETS["jgb"])]
     neg = d[(d < 0).any(axis=1)]
     if neg.empty:
         raise InputError("daily", "no negative yield", "a table with at least one negative yield")

@@ -2,7 +2,11 @@
 Used by every notebook from 01 on, through the models and directly in worked examples.
 
 Conventions: rates are decimals; annual periods ``t = 0, 1, …, T-1`` on the last axis of a
-cash-flow array, the flow at ``t = 0`` undiscounted; leading axes are scenarios.
+cash-flow array, the flow at ``t = 0`` undiscounted; leading axes are scenarios. A ``rate`` may be a
+number or an array that broadcasts against those leading axes. Rates must exceed -100% (-1); NaN in
+a result means "does not exist" (no IRR, no payback, no inflow), never a failed computation. Input
+that is not a finite number, has the wrong shape, or makes a present value overflow floating point
+(a rate near -100% over many periods) is refused with an InputError naming the parameter.
 
 The batch IRR solver is written for speed: the NPV polynomial in the discount factor
 ``x = 1 / (1 + r)`` is evaluated by Horner's rule together with its derivative, Newton steps
@@ -13,11 +17,11 @@ bracketed bisection. A batch of 100,000 forty-year vectors is solved in one call
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Sequence
 
 import numpy as np
+import pandas as pd
 
-from fundlib._validate import InputError, as_cashflows, check_choice, check_range
+from fundlib._validate import InputError, as_cashflows, broadcast, check_choice, check_int, check_number, check_range
 
 __all__ = [
     "npv",
@@ -36,24 +40,57 @@ _NEWTON_MAXITER = 60
 _TOL_X = 1e-13
 
 
-def discount_factors(rate, periods: int) -> np.ndarray:
-    """(1 + rate)^-t for t = 0..periods-1, broadcasting ``rate`` over leading axes."""
+_MAX_PERIODS = 100_000
+
+
+def _rate(rate, cf: np.ndarray | None = None, flows: str = "cashflows") -> np.ndarray:
+    """``rate`` (> -1) as an array; with ``cf``, it must broadcast against cf's leading axes."""
     r = np.asarray(check_range("rate", rate, -1.0, np.inf, low_open=True), dtype=float)
-    t = np.arange(periods, dtype=float)
-    return (1.0 + r[..., None]) ** -t
+    if cf is not None:
+        try:
+            np.broadcast_shapes(r.shape, cf.shape[:-1])
+        except ValueError:
+            raise InputError(f"rate and {flows}", f"rate of shape {r.shape}, {flows} of shape {cf.shape}",
+                             f"a rate shape that broadcasts against the leading (scenario) axes of {flows}, "
+                             f"{cf.shape[:-1]}") from None
+    return r
+
+
+def _finite(value, rate, what: str = "present value"):
+    """``value`` unchanged if finite; else the rate made the discounting overflow: InputError."""
+    if not np.all(np.isfinite(value)):
+        r = np.asarray(rate, float)
+        raise InputError("rate", float(r.flat[0]) if r.size == 1 else rate,
+                         f"a rate at which the {what} stays within floating-point range (near -100% the "
+                         f"discount factors (1 + rate)^-t overflow)")
+    return float(value) if np.ndim(value) == 0 else value
+
+
+def discount_factors(rate, periods: int) -> np.ndarray:
+    """(1 + rate)^-t for t = 0..periods-1, broadcasting ``rate`` over leading axes.
+
+    ``periods`` is a whole number ≥ 0 (0 gives an empty last axis); ``rate`` > -1.
+    """
+    r = _rate(rate)
+    n = check_int("periods", periods, 0, _MAX_PERIODS)
+    t = np.arange(n, dtype=float)
+    with np.errstate(over="ignore"):
+        return _finite((1.0 + r[..., None]) ** -t, rate, "discount factor")
 
 
 def npv(rate, cashflows) -> np.ndarray | float:
     """Net present value Σ cf[..., t] / (1 + rate)^t, t = 0..T-1.
 
-    ``rate`` broadcasts against the leading axes of ``cashflows`` (scenarios).
-    Evaluated by Horner's rule, so one pass over the periods serves every scenario.
+    ``rate`` broadcasts against the leading axes of ``cashflows`` (scenarios). One flow is its own
+    NPV (t = 0 is not discounted). Evaluated by Horner's rule, so one pass over the periods serves
+    every scenario.
     """
     cf = as_cashflows("cashflows", cashflows)
-    r = np.asarray(check_range("rate", rate, -1.0, np.inf, low_open=True), dtype=float)
+    r = _rate(rate, cf)
     x = 1.0 / (1.0 + r)
-    value, _ = _horner(cf, x, derivative=False)
-    return float(value) if np.ndim(value) == 0 else value
+    with np.errstate(over="ignore", invalid="ignore"):
+        value, _ = _horner(cf, x, derivative=False)
+    return _finite(value, rate)
 
 
 def _horner(cf: np.ndarray, x: np.ndarray, derivative: bool = True):
@@ -87,10 +124,11 @@ def irr(cashflows, guess: float = 0.1) -> np.ndarray | float:
     Returns the rate ``r > -1`` with ``npv(r, cf) = 0``, vectorized over leading axes; NaN where
     the flows never change sign (no IRR exists) or no root is found. For conventional flows
     (one sign change) the root is unique; otherwise the root nearest the Newton path from
-    ``guess`` is returned, as spreadsheets do.
+    ``guess`` (one number > -1) is returned, as spreadsheets do. At least two periods are needed:
+    ``irr([-1, x])`` is ``x - 1``.
     """
     cf = as_cashflows("cashflows", cashflows, min_periods=2)
-    guess = check_range("guess", guess, -1.0, np.inf, low_open=True)
+    guess = check_number("guess", guess, -1.0, np.inf, low_open=True)
     shape = cf.shape[:-1]
     flat = cf.reshape(-1, cf.shape[-1])
     out = np.full(flat.shape[0], np.nan)
@@ -162,11 +200,30 @@ def _bisect_irr(cf: np.ndarray) -> np.ndarray:
     return np.where(has, 1.0 / x - 1.0, np.nan)
 
 
-def _year_fractions(dates: Sequence) -> np.ndarray:
-    try:
-        d = np.asarray([np.datetime64(_to_date(v), "D") for v in dates])
-    except (TypeError, ValueError):
-        raise InputError("dates", dates, "dates (datetime.date, numpy datetime64 or ISO strings)") from None
+_DATE = "datetime.date, numpy datetime64, pandas Timestamp or ISO text such as '2025-01-31'"
+
+
+def _year_fractions(dates, min_dates: int = 1) -> np.ndarray:
+    """Years from the first date (ACT/365F), one per date; TypeError/InputError naming ``dates``."""
+    if isinstance(dates, np.ndarray) and dates.ndim != 1:
+        raise InputError("dates", f"an array of shape {dates.shape}", f"a one-dimensional list of dates ({_DATE})")
+    if not isinstance(dates, (list, tuple, np.ndarray, pd.Series, pd.Index)):
+        raise TypeError(f"dates must be a list of dates ({_DATE}); got {type(dates).__name__}")
+    items = list(dates)
+    if len(items) < min_dates:
+        raise InputError("dates", items, f"a list of at least {min_dates} date(s) ({_DATE})")
+    out = []
+    for v in items:
+        if v is None or isinstance(v, (bool, int, float, complex, np.number, np.bool_, list, tuple, dict, set, np.ndarray)):
+            raise InputError("dates", v if isinstance(v, (int, float, type(None))) else repr(v)[:40], f"dates, each a {_DATE}")
+        try:
+            d = np.datetime64(_to_date(v), "D")
+        except (TypeError, ValueError, OverflowError, AttributeError):
+            d = np.datetime64("NaT")
+        if np.isnat(d):
+            raise InputError("dates", v if isinstance(v, str) else repr(v)[:40], f"dates, each a {_DATE}")
+        out.append(d)
+    d = np.asarray(out)
     return (d - d[0]).astype(float) / 365.0
 
 
@@ -178,27 +235,36 @@ def _to_date(v):
     return v
 
 
-def xnpv(rate, dates, amounts) -> float | np.ndarray:
-    """Σ a_i (1 + rate)^(-(d_i - d_0)/365), ACT/365F from the first date."""
-    tau = _year_fractions(dates)
-    a = as_cashflows("amounts", amounts)
+def _amounts(tau: np.ndarray, amounts, min_periods: int) -> np.ndarray:
+    a = as_cashflows("amounts", amounts, min_periods=min_periods)
     if a.shape[-1] != tau.size:
-        raise InputError("amounts", a.shape, f"{tau.size} amounts on the last axis, one per date")
-    r = np.asarray(check_range("rate", rate, -1.0, np.inf, low_open=True), dtype=float)
-    value = np.sum(a * (1.0 + r[..., None]) ** -tau, axis=-1)
-    return float(value) if np.ndim(value) == 0 else value
+        raise InputError("dates and amounts", f"{tau.size} dates, {a.shape[-1]} amounts on the last axis",
+                         "one amount per date (the same number of dates and amounts)")
+    return a
+
+
+def xnpv(rate, dates, amounts) -> float | np.ndarray:
+    """Σ a_i (1 + rate)^(-(d_i - d_0)/365), ACT/365F from the first date.
+
+    One amount per date on the last axis of ``amounts`` (leading axes are scenarios, ``rate``
+    broadcasts against them); at least one date."""
+    tau = _year_fractions(dates)
+    a = _amounts(tau, amounts, 1)
+    r = _rate(rate, a, "amounts")
+    with np.errstate(over="ignore", invalid="ignore"):
+        value = np.sum(a * (1.0 + r[..., None]) ** -tau, axis=-1)
+    return _finite(value, rate)
 
 
 def xirr(dates, amounts, guess: float = 0.1) -> float | np.ndarray:
     """Annual rate r solving Σ a_i (1+r)^(-(d_i - d_0)/365) = 0 (ACT/365F, as spreadsheets' XIRR).
 
-    ``amounts`` may carry scenarios on leading axes (one set of dates). NaN when the amounts never
-    change sign or no root exists.
+    ``amounts`` may carry scenarios on leading axes (one set of at least two dates, none before
+    the first). NaN when the amounts never change sign or no root exists (e.g. every date equal).
     """
-    tau = _year_fractions(dates)
-    a = as_cashflows("amounts", amounts, min_periods=2)
-    if a.shape[-1] != tau.size:
-        raise InputError("amounts", a.shape, f"{tau.size} amounts on the last axis, one per date")
+    tau = _year_fractions(dates, min_dates=2)
+    a = _amounts(tau, amounts, 2)
+    guess = check_number("guess", guess, -1.0, np.inf, low_open=True)
     if tau.min() < 0:
         raise InputError("dates", list(dates)[:3], "a first date no later than any other date")
     flat = a.reshape(-1, a.shape[-1])
@@ -249,31 +315,47 @@ def _bisect_xirr(a: np.ndarray, tau: np.ndarray) -> np.ndarray:
 
 
 def annuity_factor(rate, periods) -> np.ndarray | float:
-    """Present value of 1 paid at the end of each of ``periods`` periods: (1 - (1+r)^-n) / r."""
-    r = np.asarray(check_range("rate", rate, -1.0, np.inf, low_open=True), dtype=float)
+    """Present value of 1 paid at the end of each of ``periods`` periods: (1 - (1+r)^-n) / r.
+
+    ``periods`` > 0 (a fraction of a period is allowed by the formula); ``rate`` > -1; the two
+    broadcast together."""
+    r = _rate(rate)
     n = np.asarray(check_range("periods", periods, 0.0, np.inf, low_open=True), dtype=float)
+    r, n = broadcast(rate=r, periods=n)
     small = np.abs(r) < 1e-9
     safe = np.where(small, 1.0, r)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         exact = -np.expm1(-n * np.log1p(safe)) / safe
-    # Second-order expansion near r = 0 avoids cancellation.
-    near = n - r * n * (n + 1) / 2.0
+        # Second-order expansion near r = 0 avoids cancellation.
+        near = n - r * n * (n + 1) / 2.0
     out = np.where(small, near, exact)
+    if not np.all(np.isfinite(out) & (out > 0)):
+        raise InputError("rate and periods", f"rate {_one(rate)}, periods {_one(periods)}",
+                         "a rate and number of periods whose annuity factor stays within floating-point range")
     return float(out) if out.ndim == 0 else out
+
+
+def _one(x):
+    a = np.asarray(x, float)
+    return f"{a.flat[0]:g}" if a.size == 1 else f"array of shape {a.shape}"
 
 
 def annuity_payment(rate, periods, present_value, *, when: str = "end") -> np.ndarray | float:
     """Level payment that repays ``present_value`` over ``periods`` at ``rate`` per period.
 
     Positive for a positive loan amount (the opposite sign convention to spreadsheets' PMT).
-    ``when='begin'`` pays at the start of each period.
+    ``when='begin'`` pays at the start of each period. The three arguments broadcast together.
     """
     check_choice("when", when, ("end", "begin"))
+    af = np.asarray(annuity_factor(rate, periods), dtype=float)
     pv = np.asarray(check_range("present_value", present_value), dtype=float)
     r = np.asarray(rate, dtype=float)
-    pmt = pv / annuity_factor(rate, periods)
+    r, af, pv = broadcast(rate=r, periods=af, present_value=pv)
+    pmt = pv / af
     if when == "begin":
         pmt = pmt / (1.0 + r)
+    if not np.all(np.isfinite(pmt)):
+        raise InputError("present_value", present_value, "an amount whose level payment stays within floating-point range")
     return float(pmt) if np.ndim(pmt) == 0 else pmt
 
 
@@ -290,10 +372,12 @@ def moic(cashflows) -> np.ndarray | float:
 def payback_period(cashflows, rate=None) -> np.ndarray | float:
     """Years until cumulative (optionally discounted) cash flow first turns non-negative for good.
 
-    Interpolated linearly within the year it crosses zero; NaN if it never pays back.
+    Interpolated linearly within the year it crosses zero; NaN if it never pays back. ``rate``
+    (None for undiscounted) broadcasts against the leading axes of ``cashflows``.
     """
     cf = as_cashflows("cashflows", cashflows)
     if rate is not None:
+        _rate(rate, cf)
         cf = cf * discount_factors(rate, cf.shape[-1])
     cum = np.cumsum(cf, axis=-1)
     neg = cum < 0
@@ -319,6 +403,7 @@ def cashflow_duration(rate, cashflows) -> np.ndarray | float:
     bond's Macaulay duration. NaN where there are no inflows.
     """
     cf = as_cashflows("cashflows", cashflows)
+    _rate(rate, cf)
     pos = np.where(cf > 0, cf, 0.0) * discount_factors(rate, cf.shape[-1])
     t = np.arange(cf.shape[-1], dtype=float)
     tot = pos.sum(axis=-1)

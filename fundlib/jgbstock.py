@@ -19,6 +19,7 @@ curve prices neither): they are reported as ``not_priced_jpy_tn``.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -128,7 +129,8 @@ def _month(name: str, month) -> pd.Period:
 
 
 def _date(date) -> int:
-    """A date (YYYY-MM-DD, a Timestamp, or YYYY-MM for that month's last day) as days since 1970."""
+    """A date (YYYY-MM-DD, a Timestamp or datetime.date, or YYYY-MM for that month's last day) as days
+    since 1970; InputError naming ``date`` for anything else or a day outside the data."""
     book = _current_book()
     lo, hi = int(book.first.min()), book.last_day
     show = lambda d: str(pd.Timestamp(d, unit="D").date())  # noqa: E731
@@ -136,10 +138,11 @@ def _date(date) -> int:
     ts = None
     if isinstance(date, str) and re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", date):
         ts = pd.Period(date, freq="M").end_time.normalize()
-    elif isinstance(date, (pd.Timestamp, np.datetime64)) or (isinstance(date, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date)):
+    elif isinstance(date, (pd.Timestamp, np.datetime64, datetime.date)) or (isinstance(date, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date)):
         try:
-            ts = pd.Timestamp(date).normalize()
-        except ValueError:
+            ts = pd.Timestamp(date)
+            ts = None if pd.isna(ts) else ts.normalize()
+        except (ValueError, OverflowError):
             ts = None
     if ts is None or pd.isna(ts):
         raise InputError("date", date, valid)
@@ -207,7 +210,7 @@ def _table(book: _Book, day: int, alive: np.ndarray) -> pd.DataFrame:
 def outstanding(date) -> pd.DataFrame:
     """The issues alive on ``date`` (first issued on or before it, maturing after it), shortest first.
 
-    ``date``: YYYY-MM-DD, a Timestamp, or YYYY-MM for that month's last day. Columns: instrument,
+    ``date``: YYYY-MM-DD, a Timestamp or datetime.date, or YYYY-MM for that month's last day. Columns: instrument,
     issue_number, kind, coupon (decimal), first_issue_date, maturity_date, remaining_years,
     amount_jpy_tn (issued on or before ``date``, over the reopenings so far; ¥tn). Their sum is the
     estimated stock.

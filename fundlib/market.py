@@ -29,7 +29,7 @@ import pandas as pd
 from scipy.interpolate import PchipInterpolator
 
 from fundlib import assumptions as A
-from fundlib._validate import InputError, check_choice, check_range
+from fundlib._validate import InputError, check_bool, check_choice, check_instance, check_range
 from fundlib.data import JGB_TENORS, UST_TENORS, load_rates_monthly
 
 __all__ = ["Market", "MarketGap", "MARKET_IDS", "CURRENCIES", "STAND_INS", "MAX_YEARS"]
@@ -65,6 +65,17 @@ def _current(overrides: tuple, latest: "Market") -> "Market":
     return latest._with_overrides(dict(overrides))
 
 
+def _month(name: str, month) -> pd.Period:
+    """A month written YYYY-MM (or a monthly Period): TypeError for other kinds, InputError when unreadable."""
+    if isinstance(month, pd.Period):
+        return month.asfreq("M")
+    if not isinstance(month, str):
+        raise TypeError(f"{name} must be a month written YYYY-MM (text or a Period); got {type(month).__name__}")
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        raise InputError(name, month, "a month written YYYY-MM")
+    return pd.Period(month, freq="M")
+
+
 class MarketGap(InputError):
     """A market number the as-of month does not have (the series had not started, or has ended)."""
 
@@ -84,7 +95,7 @@ def _complete_months(rates: pd.DataFrame) -> pd.PeriodIndex:
     return rates.index[ok]
 
 
-def _bootstrap(par_tenors: np.ndarray, par_yields: np.ndarray) -> np.ndarray:
+def _bootstrap(par_tenors: np.ndarray, par_yields: np.ndarray, name: str = "par curve") -> np.ndarray:
     """Annual-pay zero rates for years 1..MAX_YEARS from par yields at ``par_tenors``.
 
     Par yields are interpolated with PCHIP across the data's tenors (1 year and longer; a
@@ -103,7 +114,7 @@ def _bootstrap(par_tenors: np.ndarray, par_yields: np.ndarray) -> np.ndarray:
         df[i] = (1.0 - yn * annuity) / (1.0 + yn)
         annuity += df[i]
     if np.any(df <= 0):
-        raise InputError("par curve", "implies a discount factor ≤ 0", "par yields that bootstrap to positive discount factors")
+        raise InputError(name, "implies a discount factor ≤ 0", "par yields that bootstrap to positive discount factors")
     return df ** (-1.0 / years) - 1.0
 
 
@@ -111,7 +122,11 @@ def _bootstrap(par_tenors: np.ndarray, par_yields: np.ndarray) -> np.ndarray:
 class Market:
     """One month's market. Rates are decimals; USD/JPY in yen per dollar; the basis in bp.
 
-    ``usd_par`` and ``jpy_par``: the data's par yields by tenor (years) that month.
+    ``as_of``: the month, 'YYYY-MM'. ``usd_par`` and ``jpy_par``: the data's par yields by tenor
+    (years) that month, a pandas Series of decimals in [−50%, 100%] at increasing tenors in (0, 100]
+    (empty or None when the month lacks that curve). ``sofr_rate``, ``tona_rate``: decimals in
+    [−50%, 100%] or None; ``spot``: yen per dollar in (0, 1e6] or None; ``basis_bp`` in [−500, 500].
+    ``missing``: the names of the series the month lacks; ``stand_ins``: (series, description) pairs.
     """
 
     as_of: str
@@ -126,17 +141,37 @@ class Market:
     _zeros: dict = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self):
+        object.__setattr__(self, "as_of", str(_month("as_of", self.as_of)))
         check_range("basis_bp", self.basis_bp, -500.0, 500.0)
-        for cur, par in (("USD", self.usd_par), ("JPY", self.jpy_par)):
-            if par is None or len(par) == 0:
+        for name in ("sofr_rate", "tona_rate", "spot"):
+            v = getattr(self, name)
+            if v is not None:
+                hi = 1e6 if name == "spot" else 1.0
+                if isinstance(v, (list, tuple)) or (isinstance(v, np.ndarray) and v.ndim):
+                    raise TypeError(f"{name} must be a single number or None; got {type(v).__name__}")
+                check_range(name, v, 0.0 if name == "spot" else -0.5, hi, low_open=name == "spot")
+        for name in ("missing", "stand_ins"):
+            v = getattr(self, name)
+            check_instance(name, v, (tuple, list), "a tuple")
+            if name == "missing" and not all(isinstance(x, str) for x in v):
+                raise TypeError(f"missing must be a tuple of series names (text); got {v!r}"[:160])
+            if name == "stand_ins" and not all(isinstance(x, (tuple, list)) and len(x) == 2 for x in v):
+                raise TypeError(f"stand_ins must be a tuple of (series, description) pairs; got {v!r}"[:160])
+            object.__setattr__(self, name, tuple(tuple(x) if name == "stand_ins" else x for x in v))
+        for cur, name in (("USD", "usd_par"), ("JPY", "jpy_par")):
+            par = getattr(self, name)
+            if par is None:
                 continue
-            t = par.index.to_numpy(float)
-            y = par.to_numpy(float)
-            if not (np.all(np.isfinite(y)) and np.all(np.diff(t) > 0)):
-                raise InputError(f"{cur} par curve", dict(zip(t, y)), "finite yields at increasing tenors")
+            check_instance(name, par, pd.Series, "a pandas Series of par yields indexed by tenor in years (or None)")
+            if len(par) == 0:
+                continue
+            t = np.atleast_1d(check_range(f"{name}.index", par.index.to_numpy(), 0.0, MAX_YEARS, low_open=True))
+            y = np.atleast_1d(check_range(f"{name}.values", par.to_numpy(), -0.5, 1.0))
+            if not np.all(np.diff(t) > 0):
+                raise InputError(f"{name}.index", t.tolist(), "increasing tenors, each given once")
             long = t >= 1.0
             tt, yy = (t[long], y[long]) if long.sum() >= 1 else (t[-1:], y[-1:])
-            self._zeros[cur] = _bootstrap(tt, yy)
+            self._zeros[cur] = _bootstrap(tt, yy, name)
 
     # ------------------------------------------------------------------ constructors
 
@@ -151,10 +186,11 @@ class Market:
     def at(cls, month, *, stand_ins: bool = False, basis_bp: float | None = None) -> "Market":
         """The market at month-end ``month`` ("YYYY-MM"), any month of the data since 2000-01.
 
-        Markets are immutable, so each (month, stand-ins, basis, data folder) is built once."""
-        if not (isinstance(month, pd.Period) or (isinstance(month, str) and re.fullmatch(r"\d{4}-\d{2}", month))):
-            raise InputError("month", month, "a month written YYYY-MM")
-        basis = A.get("usdjpy_basis_bp").value if basis_bp is None else float(basis_bp)
+        Markets are immutable, so each (month, stand-ins, basis, data folder) is built once.
+        ``basis_bp``: None for the register's ``usdjpy_basis_bp``, else a number in its range."""
+        month = _month("month", month)
+        stand_ins = check_bool("stand_ins", stand_ins)
+        basis = A.get("usdjpy_basis_bp").value if basis_bp is None else A.check("usdjpy_basis_bp", basis_bp, "basis_bp")
         from fundlib.data import data_dir
 
         return _market_at(str(pd.Period(month, freq="M")), bool(stand_ins), basis, str(data_dir()))
@@ -162,9 +198,7 @@ class Market:
     @classmethod
     def _build(cls, month: str, stand_ins: bool, basis: float) -> "Market":
         rates = _rates()
-        if not (isinstance(month, pd.Period) or (isinstance(month, str) and re.fullmatch(r"\d{4}-\d{2}", month))):
-            raise InputError("month", month, "a month written YYYY-MM")
-        m = pd.Period(month, freq="M")
+        m = _month("month", month)
         if m not in rates.index:
             raise InputError("month", str(m), f"a month in {rates.index[0]}..{rates.index[-1]}")
         row = rates.loc[m]
@@ -207,7 +241,9 @@ class Market:
 
     def with_(self, *, sofr=None, tona=None, usdjpy=None, basis_bp=None, jgb_30y=None, ust_30y=None) -> "Market":
         """A copy with some numbers replaced. ``jgb_30y``/``ust_30y`` shift that whole curve in
-        parallel so its 30-year par yield is the value given; the others replace one number."""
+        parallel so its 30-year par yield is the value given; the others replace one number. Each
+        value is checked against its register range (data/assumptions.csv): TypeError for a value
+        that is not a number, InputError outside the range; None leaves the number as it is."""
         kw = {}
         if sofr is not None:
             kw["sofr_rate"] = float(A.check("sofr", sofr))
@@ -260,7 +296,8 @@ class Market:
 
     def extrapolated(self, currency: str, years) -> np.ndarray | bool:
         """True where ``years`` lies beyond the data's longest tenor (the par curve held flat there)."""
-        out = np.asarray(years, float) > self.longest_tenor(currency) + 1e-12
+        t = np.asarray(check_range("years", years, 0.0, MAX_YEARS), float)
+        out = t > self.longest_tenor(currency) + 1e-12
         return bool(out) if out.ndim == 0 else out
 
     def par_yield(self, currency: str, years) -> np.ndarray | float:
