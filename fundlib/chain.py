@@ -36,16 +36,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-import pandas as pd
 
+from fundlib import _chain_inputs as CI
 from fundlib import assumptions as A
 from fundlib import projects as P
 from fundlib import waterfall as W
-from fundlib._validate import InputError, check_range
+from fundlib._validate import InputError, check_int
 from fundlib import ledger as L_
+from fundlib._chain_report import ChainReport
 from fundlib.ledger import Ledger
 from fundlib.market import Market
-from fundlib.structure import OWNERS, PAYEE_LABELS, PAYEES, FundStructure
+from fundlib.structure import OWNERS, PAYEES, FundStructure
 
 __all__ = ["Shocks", "Ledger", "ChainResult", "run", "portfolio_cfads", "PARTIES", "MAX_HORIZON"]
 
@@ -55,31 +56,36 @@ PARTIES = L_.PARTIES
 
 @dataclass(frozen=True)
 class Shocks:
-    """Shocks after financial close, each a number or an array over scenarios: SOFR up ``sofr_bp``
-    every year; USD/JPY at ``usdjpy`` from year 1 (None: unchanged); an AI capex bust of severity
-    ``ai_bust`` (1 = the named bust); every project ``delay_years`` late."""
+    """Shocks after financial close, each a number or an array over scenarios (arrays broadcast
+    together): SOFR up ``sofr_bp`` (in [−500, 3000]) every year; USD/JPY at ``usdjpy`` (in
+    [40, 400]) from year 1 (None: unchanged); an AI capex bust of severity ``ai_bust`` (in [0, 2.5];
+    1 = the named bust); every project ``delay_years`` late (whole years in [0, 15]). Checked when made."""
 
     sofr_bp: object = 0.0
     usdjpy: object = None
     ai_bust: object = 0.0
     delay_years: object = 0
 
+    def __post_init__(self):
+        CI.scenario_shape(**dict(zip(("sofr_bp", "usdjpy", "ai_bust", "delay_years"), self.arrays())))
+
     def arrays(self):
-        sofr = np.asarray(check_range("sofr_bp", self.sofr_bp, -500.0, 3000.0), float)
-        bust = np.asarray(check_range("ai_bust", self.ai_bust, 0.0, 2.5), float)
-        d = np.asarray(self.delay_years)
-        if d.dtype.kind not in "iuf" or np.any(d < 0) or np.any(d > 15) or np.any(d != np.round(d)):
-            raise InputError("delay_years", self.delay_years, "whole years in [0, 15]")
-        fx = None if self.usdjpy is None else np.asarray(check_range("usdjpy", self.usdjpy, 40.0, 400.0), float)
-        return sofr, fx, bust, d.astype(int)
+        """(sofr_bp, usdjpy or None, ai_bust, delay_years) as checked arrays (delays as ints)."""
+        return CI.shock_arrays(self.sofr_bp, self.usdjpy, self.ai_bust, self.delay_years)
 
 
 def portfolio_cfads(weights: dict, ai_bust=0.0, delay=0, horizon: int = MAX_HORIZON) -> np.ndarray:
     """CFADS per $1 of capex of the sector portfolio, years 0..horizon-1 after purchase, shape (n, T):
-    operating cash − maintenance − refresh + terminal value (capex is the purchase itself)."""
+    operating cash − maintenance − refresh + terminal value (capex is the purchase itself).
+    ``weights``: a dict sector → share summing to 1; ``ai_bust`` (in [0, 2.5]) and ``delay`` (whole
+    years in [0, 15]) numbers or arrays over scenarios; ``horizon``: whole years in [2, 200]."""
     from fundlib import scenarios as SC
 
     w = SC.check_weights(weights)
+    ai_bust = CI.shock_arrays(0.0, None, ai_bust, 0)[2]
+    delay = CI.shock_arrays(0.0, None, 0.0, delay)[3]
+    CI.scenario_shape(ai_bust=ai_bust, delay=delay)
+    horizon = check_int("horizon", horizon, 2, 200)
     if np.ndim(ai_bust) == 0 and np.ndim(delay) == 0:    # the common case: one shock, cached per register state
         key = (tuple(w.items()), float(ai_bust), int(delay), int(horizon), tuple(sorted(A.current_overrides().items())))
         return _portfolio_cached(*key)
@@ -109,7 +115,10 @@ def _portfolio(w: dict, ai_bust, delay, horizon: int) -> np.ndarray:
 
 
 @dataclass
-class ChainResult:
+class ChainResult(ChainReport):
+    """The chain's result: the ledger and every path, (n, T) arrays over scenarios and years; the
+    reporting methods (party flows, summaries, Japan's yen view) come from :class:`ChainReport`."""
+
     ledger: Ledger
     fund: FundStructure
     market: Market
@@ -132,114 +141,33 @@ class ChainResult:
     fx_path: np.ndarray            # (n, T) unhedged conversion rate
     horizon: int
 
-    @property
-    def years(self) -> np.ndarray:
-        return np.arange(self.ledger.T)
-
-    def party(self, name: str) -> np.ndarray:
-        """A party's net cash flow (n, T) in $bn, a view of the ledger."""
-        return self.ledger.net(name)
-
-    def guarantee_calls(self) -> np.ndarray:
-        """What Ex-Im Bank and JBIC paid the senior bondholders, per scenario and year (n, T)."""
-        return self.ledger.total("senior_lenders", "guarantee call", "in")
-
-    def guarantee_recovered(self) -> np.ndarray:
-        return self.ledger.total("exim", "guarantee recovery", "in") + self.ledger.total("jbic", "guarantee recovery", "in")
-
-    def payee_flows(self, scenario: int = 0) -> pd.DataFrame:
-        """Each owner's and the manager's net cash flow by year ($bn) for one scenario: columns are the
-        payees that paid in or received anything."""
-        cols = {}
-        for p in PAYEES:
-            net = self.ledger.net(p)[scenario]
-            if np.any(np.abs(net) > 1e-12):
-                cols[PAYEE_LABELS[p]] = net
-        df = pd.DataFrame(cols)
-        df.index.name = "year"
-        return df
-
-    def summary(self, scenario: int = 0) -> pd.DataFrame:
-        """Per payee: paid in, received (fees and carry included for the manager), net gain, IRR, MOIC."""
-        from fundlib.finance import irr, moic
-
-        rows = []
-        for p in PAYEES:
-            paid = self.ledger.total(p, direction="out")[scenario]
-            got = self.ledger.total(p, direction="in")[scenario]
-            if paid.sum() == 0 and got.sum() == 0:
-                continue
-            net = got - paid
-            rows.append({"payee": PAYEE_LABELS[p], "paid_in_usd_bn": paid.sum(), "received_usd_bn": got.sum(),
-                         "profit_usd_bn": got.sum() - paid.sum(), "irr": irr(net), "moic": moic(net)})
-        return pd.DataFrame(rows)
-
-    def by_tier(self, scenario: int = 0) -> pd.DataFrame:
-        """What was paid out, by waterfall tier and payee, over the fund's life (one scenario), fees first."""
-        wr = self.waterfall
-        rows = []
-        fee = float(self.ledger.total("manager", "management fee")[scenario].sum())
-        if fee > 1e-12:
-            rows.append({"tier": "0. Management fees", "payee": PAYEE_LABELS["manager"], "amount_usd_bn": fee})
-        for k, tier in enumerate(wr.tiers):
-            for i, p in enumerate(PAYEES):
-                amt = float(wr.paid[k, i, scenario].sum())
-                if amt > 1e-12:
-                    rows.append({"tier": f"{k + 1}. {tier.label}", "payee": PAYEE_LABELS[p], "amount_usd_bn": amt})
-        return pd.DataFrame(rows, columns=["tier", "payee", "amount_usd_bn"])
-
-    def waterfall_at(self, scenario: int = 0) -> W.WaterfallResult:
-        """The waterfall of one scenario, with the management fees it paid, as a plain WaterfallResult."""
-        w = self.waterfall
-        fees = self.ledger.total("manager", "management fee")[scenario]
-        return W.WaterfallResult(w.tiers, w.paid[:, :, scenario], w.contributions[:, scenario], fees)
-
-    def equity_flows(self) -> np.ndarray:
-        """All owners together (n, T): distributions − calls − cures (the manager's fees and carry excluded)."""
-        return sum(self.ledger.net(o) for o in OWNERS)
-
-    def japan_yen(self, hedged: bool = True) -> dict:
-        """Japan's MoF in ¥tn, (n, T) each: received, FILP issued, coupons, repaid, net."""
-        out_usd = self.ledger.total("japan_mof", direction="out")   # calls and cures, gross
-        in_usd = self.ledger.total("japan_mof", direction="in")     # distributions, gross
-        jp = in_usd - out_usd
-        fx = np.broadcast_to(self.fx_hedged, jp.shape) if hedged else self.fx_path
-        paid = out_usd * fx / 1000.0                        # each call converted at its own date's rate
-        got = in_usd * fx / 1000.0
-        y = self.market.par_yield("JPY", float(A.value("filp_tenor_years")))
-        issued = np.cumsum(paid, axis=-1)                   # FILP bonds outstanding after each call
-        coupon = np.concatenate([np.zeros(jp.shape[:-1] + (1,)), issued[..., :-1]], axis=-1) * y
-        repaid = np.zeros_like(issued)
-        repaid[..., -1] = issued[..., -1]                   # retired at par when the fund ends
-        return {"jpy_received_tn": got, "filp_issued_jpy_tn": paid, "filp_coupon_jpy_tn": coupon,
-                "filp_repaid_jpy_tn": repaid, "net_jpy_tn": got - coupon - repaid, "filp_yield": y,
-                "jpy_per_usd": fx}
-
-
-def _default(x, id):
-    return A.value(id) if x is None else x
-
 
 def run(fund: FundStructure | None = None, market: Market | None = None, *, asset_return=None, preset: str = "proposal",
         shocks: Shocks | None = None, weights: dict | None = None, yen_appreciation: float = 0.0,
         sofr_path=None, fx_path=None, **preset_kw) -> ChainResult:
-    """Run the chain. ``asset_return`` may be an array over scenarios; ``sofr_path`` / ``fx_path`` are
-    optional (n, T) or (T,) paths replacing the flat SOFR and the unhedged FX path."""
-    from fundlib import scenarios as SC
-
-    fund = fund or FundStructure()
-    market = market or Market.current()
-    shocks = shocks or Shocks()
-    weights = SC.check_weights(weights or SC.default_weights())
+    """Run the chain. ``fund`` a FundStructure, ``market`` a Market, ``shocks`` a Shocks (None: the
+    defaults), ``weights`` a dict sector → share, ``preset`` one of the waterfall presets (with
+    ``preset_kw`` for :func:`fundlib.waterfall.preset_terms`), ``yen_appreciation`` in [−30%, 30%] a year.
+    ``asset_return`` (in [−5%, 50%]; None: the register's) may be an array over scenarios;
+    ``sofr_path`` (in [−5%, 50%]) / ``fx_path`` (¥ per $, in [1, 10,000]) are optional (T,) or
+    (scenarios, T) paths, T = life + 1, replacing the flat SOFR and the unhedged FX path. Scenario
+    shapes of all inputs must broadcast together; results are (n, T) with the scenarios flattened.
+    SOFR plus any shock must leave each tranche's rate ≥ 0 (the fund pays no negative interest)."""
+    fund, market, shocks, weights, r_a = CI.run_inputs(fund, market, shocks, weights, asset_return, preset,
+                                                       yen_appreciation)
     d_sofr, fx_shock, bust, delay = shocks.arrays()
-    r_a = np.asarray(check_range("asset_return", _default(asset_return, "asset_return"), -0.05, 0.5), float)
-    check_range("yen_appreciation", yen_appreciation, -0.3, 0.3)
     life, k_calls = fund.life_years, fund.deploy_years
     if life + 1 > MAX_HORIZON - 15:
         raise InputError("life_years", life, f"at most {MAX_HORIZON - 16} years")
     T = life + 1
-    shape = np.broadcast_shapes(r_a.shape, d_sofr.shape, bust.shape, delay.shape,
-                                () if fx_shock is None else fx_shock.shape)
+    if sofr_path is not None:
+        sofr_path = CI.path("sofr_path", sofr_path, CI.SOFR_PATH, T)
+    if fx_path is not None:
+        fx_path = CI.path("fx_path", fx_path, CI.FX_PATH, T)
+    shape = CI.scenario_shape(asset_return=r_a, **dict(zip(("shocks.sofr_bp", "shocks.usdjpy", "shocks.ai_bust",
+                                                            "shocks.delay_years"), (d_sofr, fx_shock, bust, delay))),
+                              sofr_path=None if sofr_path is None else sofr_path[..., 0],
+                              fx_path=None if fx_path is None else fx_path[..., 0])
     n = int(np.prod(shape)) if shape else 1
     flat = lambda a: np.broadcast_to(np.asarray(a, float), shape).reshape(n)  # noqa: E731
     r_a, d_sofr, bust = flat(r_a), flat(d_sofr), flat(bust)
@@ -268,9 +196,11 @@ def run(fund: FundStructure | None = None, market: Market | None = None, *, asse
     exit_value[:, -1] = np.maximum(remaining, 0.0)                     # worth less than nothing: abandoned
 
     # 2. Rates: senior and subordinated, floating on the SOFR path (shocked).
-    sofr = np.broadcast_to(np.asarray(market.sofr if sofr_path is None else sofr_path, float), (n, T)) + d_sofr[:, None] * 1e-4
+    sofr = (np.broadcast_to(market.sofr, (n, T)) if sofr_path is None else
+            np.broadcast_to(sofr_path, shape + (T,)).reshape(n, T)) + d_sofr[:, None] * 1e-4
     senior_rate = sofr + fund.senior_margin
     sub_rate = sofr + fund.sub_margin
+    CI.check_rates(senior_rate, sub_rate, sofr_path, d_sofr)
     base_rate = market.sofr + fund.senior_margin * (1 - fund.sub_debt_share) + fund.sub_margin * fund.sub_debt_share
 
     # 3. The principal plan at close: debt service sculpted to the base CFADS over the debt's tenor
@@ -436,7 +366,7 @@ def run(fund: FundStructure | None = None, market: Market | None = None, *, asse
     # FX: hedged at each date's forward from the market; unhedged on the path.
     fx_h = market.forward_usdjpy(t.astype(float))
     if fx_path is not None:
-        fxp = np.broadcast_to(np.asarray(fx_path, float), (n, T)).copy()
+        fxp = np.broadcast_to(fx_path, shape + (T,)).reshape(n, T).copy()
     else:
         fxp = np.broadcast_to(market.usdjpy * (1.0 - yen_appreciation) ** t, (n, T)).copy()
     if fx_shock is not None:

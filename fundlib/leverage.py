@@ -2,6 +2,10 @@
 Used by notebook 02 (its three apps), and by notebooks 04 and 06 for project debt.
 
 Leverage ``L`` = assets / equity (≥ 1). Rates are decimals; money in USD bn; annual periods.
+Every input is checked up front: a wrong kind raises TypeError, NaN, inf, empty arrays, shapes that
+do not broadcast and values outside the stated range raise :class:`fundlib.InputError` naming the
+parameter. Asset returns lie in [−1, 10] (an asset can lose at most everything), debt costs and debt
+rates in [−5%, 100%], leverage in [1, 100].
 
 Project-finance convention: debt is drawn at ``t = 0`` (the end of construction) and serviced in
 periods ``t = 1..tenor`` from cash flow available for debt service (CFADS); ``cfads[..., 0]`` is
@@ -14,10 +18,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.special import ndtr
 
 from fundlib import assumptions as A
-from fundlib._validate import InputError, as_cashflows, check_choice, check_int, check_range
+from fundlib._debt_math import RATE_RANGE
+from fundlib._debt_math import discount as _discount, lognormal_params as _lognormal_params, norm_cdf as _norm_cdf
+from fundlib._debt_math import rates as _rates, scenario_shape as _scenario_shape
+from fundlib._validate import (InputError, as_cashflows, broadcast, check_assumption, check_bool, check_choice,
+                               check_int, check_number, check_range)
 
 __all__ = [
     "levered_return", "breakeven_asset_return", "required_spread", "equity_volatility", "wipeout_fall",
@@ -36,47 +43,54 @@ def _market_sofr() -> float:
     return Market.current().sofr
 
 
+RETURN_RANGE = (-1.0, 10.0)    # asset and equity returns: at most everything lost, at most +1000%
+
+
 def _lev(leverage):
     return np.asarray(check_range("leverage", leverage, 1.0, 100.0), float)
 
 
+def _num(name, value, low_high):
+    return np.asarray(check_range(name, value, *low_high), float)
+
+
 def levered_return(asset_return, debt_cost, leverage):
-    """Return on equity: L·r_A − (L−1)·r_D (assets earn r_A, the borrowed (L−1) costs r_D)."""
-    L = _lev(leverage)
-    return _out(L * np.asarray(asset_return, float) - (L - 1.0) * np.asarray(debt_cost, float))
+    """Return on equity: L·r_A − (L−1)·r_D (assets earn r_A, the borrowed (L−1) costs r_D).
+
+    Each input is a number or an array (arrays broadcast together); a number in, a number out."""
+    r_a, r_d, L = broadcast(asset_return=_num("asset_return", asset_return, RETURN_RANGE),
+                            debt_cost=_num("debt_cost", debt_cost, RATE_RANGE), leverage=_lev(leverage))
+    return _levered(r_a, r_d, L)
+
+
+def _levered(r_a, r_d, L):
+    return _out(L * r_a - (L - 1.0) * r_d)
 
 
 def breakeven_asset_return(debt_cost, leverage, target_equity_return=0.0):
     """Asset return at which equity earns ``target_equity_return``: (r_E + (L−1)·r_D) / L."""
-    L = _lev(leverage)
-    return _out((np.asarray(target_equity_return, float) + (L - 1.0) * np.asarray(debt_cost, float)) / L)
+    r_d, L, r_e = broadcast(debt_cost=_num("debt_cost", debt_cost, RATE_RANGE), leverage=_lev(leverage),
+                            target_equity_return=_num("target_equity_return", target_equity_return, RETURN_RANGE))
+    return _out((r_e + (L - 1.0) * r_d) / L)
 
 
 def required_spread(target_equity_return, debt_cost, leverage):
-    """How far the asset return must exceed the debt cost for equity to earn its target: r_A − r_D."""
-    L = _lev(leverage)
-    return _out((np.asarray(target_equity_return, float) - np.asarray(debt_cost, float)) / L)
+    """How far the asset return must exceed the debt cost for equity to earn its target:
+    r_A − r_D = (r_E − r_D) / L."""
+    r_e, r_d, L = broadcast(target_equity_return=_num("target_equity_return", target_equity_return, RETURN_RANGE),
+                            debt_cost=_num("debt_cost", debt_cost, RATE_RANGE), leverage=_lev(leverage))
+    return _out((r_e - r_d) / L)
 
 
 def equity_volatility(asset_volatility, leverage):
     """Equity volatility = L × asset volatility (the debt's cost is fixed, so all variation lands on equity)."""
-    check_range("asset_volatility", asset_volatility, 0.0, 5.0)
-    return _out(_lev(leverage) * np.asarray(asset_volatility, float))
+    vol, L = broadcast(asset_volatility=_num("asset_volatility", asset_volatility, (0.0, 5.0)), leverage=_lev(leverage))
+    return _out(L * vol)
 
 
 def wipeout_fall(leverage):
     """Fall in asset value that wipes out the equity: 1/L (a third at L = 3)."""
     return _out(1.0 / _lev(leverage))
-
-
-def _norm_cdf(x):
-    return ndtr(np.asarray(x, float))
-
-
-def _lognormal_params(mean, vol):
-    s2 = np.log1p(np.asarray(vol, float) ** 2 / (1.0 + np.asarray(mean, float)) ** 2)
-    m = np.log1p(np.asarray(mean, float)) - s2 / 2.0
-    return m, np.sqrt(s2)
 
 
 def prob_equity_loss(asset_mean, asset_volatility, debt_cost, leverage, *, threshold=0.0,
@@ -89,12 +103,15 @@ def prob_equity_loss(asset_mean, asset_volatility, debt_cost, leverage, *, thres
     ``threshold=-1`` gives the probability that the equity is wiped out.
     """
     check_choice("distribution", distribution, ("normal", "lognormal"))
-    check_range("asset_volatility", asset_volatility, 0.0, 5.0, low_open=True)
-    check_range("asset_mean", asset_mean, -0.99, 5.0)
-    b = breakeven_asset_return(debt_cost, leverage, threshold)
+    mean, vol, r_d, L, k = broadcast(
+        asset_mean=_num("asset_mean", asset_mean, (-0.99, 5.0)),
+        asset_volatility=np.asarray(check_range("asset_volatility", asset_volatility, 0.0, 5.0, low_open=True)),
+        debt_cost=_num("debt_cost", debt_cost, RATE_RANGE), leverage=_lev(leverage),
+        threshold=_num("threshold", threshold, RETURN_RANGE))
+    b = (k + (L - 1.0) * r_d) / L
     if distribution == "normal":
-        return _out(_norm_cdf((np.asarray(b) - np.asarray(asset_mean, float)) / np.asarray(asset_volatility, float)))
-    m, s = _lognormal_params(asset_mean, asset_volatility)
+        return _out(_norm_cdf((b - mean) / vol))
+    m, s = _lognormal_params(mean, vol)
     with np.errstate(invalid="ignore", divide="ignore"):
         z = (np.log(np.maximum(1.0 + np.asarray(b), 1e-300)) - m) / s
     return _out(np.where(np.asarray(b) <= -1.0, 0.0, _norm_cdf(z)))
@@ -102,16 +119,23 @@ def prob_equity_loss(asset_mean, asset_volatility, debt_cost, leverage, *, thres
 
 def simulate_equity_returns(asset_mean, asset_volatility, debt_cost, leverage, n: int = 100_000,
                             seed: int = 0, distribution: str = "normal") -> np.ndarray:
-    """Seeded draws of the one-year equity return, for comparing with :func:`prob_equity_loss`."""
+    """``n`` seeded draws of the one-year equity return of one asset (an array of shape (n,)), for
+    comparing with :func:`prob_equity_loss`. Every parameter but ``n`` and ``seed`` is one number;
+    ``seed`` is a whole number ≥ 0. Normal draws may fall below −100% when the volatility is wide
+    (the normal model's known flaw; ``distribution='lognormal'`` never does)."""
     check_choice("distribution", distribution, ("normal", "lognormal"))
+    mean = check_number("asset_mean", asset_mean, -0.99, 5.0)
+    vol = check_number("asset_volatility", asset_volatility, 0.0, 5.0)
+    r_d = check_number("debt_cost", debt_cost, *RATE_RANGE)
+    L = check_number("leverage", leverage, 1.0, 100.0)
     n = check_int("n", n, 1, 50_000_000)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_int("seed", seed, 0, 2**63 - 1))
     if distribution == "normal":
-        r_a = asset_mean + asset_volatility * rng.standard_normal(n)
+        r_a = mean + vol * rng.standard_normal(n)
     else:
-        m, s = _lognormal_params(asset_mean, asset_volatility)
+        m, s = _lognormal_params(mean, vol)
         r_a = np.expm1(m + s * rng.standard_normal(n))
-    return levered_return(r_a, debt_cost, leverage)
+    return _levered(r_a, r_d, L)
 
 
 # ============================================================================ debt terms
@@ -121,8 +145,9 @@ def simulate_equity_returns(asset_mean, asset_volatility, debt_cost, leverage, n
 class DebtTerms:
     """What the fund's debt costs.
 
-    Floating: base = SOFR (a number, or a path with one rate per year); fixed: base = the swap rate.
-    All-in = base + spread + guarantee fee when guaranteed, base + unguaranteed spread otherwise.
+    Floating: base = SOFR (a number, or a path with one rate per year, each in [−2%, 25%]); fixed:
+    base = the swap rate. All-in = base + spread + guarantee fee when guaranteed, base + unguaranteed
+    spread otherwise. Spreads and the fee are in bp, within the register's ranges.
     """
 
     sofr: float | tuple = field(default_factory=lambda: _market_sofr())
@@ -134,11 +159,16 @@ class DebtTerms:
     swap_rate: float = field(default_factory=lambda: A.value("usd_swap_rate"))
 
     def __post_init__(self):
-        check_range("sofr", self.sofr, -0.02, 0.25)
-        A.check("senior_spread_bp", self.spread_bp, "spread_bp")
-        A.check("guarantee_fee_bp", self.guarantee_fee_bp, "guarantee_fee_bp")
-        A.check("unguaranteed_spread_bp", self.unguaranteed_spread_bp, "unguaranteed_spread_bp")
-        check_range("swap_rate", self.swap_rate, -0.02, 0.25)
+        sofr = check_range("sofr", self.sofr, -0.02, 0.25)
+        if np.ndim(sofr) > 1:
+            raise InputError("sofr", self.sofr, "one rate, or a path of one rate per year (a flat list)")
+        object.__setattr__(self, "sofr", sofr if np.ndim(sofr) == 0 else tuple(float(x) for x in sofr))
+        check_assumption("senior_spread_bp", self.spread_bp, "spread_bp")
+        check_assumption("guarantee_fee_bp", self.guarantee_fee_bp, "guarantee_fee_bp")
+        check_assumption("unguaranteed_spread_bp", self.unguaranteed_spread_bp, "unguaranteed_spread_bp")
+        check_bool("guaranteed", self.guaranteed)
+        check_bool("fixed", self.fixed)
+        check_number("swap_rate", self.swap_rate, -0.02, 0.25)
 
     @property
     def margin(self) -> float:
@@ -148,8 +178,11 @@ class DebtTerms:
         return self.unguaranteed_spread_bp * 1e-4
 
     def rate(self, periods: int | None = None):
-        """All-in rate; with ``periods``, one rate per year (a SOFR path is extended flat)."""
+        """All-in rate; with ``periods`` (a whole number in [1, 200]), one rate per year (a SOFR path
+        is extended flat). Without ``periods``, a SOFR path counts at its average."""
         base = self.swap_rate if self.fixed else np.asarray(self.sofr, float)
+        if periods is not None:
+            periods = check_int("periods", periods, 1, 200)
         if periods is None:
             return _out(np.mean(base) + self.margin) if np.ndim(base) else float(base) + self.margin
         path = np.atleast_1d(base)
@@ -167,7 +200,7 @@ def cfads_profile(annual_usd_bn: float, years: int, shape: str = "level", ramp_y
     ``shape``: 'level'; 'ramp' (rises linearly to ``annual_usd_bn`` over ``ramp_years``);
     'declining' (falls by ``decline`` a year, as output or prices fade).
     """
-    check_range("annual_usd_bn", annual_usd_bn, 0.0, 1e4, low_open=True)
+    check_number("annual_usd_bn", annual_usd_bn, 0.0, 1e4, low_open=True)
     years = check_int("years", years, 1, 80)
     check_choice("shape", shape, ("level", "ramp", "declining"))
     t = np.arange(years + 1, dtype=float)
@@ -176,17 +209,10 @@ def cfads_profile(annual_usd_bn: float, years: int, shape: str = "level", ramp_y
         r = check_int("ramp_years", ramp_years, 1, years)
         cf = cf * np.minimum(t / r, 1.0)
     elif shape == "declining":
-        check_range("decline", decline, 0.0, 0.5)
+        check_number("decline", decline, 0.0, 0.5)
         cf = cf * (1.0 - decline) ** np.maximum(t - 1, 0)
     cf[0] = 0.0
     return cf
-
-
-def _discount(rate, periods: int) -> np.ndarray:
-    """Discount factors for t = 0..periods-1 from one-year rates r_1..r_{T-1} (rate per period or scalar)."""
-    r = np.broadcast_to(np.asarray(rate, float), (periods,)) if np.ndim(rate) <= 1 else np.asarray(rate, float)
-    growth = np.concatenate([np.ones(r.shape[:-1] + (1,)), 1.0 + r[..., 1:]], axis=-1)
-    return 1.0 / np.cumprod(growth, axis=-1)
 
 
 def sculpted_debt(cfads, rate, target_dscr: float, tenor: int):
@@ -194,14 +220,20 @@ def sculpted_debt(cfads, rate, target_dscr: float, tenor: int):
 
     Debt service in period t = CFADS_t / target DSCR (never negative), t = 1..tenor; the debt is
     the present value of that service at the debt rate. Returns (debt, debt_service[..., T]).
+
+    ``cfads``: (..., T) with T ≥ 2, scenarios on leading axes; ``rate``: one rate in [−5%, 100%],
+    one per period, or (..., T); ``target_dscr``: one number in (0, 10]; ``tenor``: whole years in
+    [1, T − 1]. CFADS that is zero (or negative) through the tenor carries no debt: the capacity is 0.
     """
     cf = as_cashflows("cfads", cfads, min_periods=2)
-    check_range("target_dscr", target_dscr, 0.0, 10.0, low_open=True)
+    dscr = check_number("target_dscr", target_dscr, 0.0, 10.0, low_open=True)
     T = cf.shape[-1]
     tenor = check_int("tenor", tenor, 1, T - 1)
+    r = _rates("rate", rate, T)
+    _scenario_shape(cfads=cf.shape[:-1], rate=r.shape[:-1])
     in_tenor = (np.arange(T) >= 1) & (np.arange(T) <= tenor)
-    ds = np.where(in_tenor, np.maximum(cf, 0.0) / target_dscr, 0.0)
-    debt = np.sum(ds * _discount(rate, T), axis=-1)
+    ds = np.where(in_tenor, np.maximum(cf, 0.0) / dscr, 0.0)
+    debt = np.sum(ds * _discount(r, T), axis=-1)
     return _out(debt), ds
 
 
@@ -271,19 +303,29 @@ def debt_schedule(debt, rate, tenor: int, profile: str = "annuity", cfads=None, 
 
     ``profile``: 'bullet' (interest only, all principal at the end), 'annuity' (level debt service),
     'sculpted' (debt service proportional to ``cfads``, so the DSCR is constant).
+
+    ``debt``: $bn in [0, 1e6], one number or an array over scenarios; ``rate``: one rate in
+    [−5%, 100%], one per period, or (..., T); ``tenor``: whole years in [1, T − 1]. The periods
+    t = 0..T−1 come from ``cfads`` ((..., T), T ≥ 2) or, without it, from ``periods`` (a whole
+    number in [2, 200], default tenor + 1; ignored when ``cfads`` is given). A sculpted schedule
+    needs CFADS above zero somewhere in years 1..tenor wherever the debt is positive: CFADS that can
+    service nothing cannot repay a debt (InputError; :func:`size_debt` sizes such a debt at 0).
+    The DSCR is CFADS / debt service, NaN in years with no debt service.
     """
     check_choice("profile", profile, ("bullet", "annuity", "sculpted"))
     d = np.asarray(check_range("debt", debt, 0.0, 1e6), float)
+    tenor = check_int("tenor", tenor, 1, 199)
+    if periods is not None:
+        periods = check_int("periods", periods, 2, 200)
     if cfads is not None:
         cf = as_cashflows("cfads", cfads, min_periods=2)
         T = cf.shape[-1]
     else:
-        T = check_int("periods", periods or tenor + 1, 2, 200)
+        T = tenor + 1 if periods is None else periods
         cf = np.zeros(T)
     tenor = check_int("tenor", tenor, 1, T - 1)
-    r = np.broadcast_to(np.asarray(rate, float), (T,)) if np.ndim(rate) <= 1 else np.asarray(rate, float)
-    check_range("rate", r, -0.05, 1.0)
-    shape = np.broadcast_shapes(d.shape, cf.shape[:-1], r.shape[:-1])
+    r = _rates("rate", rate, T)
+    shape = _scenario_shape(debt=d.shape, cfads=cf.shape[:-1], rate=r.shape[:-1])
     t = np.arange(T)
     in_tenor = (t >= 1) & (t <= tenor)
     if profile == "sculpted":
@@ -291,6 +333,9 @@ def debt_schedule(debt, rate, tenor: int, profile: str = "annuity", cfads=None, 
             raise InputError("cfads", None, "a CFADS series for a sculpted profile")
         weights = np.where(in_tenor, np.maximum(cf, 0.0), 0.0)
         pv = np.sum(weights * _discount(r, T), axis=-1)
+        if np.any((pv <= 0) & (d > 0)):
+            raise InputError("cfads", cfads, f"CFADS above zero in some year 1..{tenor}: CFADS of zero (or less) "
+                             "through the tenor cannot service any debt (size the debt with size_debt: it gives 0)")
         with np.errstate(divide="ignore", invalid="ignore"):
             k = np.where(pv > 0, d / np.where(pv > 0, pv, 1.0), 0.0)
         ds_target = np.asarray(k)[..., None] * weights
@@ -308,8 +353,9 @@ def debt_schedule(debt, rate, tenor: int, profile: str = "annuity", cfads=None, 
             pay = it + (bal if s == tenor else 0.0)
         elif profile == "annuity":
             n_left = tenor - s + 1
-            with np.errstate(divide="ignore", invalid="ignore"):
-                af = np.where(np.abs(rs) > 1e-12, (1 - (1 + rs) ** -n_left) / np.where(np.abs(rs) > 1e-12, rs, 1.0), n_left)
+            # annuity factor (1 − (1+r)^−n) / r, accurate however small r is (n at r = 0)
+            nz = rs != 0
+            af = np.where(nz, -np.expm1(-n_left * np.log1p(rs)) / np.where(nz, rs, 1.0), n_left)
             pay = bal / af
         else:
             pay = np.broadcast_to(ds_target[..., s], shape)
@@ -330,11 +376,14 @@ def size_debt(cfads, rate, target_dscr: float, tenor: int, total_uses: float, ge
     Returns a dict with 'debt', 'dscr_capacity', 'gearing_capacity', 'binding' ('DSCR' or
     'gearing'), 'equity' and the sculpted :class:`DebtSchedule`. When gearing binds, debt service
     keeps the sculpted shape at a lower level, so the DSCR is above target in every period.
+    ``total_uses`` ($bn, > 0) and ``gearing`` (in [0, 1)) may be arrays over scenarios. CFADS that is
+    zero through the tenor supports no debt: the debt is 0 and the owners fund every use.
     """
-    check_range("gearing", gearing, 0.0, 1.0, high_open=True)
-    check_range("total_uses", total_uses, 0.0, 1e6, low_open=True)
+    g = np.asarray(check_range("gearing", gearing, 0.0, 1.0, high_open=True))
+    uses = np.asarray(check_range("total_uses", total_uses, 0.0, 1e6, low_open=True))
     cap, _ = sculpted_debt(cfads, rate, target_dscr, tenor)
-    g_cap = gearing * total_uses
+    _scenario_shape(cfads=np.shape(cap), total_uses=uses.shape, gearing=g.shape)
+    g_cap = _out(g * uses)
     debt = np.minimum(cap, g_cap)
     sched = debt_schedule(debt, rate, tenor, "sculpted", cfads=cfads)
     return {
@@ -353,13 +402,18 @@ def guarantee_economics(debt, years: int, annual_default_prob: float, loss_given
     the balance outstanding during each year 1..``years`` (an amortizing loan: pass the chain's
     ``senior_balance`` at the start of each year). Each year a default occurs with probability
     ``annual_default_prob`` (given survival), losing ``loss_given_default`` of that year's exposure.
-    Returns present values at ``discount_rate`` of: the guarantor's expected loss, the fee it earns,
-    its expected net cost; and the borrower's spread saving (net of the fee).
+    Returns present values at ``discount_rate`` (in [−5%, 100%]) of: the guarantor's expected loss,
+    the fee it earns, its expected net cost; and the borrower's spread saving (net of the fee).
+    Probabilities are single numbers in [0, 1]; the spreads and the fee single numbers (bp) within
+    the register's ranges (senior_spread_bp, unguaranteed_spread_bp, guarantee_fee_bp).
     """
     years = check_int("years", years, 1, 60)
-    p = check_range("annual_default_prob", annual_default_prob, 0.0, 1.0)
-    lgd = check_range("loss_given_default", loss_given_default, 0.0, 1.0)
-    check_range("discount_rate", discount_rate, -0.05, 1.0)
+    p = check_number("annual_default_prob", annual_default_prob, 0.0, 1.0)
+    lgd = check_number("loss_given_default", loss_given_default, 0.0, 1.0)
+    discount_rate = check_number("discount_rate", discount_rate, *RATE_RANGE)
+    g_bp = check_assumption("senior_spread_bp", guaranteed_spread_bp, "guaranteed_spread_bp")
+    u_bp = check_assumption("unguaranteed_spread_bp", unguaranteed_spread_bp, "unguaranteed_spread_bp")
+    f_bp = check_assumption("guarantee_fee_bp", guarantee_fee_bp, "guarantee_fee_bp")
     exposure = np.asarray(check_range("debt", debt, 0.0, 1e6), float)
     if exposure.ndim == 0:
         exposure = np.full(years, float(exposure))
@@ -369,7 +423,7 @@ def guarantee_economics(debt, years: int, annual_default_prob: float, loss_given
     survive = (1.0 - p) ** (t - 1)
     df = (1.0 + discount_rate) ** -t
     el = np.sum(survive * p * lgd * exposure * df)
-    fee = np.sum(survive * (1.0 - p) * guarantee_fee_bp * 1e-4 * exposure * df)
-    saving = np.sum(survive * (1.0 - p) * (unguaranteed_spread_bp - guaranteed_spread_bp - guarantee_fee_bp) * 1e-4 * exposure * df)
+    fee = np.sum(survive * (1.0 - p) * f_bp * 1e-4 * exposure * df)
+    saving = np.sum(survive * (1.0 - p) * (u_bp - g_bp - f_bp) * 1e-4 * exposure * df)
     return {"expected_loss_pv": el, "fee_pv": fee, "guarantor_net_cost_pv": el - fee,
             "borrower_saving_pv": saving, "annual_expected_loss_rate": p * lgd}

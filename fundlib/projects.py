@@ -19,7 +19,8 @@ import pandas as pd
 
 from fundlib import assumptions as A
 from fundlib import leverage as LV
-from fundlib._validate import InputError, check_int, check_range
+from fundlib._validate import (InputError, as_cashflows, broadcast, check_bool, check_instance, check_int, check_number, check_range,
+                               check_str, check_whole)
 from fundlib.finance import irr, moic, npv, payback_period
 
 __all__ = ["ProjectArchetype", "ARCHETYPES", "SECTORS", "archetype", "cashflows", "metrics", "with_debt",
@@ -28,6 +29,11 @@ __all__ = ["ProjectArchetype", "ARCHETYPES", "SECTORS", "archetype", "cashflows"
 
 @dataclass(frozen=True)
 class ProjectArchetype:
+    """One representative project (USD bn, years). Every field is checked when the archetype is made:
+    capex in (0, 10,000] $bn, revenue at full output in [0, 10,000] $bn a year, utilization in [0, 1],
+    margin in [−1, 1], build and ramp 1–10 years, life 1–60 years, maintenance in [0, 0.5] of capex a
+    year, refresh every 0–30 years (0: none) at [0, 3] × capex, terminal value [0, 5] × capex."""
+
     key: str
     label: str
     capex_usd_bn: float              # initial capex of one project
@@ -44,17 +50,15 @@ class ProjectArchetype:
     capex_basis: str = ""            # how capex was built up, for the reader
 
     def __post_init__(self):
-        check_range("capex_usd_bn", self.capex_usd_bn, 0.0, 1e4, low_open=True)
-        check_range("revenue_full_usd_bn", self.revenue_full_usd_bn, 0.0, 1e4)
-        check_range("utilization", self.utilization, 0.0, 1.0)
-        check_range("margin", self.margin, -1.0, 1.0)
-        check_int("build_years", self.build_years, 1, 10)
-        check_int("ramp_years", self.ramp_years, 1, 10)
-        check_int("life_years", self.life_years, 1, 60)
-        check_range("maintenance", self.maintenance, 0.0, 0.5)
-        check_int("refresh_years", self.refresh_years, 0, 30)
-        check_range("refresh_share", self.refresh_share, 0.0, 3.0)
-        check_range("terminal", self.terminal, 0.0, 5.0)
+        set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731 - frozen: store the checked values
+        for name in ("key", "label", "capex_basis"):
+            check_str(name, getattr(self, name))
+        for name, low, high, kw in (("capex_usd_bn", 0.0, 1e4, {"low_open": True}), ("revenue_full_usd_bn", 0.0, 1e4, {}),
+                                    ("utilization", 0.0, 1.0, {}), ("margin", -1.0, 1.0, {}), ("maintenance", 0.0, 0.5, {}),
+                                    ("refresh_share", 0.0, 3.0, {}), ("terminal", 0.0, 5.0, {})):
+            set_(name, check_number(name, getattr(self, name), low, high, **kw))
+        for name, low, high in (("build_years", 1, 10), ("ramp_years", 1, 10), ("life_years", 1, 60), ("refresh_years", 0, 30)):
+            set_(name, check_int(name, getattr(self, name), low, high))
 
     @property
     def horizon(self) -> int:
@@ -113,7 +117,7 @@ def _build(key: str) -> ProjectArchetype:
             sq * _v("logi_rent_usd_per_sqft_year") / 1000, _v("logi_occupancy"), _v("logi_margin"), 1, 1,
             int(_v("logi_life_years")), _v("logi_maintenance"), terminal=_v("logi_terminal"),
             capex_basis=f"{sq:.1f}m sq ft × ${_v('logi_capex_usd_per_sqft'):.0f}/sq ft; rent ${_v('logi_rent_usd_per_sqft_year'):.0f}/sq ft a year")
-    raise InputError("archetype", key, "one of " + ", ".join(ARCHETYPES))
+    raise InputError("key", key, "the name of an archetype: one of " + ", ".join(ARCHETYPES))
 
 
 ARCHETYPES = ("ai_dc_shell", "ai_dc_it", "gas_ccgt", "solar", "chip_packaging", "logistics")
@@ -124,7 +128,9 @@ SECTOR_LABELS = {"data_centres": "AI data centres", "power": "Power generation",
 
 
 def archetype(key: str) -> ProjectArchetype:
-    """The default archetype ``key`` built from the assumption register."""
+    """The default archetype ``key`` (one of :data:`ARCHETYPES`) built from the assumption register."""
+    if not isinstance(key, str):
+        raise TypeError(f"key must be the name of an archetype ({', '.join(ARCHETYPES)}); got {type(key).__name__}")
     return _build(key)
 
 
@@ -132,24 +138,27 @@ def cashflows(a: ProjectArchetype, horizon: int | None = None, *, capex_mult=1.0
               price_mult=1.0, margin=None, exit_mult=1.0, maintenance_mult=1.0, components: bool = False):
     """Annual project cash flows (USD bn), t = 0..horizon-1, scenarios on leading axes.
 
-    Uncertain inputs (each a number or an array over scenarios): ``capex_mult`` (overrun factor),
-    ``delay`` (whole years before operations start), ``utilization``, ``price_mult``, ``margin``,
-    ``exit_mult`` (on the terminal value), ``maintenance_mult`` (on maintenance and refresh capex).
-    Operations that would run past the horizon are cut off.
-    With ``components=True`` returns a dict of the parts (capex, revenue, operating, maintenance,
-    refresh, terminal, total).
+    Uncertain inputs (each a number or an array over scenarios; arrays broadcast together):
+    ``capex_mult`` (overrun factor, in (0, 1000]), ``delay`` (whole years before operations start,
+    0–200), ``utilization`` (in [0, 1]; None: the archetype's), ``price_mult`` (in [0, 1000]),
+    ``margin`` (in [−1, 1]; None: the archetype's), ``exit_mult`` (on the terminal value, in
+    [0, 1000]), ``maintenance_mult`` (on maintenance and refresh capex, in [0, 1000]).
+    ``horizon``: whole years in [2, 200] (None: build + life). Operations that would run past the
+    horizon are cut off. With ``components=True`` returns a dict of the parts (capex, revenue,
+    operating, maintenance, refresh, terminal, total).
     """
+    check_instance("a", a, ProjectArchetype)
     T = a.horizon if horizon is None else check_int("horizon", horizon, 2, 200)
-    cm = np.asarray(capex_mult, float)[..., None]
-    d = np.asarray(delay)
-    if np.any(d < 0) or np.any(d != np.round(d)):
-        raise InputError("delay", delay, "whole years ≥ 0")
-    d = d.astype(int)[..., None]
-    u = np.asarray(a.utilization if utilization is None else utilization, float)[..., None]
-    pm = np.asarray(price_mult, float)[..., None]
-    mg = np.asarray(a.margin if margin is None else margin, float)[..., None]
-    em = np.asarray(exit_mult, float)[..., None]
-    mm = np.asarray(maintenance_mult, float)[..., None]
+    d = check_whole("delay", delay, 0, 200)
+    inputs = broadcast(
+        capex_mult=check_range("capex_mult", capex_mult, 0.0, 1e3, low_open=True), delay=d,
+        utilization=check_range("utilization", a.utilization if utilization is None else utilization, 0.0, 1.0),
+        price_mult=check_range("price_mult", price_mult, 0.0, 1e3),
+        margin=check_range("margin", a.margin if margin is None else margin, -1.0, 1.0),
+        exit_mult=check_range("exit_mult", exit_mult, 0.0, 1e3),
+        maintenance_mult=check_range("maintenance_mult", maintenance_mult, 0.0, 1e3))
+    check_bool("components", components)
+    cm, d, u, pm, mg, em, mm = (np.asarray(x)[..., None] for x in inputs)
     t = np.arange(T)
     capex_total = a.capex_usd_bn * cm
     capex = np.where(t < a.build_years, capex_total / a.build_years, 0.0)
@@ -175,15 +184,24 @@ def cashflows(a: ProjectArchetype, horizon: int | None = None, *, capex_mult=1.0
 
 
 def cashflow_table(a: ProjectArchetype, **kw) -> pd.DataFrame:
-    """One scenario's cash flows by component, year by year (USD bn)."""
+    """One scenario's cash flows by component, year by year (USD bn). ``kw``: the inputs of
+    :func:`cashflows`, each a single number here (the table shows one scenario)."""
+    check_instance("a", a, ProjectArchetype)
     c = cashflows(a, components=True, **kw)
+    if c["total"].size > c["total"].shape[-1]:
+        name = next(k for k, v in kw.items() if np.size(v) > 1)
+        raise InputError(name, kw[name], "a single number: the table shows one scenario")
     df = pd.DataFrame({k: np.ravel(v) for k, v in c.items()})
     df.insert(0, "year", np.arange(len(df)))
     return df
 
 
 def metrics(cf, rate: float) -> dict:
-    """IRR, NPV at ``rate``, MOIC and payback of a cash-flow vector (or batch)."""
+    """IRR, NPV at ``rate`` (a decimal > −100%), MOIC and payback of a cash-flow vector (or batch,
+    time on the last axis, at least two periods). IRR and payback are NaN where they do not exist
+    (no sign change; never paid back)."""
+    cf = as_cashflows("cf", cf, min_periods=2)
+    rate = check_number("rate", rate, -1.0, 10.0, low_open=True)
     return {"irr": irr(cf), "npv": npv(rate, cf), "moic": moic(cf), "payback": payback_period(cf)}
 
 
@@ -191,13 +209,24 @@ def with_debt(a: ProjectArchetype, debt_rate: float, target_dscr: float, tenor: 
     """Project finance on top of the project: debt sized on CFADS at ``target_dscr``, capped by gearing.
 
     Debt is drawn at the end of construction (refinancing equity-funded capex) and sculpted over
-    ``tenor`` years. Returns equity cash flows, the equity IRR and the debt schedule.
+    ``tenor`` years (whole years ≥ 1, cut to the years left in the horizon after close).
+    ``debt_rate``: one rate in [−5%, 100%]; ``target_dscr`` in (0, 10]; ``gearing`` in [0, 1).
+    ``kw``: the uncertain inputs of :func:`cashflows` (arrays give one result per scenario).
+    CFADS that is zero through the tenor carries no debt (debt 0, an all-equity project).
+    Returns equity cash flows, the equity IRR and the debt schedule.
     """
+    check_instance("a", a, ProjectArchetype)
+    check_number("debt_rate", debt_rate, *LV.RATE_RANGE)
+    check_number("target_dscr", target_dscr, 0.0, 10.0, low_open=True)
+    tenor = check_int("tenor", tenor, 1, 200)
+    check_range("gearing", gearing, 0.0, 1.0, high_open=True)
     c = cashflows(a, components=True, **kw)
     cfads = c["operating"] - c["maintenance"] - c["refresh"] + c["terminal"]
     close = a.build_years - 1                      # financial close: the end of the last build year
     life = cfads.shape[-1] - close
-    tenor = min(int(tenor), life - 1)
+    if life < 2:
+        raise InputError("horizon", kw.get("horizon"), f"at least {a.build_years + 1} years: room for a year of debt service after close")
+    tenor = min(tenor, life - 1)
     cf_d = np.concatenate([np.zeros(cfads.shape[:-1] + (1,)), cfads[..., close + 1:]], axis=-1)
     uses = np.sum(c["capex"], axis=-1)             # each scenario's own capex: gearing caps it, not the largest
     sized = LV.size_debt(cf_d, debt_rate, target_dscr, tenor, uses, gearing)

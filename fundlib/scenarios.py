@@ -25,7 +25,8 @@ from scipy.special import ndtri
 
 from fundlib import assumptions as A
 from fundlib import projects as P
-from fundlib._validate import InputError, check_int, check_range
+from fundlib._validate import (InputError, as_numbers, check_assumption, check_bool, check_instance, check_int,
+                               check_mapping, check_number)
 from fundlib.finance import irr
 
 __all__ = ["FACTORS", "Uncertainty", "draw_normals", "portfolio_cashflows", "MonteCarloResult", "run_monte_carlo",
@@ -41,7 +42,8 @@ _MACRO_SIGN = {"capex": 1.0, "delay": 1.0, "utilization": -1.0, "price": -1.0, "
 
 @dataclass(frozen=True)
 class Uncertainty:
-    """Widths of the uncertain inputs (all from the register) and the macro correlation."""
+    """Widths of the uncertain inputs (all from the register) and the macro correlation; each a
+    number within its register range (mc_capex_sigma, mc_delay_years, ...)."""
 
     capex_sigma: float = field(default_factory=lambda: A.value("mc_capex_sigma"))
     delay_years: float = field(default_factory=lambda: A.value("mc_delay_years"))
@@ -56,28 +58,45 @@ class Uncertainty:
                          ("util_sigma", "mc_util_sigma"), ("price_sigma", "mc_price_sigma"),
                          ("margin_sigma", "mc_margin_sigma"), ("exit_sigma", "mc_exit_sigma"),
                          ("macro_corr", "mc_macro_corr")]:
-            A.check(id, getattr(self, name), name)
+            object.__setattr__(self, name, check_assumption(id, getattr(self, name), name))
 
     def scaled(self, k: float) -> "Uncertainty":
         """Every width multiplied by ``k`` (correlation unchanged): k → 0 is the deterministic case.
         The result is checked against the register's ranges, so k up to 2 is allowed for the defaults."""
-        check_range("k", k, 0.0, 2.0)
+        k = check_number("k", k, 0.0, 2.0)
         return replace(self, capex_sigma=self.capex_sigma * k, delay_years=self.delay_years * k,
                        util_sigma=self.util_sigma * k, price_sigma=self.price_sigma * k,
                        margin_sigma=self.margin_sigma * k, exit_sigma=self.exit_sigma * k)
 
 
 def check_weights(weights: dict) -> dict:
-    """Sector weights: known sectors, each in [0, 1], summing to 1."""
-    unknown = set(weights) - set(P.SECTORS)
+    """Sector weights: a dict sector → share, known sectors, each share a number in [0, 1], summing
+    to 1 (within 1e-6). Returns every sector's weight (0 for those not given)."""
+    weights = check_mapping("weights", weights, "a dict of sector → share (" + ", ".join(P.SECTORS) + ")")
+    unknown = [k for k in weights if k not in P.SECTORS]
     if unknown:
-        raise InputError("weights", sorted(unknown)[0], "sectors among " + ", ".join(P.SECTORS))
-    for s, w in weights.items():
-        check_range(f"weights[{s!r}]", w, 0.0, 1.0)
-    total = sum(weights.values())
+        raise InputError("weights", unknown[0], "sectors among " + ", ".join(P.SECTORS))
+    w = {s: check_number(f"weights[{s!r}]", v, 0.0, 1.0) for s, v in weights.items()}
+    total = sum(w.values())
     if abs(total - 1.0) > 1e-6:
         raise InputError("weights (sum)", round(total, 6), "sector weights that sum to 1 (100%)")
-    return {s: float(weights.get(s, 0.0)) for s in P.SECTORS}
+    return {s: w.get(s, 0.0) for s in P.SECTORS}
+
+
+def _archetypes(archetypes) -> dict:
+    """Each sector's archetype: ``archetypes`` (a dict sector → ProjectArchetype) where given, else the default."""
+    out = {s: None for s in P.SECTORS}
+    if archetypes is not None:
+        given = check_mapping("archetypes", archetypes, "a dict of sector → ProjectArchetype")
+        for s, a in given.items():
+            if s not in P.SECTORS:
+                raise InputError("archetypes", s, "sectors among " + ", ".join(P.SECTORS))
+            out[s] = check_instance(f"archetypes[{s!r}]", a, P.ProjectArchetype)
+    return {s: P.archetype(k) if out[s] is None else out[s] for s, k in P.SECTORS.items()}
+
+
+def _unc(unc) -> "Uncertainty":
+    return Uncertainty() if unc is None else check_instance("unc", unc, Uncertainty, "an Uncertainty")
 
 
 def default_weights() -> dict:
@@ -90,9 +109,15 @@ def _n_draws(n_sectors: int) -> int:
 
 
 def draw_normals(seed: int, start: int, n: int, n_sectors: int) -> np.ndarray:
-    """Standard normals for scenarios start..start+n-1, shape (n, D); identical however the run is chunked."""
-    D = _n_draws(n_sectors)
-    bg = np.random.Philox(key=check_int("seed", seed, 0, 2**63 - 1))
+    """Standard normals for scenarios start..start+n-1, shape (n, D); identical however the run is chunked.
+
+    ``seed`` a whole number ≥ 0; ``start`` in [0, 2^53]; ``n`` in [1, 1,000,000] (a chunk: memory
+    stays bounded); ``n_sectors`` in [1, 50]; D = 1 + 6 × n_sectors rounded up to a multiple of 4."""
+    seed = check_int("seed", seed, 0, 2**63 - 1)
+    start = check_int("start", start, 0, 2**53)
+    n = check_int("n", n, 1, 1_000_000)
+    D = _n_draws(check_int("n_sectors", n_sectors, 1, 50))
+    bg = np.random.Philox(key=seed)
     bg.advance(start * D // 4)
     u = np.random.Generator(bg).random((n, D))
     return ndtri(np.clip(u, 1e-16, 1.0 - 1e-16))
@@ -124,9 +149,19 @@ def _sector_inputs(z: np.ndarray, k: int, n_sectors: int, unc: Uncertainty, a: P
 
 def portfolio_cashflows(z: np.ndarray, weights: dict, unc: Uncertainty, horizon: int,
                         archetypes: dict | None = None) -> np.ndarray:
-    """Portfolio cash flows per $1 of planned capex, shape (n, horizon + 1), from normals ``z``."""
+    """Portfolio cash flows per $1 of planned capex, shape (n, horizon + 1), from normals ``z``
+    (shape (n, D) as :func:`draw_normals` gives them, finite). ``horizon``: whole years in [2, 200];
+    ``archetypes``: a dict sector → ProjectArchetype (sectors not given use the default)."""
     w = check_weights(weights)
-    arch = archetypes or {s: P.archetype(k) for s, k in P.SECTORS.items()}
+    unc = check_instance("unc", unc, Uncertainty, "an Uncertainty")
+    horizon = check_int("horizon", horizon, 2, 200)
+    z = as_numbers("z", z, "standard normal draws, an array of shape (n, D)")
+    D = _n_draws(len(P.SECTORS))
+    if z.ndim != 2 or z.shape[0] < 1 or z.shape[1] < D:
+        raise InputError("z", f"an array of shape {z.shape}", f"shape (n, {D}) with n ≥ 1, as draw_normals gives")
+    if not np.all(np.isfinite(z)):
+        raise InputError("z", z, "finite numbers (no NaN or inf)")
+    arch = _archetypes(archetypes)
     T = horizon + 1
     out = np.zeros((z.shape[0], T))
     for k, s in enumerate(P.SECTORS):
@@ -145,15 +180,17 @@ def portfolio_cashflows(z: np.ndarray, weights: dict, unc: Uncertainty, horizon:
 def default_horizon(unc: Uncertainty | None = None, archetypes: dict | None = None) -> int:
     """The register's horizon (40 years), lengthened when the widest possible delay needs more, so
     widening the uncertainty never runs a project past the end (trailing years do not change an IRR)."""
-    unc = unc or Uncertainty()
-    arch = archetypes or {s: P.archetype(k) for s, k in P.SECTORS.items()}
+    unc = _unc(unc)
+    arch = _archetypes(archetypes)
     longest = max(a.build_years + a.life_years for a in arch.values())
     return max(int(A.value("mc_horizon_years")), longest + int(np.ceil(MAX_DELAY_SIGMA * unc.delay_years)) - 1)
 
 
 def deterministic_irr(weights: dict, horizon: int | None = None, archetypes: dict | None = None) -> float:
-    """Portfolio IRR with every uncertain input at its base value."""
-    H = default_horizon(archetypes=archetypes) if horizon is None else horizon
+    """Portfolio IRR with every uncertain input at its base value (NaN if the cash flows have no IRR).
+    ``weights``: a dict sector → share summing to 1; ``horizon``: whole years (None: the default)."""
+    check_weights(weights)
+    H = default_horizon(archetypes=archetypes) if horizon is None else check_int("horizon", horizon, 2, 200)
     z = np.zeros((1, _n_draws(len(P.SECTORS))))
     return float(irr(portfolio_cashflows(z, weights, Uncertainty(), H, archetypes))[0])
 
@@ -166,25 +203,37 @@ class MonteCarloResult:
     n: int
 
     def quantiles(self, qs=(0.1, 0.5, 0.9)) -> dict:
-        """IRR percentiles over scenarios with an IRR (NaN excluded)."""
+        """IRR percentiles over scenarios with an IRR (NaN excluded); each q in [0, 1]. NaN for every
+        q when no scenario has an IRR."""
+        qs = [check_number("qs", q, 0.0, 1.0) for q in (qs if isinstance(qs, (list, tuple, np.ndarray)) else [qs])]
         x = self.irr[np.isfinite(self.irr)]
-        return {q: float(np.quantile(x, q)) for q in qs}
+        return {q: float(np.quantile(x, q)) if x.size else float("nan") for q in qs}
 
     def prob_below(self, rate: float) -> float:
-        """Share of scenarios whose IRR is below ``rate`` (no IRR counts as below)."""
+        """Share of scenarios whose IRR is below ``rate`` (a decimal; no IRR counts as below)."""
+        rate = check_number("rate", rate, -1.0, 100.0)
         return float(np.mean(~(self.irr >= rate)))
 
 
 def run_monte_carlo(weights: dict | None = None, unc: Uncertainty | None = None, n: int = 10_000, seed: int = 2025,
                     horizon: int | None = None, chunk: int = 25_000, progress: bool | None = None,
                     archetypes: dict | None = None, callback=None) -> MonteCarloResult:
-    """Run ``n`` scenarios in chunks of ``chunk`` (bounded memory); a progress bar shows on long runs.
-    ``callback(fraction_done)``, if given, is called after every chunk (an app's progress bar)."""
-    weights = check_weights(weights or default_weights())
-    unc = unc or Uncertainty()
+    """Run ``n`` scenarios (a whole number in [1, 50,000,000]) in chunks of ``chunk`` (in [1, 250,000]:
+    bounded memory); a progress bar shows on long runs (``progress`` None: over 200,000 scenarios).
+    ``callback(fraction_done)``, if given, is called after every chunk (an app's progress bar).
+    ``weights`` (dict sector → share; None: the register's), ``unc`` (an :class:`Uncertainty`),
+    ``horizon`` (whole years in [5, 200]; None: :func:`default_horizon`) and ``archetypes`` (dict
+    sector → ProjectArchetype) are checked first. A scenario without an IRR has NaN."""
+    weights = check_weights(default_weights() if weights is None else weights)
+    unc = _unc(unc)
     n = check_int("n", n, 1, 50_000_000)
-    chunk = check_int("chunk", chunk, 1, 10_000_000)
-    arch = archetypes or {s: P.archetype(k) for s, k in P.SECTORS.items()}
+    seed = check_int("seed", seed, 0, 2**63 - 1)
+    chunk = check_int("chunk", chunk, 1, 250_000)
+    if progress is not None:
+        check_bool("progress", progress)
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be a function of the fraction done, or None; got {type(callback).__name__}")
+    arch = _archetypes(archetypes)
     H = check_int("horizon", default_horizon(unc, arch) if horizon is None else horizon, 5, 200)
     irrs = np.empty(n)
     total = np.zeros(H + 1)
@@ -209,10 +258,11 @@ def run_monte_carlo(weights: dict | None = None, unc: Uncertainty | None = None,
 def tornado(weights: dict | None = None, unc: Uncertainty | None = None, horizon: int | None = None,
             archetypes: dict | None = None) -> pd.DataFrame:
     """Portfolio IRR when one input moves one standard deviation against and for the fund, all sectors
-    together, everything else at base. Sorted by swing (largest first)."""
-    weights = check_weights(weights or default_weights())
-    unc = replace(unc or Uncertainty(), macro_corr=0.0)
-    H = default_horizon(unc, archetypes) if horizon is None else horizon
+    together, everything else at base. Sorted by swing (largest first). Inputs as for
+    :func:`run_monte_carlo`."""
+    weights = check_weights(default_weights() if weights is None else weights)
+    unc = replace(_unc(unc), macro_corr=0.0)
+    H = default_horizon(unc, archetypes) if horizon is None else check_int("horizon", horizon, 2, 200)
     D = _n_draws(len(P.SECTORS))
     z = np.zeros((1 + 2 * len(FACTORS), D))
     for j, f in enumerate(FACTORS):
@@ -236,8 +286,8 @@ def funding_costs(market=None, fund=None) -> dict:
     from fundlib.market import Market
     from fundlib.structure import FundStructure
 
-    market = market or Market.current()
-    fund = fund or FundStructure()
+    market = Market.current() if market is None else check_instance("market", market, Market)
+    fund = FundStructure() if fund is None else check_instance("fund", fund, FundStructure)
     swap = fx.hedge_cost(market.sofr, market.tona, market.basis_bp, A.value("hedge_tenor_months") / 12)
     return {"Fund debt cost": fund.debt_rate(market),
             "FILP 30Y hedged into USD": market.par_yield("JPY", 30.0) + swap}

@@ -23,7 +23,8 @@ import pandas as pd
 from fundlib import assumptions as A
 from fundlib import chain as CH
 from fundlib import structure as S
-from fundlib._validate import InputError, check_range
+from fundlib import _chain_inputs as CI
+from fundlib._validate import InputError, check_instance, check_int, check_mapping, check_number, check_whole
 from fundlib.finance import irr, moic, npv
 from fundlib.market import Market
 
@@ -32,8 +33,9 @@ __all__ = ["Shock", "named_shocks", "run_chain", "stress_table", "reverse_stress
 
 @dataclass(frozen=True)
 class Shock:
-    """One stress: SOFR up by ``sofr_bp``; USD/JPY moved to ``usdjpy`` (None = unchanged); an AI
-    capex bust of severity ``ai_bust`` (1 = the named bust); every project ``delay_years`` late."""
+    """One stress (single numbers): SOFR up by ``sofr_bp`` (in [−500, 3000]); USD/JPY moved to
+    ``usdjpy`` (in [40, 400]; None = unchanged); an AI capex bust of severity ``ai_bust`` (in
+    [0, 2.5]; 1 = the named bust); every project ``delay_years`` late (whole years in [0, 15])."""
 
     sofr_bp: float = 0.0
     usdjpy: float | None = None
@@ -41,12 +43,13 @@ class Shock:
     delay_years: int = 0
 
     def __post_init__(self):
-        check_range("sofr_bp", self.sofr_bp, -500.0, 3000.0)
+        set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731 - frozen: store the checked values
+        set_("sofr_bp", check_number("sofr_bp", self.sofr_bp, *CI.SOFR_BP))
         if self.usdjpy is not None:
-            check_range("usdjpy", self.usdjpy, 40.0, 400.0)
-        check_range("ai_bust", self.ai_bust, 0.0, 2.5)
-        if int(self.delay_years) != self.delay_years or not 0 <= self.delay_years <= 15:
-            raise InputError("delay_years", self.delay_years, "a whole number of years in [0, 15]")
+            set_("usdjpy", check_number("usdjpy", self.usdjpy, *CI.USDJPY))
+        set_("ai_bust", check_number("ai_bust", self.ai_bust, *CI.AI_BUST))
+        check_number("delay_years", self.delay_years, *CI.DELAY)
+        set_("delay_years", check_whole("delay_years", self.delay_years, *CI.DELAY))
 
 
 def named_shocks() -> dict[str, Shock]:
@@ -64,16 +67,18 @@ def named_shocks() -> dict[str, Shock]:
 
 def run_chain(sofr_bp=0.0, usdjpy=None, ai_bust=0.0, delay_years=0, *, fund: S.FundStructure | None = None,
               weights: dict | None = None, market: Market | None = None, asset_return=None) -> dict:
-    """Run the chain for one or many shocks (arrays broadcast over scenarios). Returns arrays over
+    """Run the chain for one or many shocks (arrays broadcast over scenarios; ranges as in
+    :class:`Shock`; ``asset_return`` in [−5%, 50%], None: the register's). Returns arrays over
     scenarios: equity IRR, MOIC and value, DSCR path, lock-up and default years, guarantee calls,
-    and each government's PV (with its guarantor)."""
-    fund = fund or S.FundStructure()
-    market = market or Market.current()
-    fx = None if usdjpy is None else usdjpy
-    res = CH.run(fund, market, asset_return=asset_return, shocks=CH.Shocks(sofr_bp, fx, ai_bust, delay_years),
-                 weights=weights)
+    and each government's PV (with its guarantor). IRRs are NaN where none exists; ``min_dscr`` is
+    NaN where no debt service falls due."""
+    fund = S.FundStructure() if fund is None else check_instance("fund", fund, S.FundStructure)
+    market = Market.current() if market is None else check_instance("market", market, Market)
+    shocks = CH.Shocks(sofr_bp, usdjpy, ai_bust, delay_years)
+    res = CH.run(fund, market, asset_return=asset_return, shocks=shocks, weights=weights)
     T = res.ledger.T
-    shape = np.broadcast_shapes(*(np.shape(x) for x in (sofr_bp, ai_bust, delay_years, fx, asset_return) if x is not None))
+    shape = CI.scenario_shape(asset_return=asset_return,
+                              **dict(zip(("sofr_bp", "usdjpy", "ai_bust", "delay_years"), shocks.arrays())))
     equity_cf = res.equity_flows()
     dist = sum(res.ledger.total(o, "distribution", "in") for o in S.OWNERS)
     cures = sum(res.ledger.total(o, "equity cure", "out") for o in S.OWNERS)
@@ -109,9 +114,14 @@ def run_chain(sofr_bp=0.0, usdjpy=None, ai_bust=0.0, delay_years=0, *, fund: S.F
 
 def stress_table(shocks: dict[str, Shock] | None = None, fund: S.FundStructure | None = None,
                  weights: dict | None = None, market: Market | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Run named shocks together (one vectorized call). Returns (summary table, DSCR paths long table)."""
-    shocks = shocks or named_shocks()
-    market = market or Market.current()
+    """Run named shocks together (one vectorized call). ``shocks``: a dict name → :class:`Shock`
+    (None: :func:`named_shocks`). Returns (summary table, DSCR paths long table)."""
+    shocks = named_shocks() if shocks is None else check_mapping("shocks", shocks, "a dict of name → Shock")
+    if not shocks:
+        raise InputError("shocks", shocks, "at least one named Shock")
+    for name, sh in shocks.items():
+        check_instance(f"shocks[{name!r}]", sh, Shock)
+    market = Market.current() if market is None else check_instance("market", market, Market)
     names = list(shocks)
     spot0 = market.usdjpy
     r = run_chain([s.sofr_bp for s in shocks.values()], [spot0 if s.usdjpy is None else s.usdjpy for s in shocks.values()],
@@ -145,9 +155,16 @@ def reverse_stress(fund: S.FundStructure | None = None, weights: dict | None = N
     """The smallest shock of each kind that breaches the default covenant (DSCR < 1, a guarantee
     call) and that wipes out the equity (MOIC below the register's threshold); and the USD/JPY level
     at which Japan's stake no longer pays for its FILP funding. Each search evaluates a whole grid
-    of shock sizes in one vectorized run, then a finer grid inside the bracket."""
+    of shock sizes in one vectorized run, then a finer grid inside the bracket: ``points`` (a whole
+    number in [3, 1001]) sizes each. A shock that never breaches its threshold in range gives NaN."""
     wipe = A.value("wipeout_moic")
-    market = market or Market.current()
+    points = check_int("points", points, 3, 1001)
+    fund = S.FundStructure() if fund is None else check_instance("fund", fund, S.FundStructure)
+    market = Market.current() if market is None else check_instance("market", market, Market)
+    if weights is not None:
+        from fundlib.scenarios import check_weights
+
+        weights = check_weights(weights)
     rows = []
     for kind, (label, lo, hi) in _KINDS.items():
         for target in ("default covenant breached", "equity wiped out"):

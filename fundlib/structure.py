@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from fundlib import assumptions as A
-from fundlib._validate import InputError, check_int, check_range
+from fundlib._validate import (InputError, check_assumption, check_bool, check_choice, check_instance, check_int,
+                               check_mapping, check_number)
 
 __all__ = [
     "OWNERS", "OWNER_LABELS", "PAYEES", "PAYEE_LABELS", "FundStructure", "capital_stack", "ownership_table",
@@ -47,7 +49,10 @@ PAYEE_LABELS = {**OWNER_LABELS, "manager": "Fund manager (fees, carry)"}
 
 @dataclass(frozen=True)
 class Fees:
-    """Management fee, carried interest and hurdle. The proposal: sovereigns invest at cost (all zero)."""
+    """Management fee, carried interest and hurdle. The proposal: sovereigns invest at cost (all zero).
+
+    Decimals a year (the fee) or of profit (carry), each a number within the register's range;
+    ``basis`` 'committed' or 'invested'; ``catch_up`` True or False."""
 
     management_fee: float = field(default_factory=lambda: A.value("management_fee"))
     basis: str = "committed"  # 'committed' or 'invested' capital
@@ -56,11 +61,10 @@ class Fees:
     catch_up: bool = True
 
     def __post_init__(self):
-        A.check("management_fee", self.management_fee, "management_fee")
-        A.check("carried_interest", self.carried_interest, "carried_interest")
-        A.check("hurdle_rate", self.hurdle_rate, "hurdle_rate")
-        if self.basis not in ("committed", "invested"):
-            raise InputError("basis", self.basis, "'committed' or 'invested'")
+        for name in ("management_fee", "carried_interest", "hurdle_rate"):
+            object.__setattr__(self, name, check_assumption(name, getattr(self, name), name))
+        check_choice("basis", self.basis, ("committed", "invested"))
+        check_bool("catch_up", self.catch_up)
 
 
 @dataclass(frozen=True)
@@ -69,9 +73,11 @@ class FundStructure:
     fees and carry, capital calls and life. Every notebook's fund is one of these.
 
     ``shares`` maps owner class → fraction of equity; missing owners hold 0; shares must sum to 1
-    (within 1e-9). ``leverage`` = total assets / equity ≥ 1. The debt is senior (guaranteed by
-    Ex-Im Bank and JBIC, at SOFR + ``senior_spread_bp`` + ``guarantee_fee_bp``) except a
-    ``sub_debt_share`` that is subordinated and unguaranteed (at SOFR + ``sub_spread_bp``).
+    (within 1e-9). ``votes`` likewise (board votes). ``leverage`` = total assets / equity in [1, 50].
+    The debt is senior (guaranteed by Ex-Im Bank and JBIC, at SOFR + ``senior_spread_bp`` +
+    ``guarantee_fee_bp``) except a ``sub_debt_share`` that is subordinated and unguaranteed (at SOFR +
+    ``sub_spread_bp``). Spreads, fee and sub-debt share must lie in the register's ranges; equity in
+    (0, 100,000] $bn; life 1–50 years, deployment 1..life years, debt tenor 1–40 years.
     """
 
     equity_usd_bn: float = field(default_factory=lambda: A.value("equity_usd_bn"))
@@ -88,37 +94,21 @@ class FundStructure:
     debt_tenor_years: int = field(default_factory=lambda: int(A.value("fund_debt_tenor_years")))
 
     def __post_init__(self):
-        check_range("equity_usd_bn", self.equity_usd_bn, 0.0, 1e5, low_open=True)
-        check_range("leverage", self.leverage, 1.0, 50.0)
-        A.check("sub_debt_share", self.sub_debt_share, "sub_debt_share")
-        A.check("senior_spread_bp", self.senior_spread_bp, "senior_spread_bp")
-        A.check("guarantee_fee_bp", self.guarantee_fee_bp, "guarantee_fee_bp")
-        A.check("sub_spread_bp", self.sub_spread_bp, "sub_spread_bp")
-        if not isinstance(self.fees, Fees):
-            raise TypeError(f"fees must be a fundlib.structure.Fees, not {type(self.fees).__name__}")
-        object.__setattr__(self, "life_years", check_int("life_years", self.life_years, 1, 50))
-        object.__setattr__(self, "deploy_years", check_int("deploy_years", self.deploy_years, 1, self.life_years))
-        object.__setattr__(self, "debt_tenor_years", check_int("debt_tenor_years", self.debt_tenor_years, 1, 40))
-        unknown = set(self.shares) - set(OWNERS)
-        if unknown:
-            raise InputError("shares", sorted(unknown)[0], "owner classes among " + ", ".join(OWNERS))
-        for o, s in self.shares.items():
-            check_range(f"shares[{o!r}]", s, 0.0, 1.0)
-        total = sum(self.shares.values())
-        if abs(total - 1.0) > 1e-9:
-            raise InputError("shares (sum)", round(total, 10), "owner shares that sum to 1")
-        object.__setattr__(self, "shares", {o: float(self.shares.get(o, 0.0)) for o in OWNERS})
+        set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731 - frozen: store the checked values
+        set_("equity_usd_bn", check_number("equity_usd_bn", self.equity_usd_bn, 0.0, 1e5, low_open=True))
+        set_("leverage", check_number("leverage", self.leverage, 1.0, 50.0))
+        for name in ("sub_debt_share", "senior_spread_bp", "guarantee_fee_bp", "sub_spread_bp"):
+            set_(name, check_assumption(name, getattr(self, name), name))
+        check_instance("fees", self.fees, Fees)
+        set_("life_years", check_int("life_years", self.life_years, 1, 50))
+        set_("deploy_years", check_int("deploy_years", self.deploy_years, 1, self.life_years))
+        set_("debt_tenor_years", check_int("debt_tenor_years", self.debt_tenor_years, 1, 40))
+        set_("shares", _fractions("shares", self.shares, "owner shares"))
         votes = self.votes
         if votes is None:
             us = A.value("us_treasury_votes")
             votes = {"us_treasury": us, "japan_mof": 1.0 - us}
-        for o, v in votes.items():
-            if o not in OWNERS:
-                raise InputError("votes", o, "owner classes among " + ", ".join(OWNERS))
-            check_range(f"votes[{o!r}]", v, 0.0, 1.0)
-        if abs(sum(votes.values()) - 1.0) > 1e-9:
-            raise InputError("votes (sum)", round(sum(votes.values()), 10), "board votes that sum to 1")
-        object.__setattr__(self, "votes", {o: float(votes.get(o, 0.0)) for o in OWNERS})
+        set_("votes", _fractions("votes", votes, "board votes"))
 
     @property
     def assets_usd_bn(self) -> float:
@@ -152,12 +142,18 @@ class FundStructure:
     def debt_rate(self, market=None) -> float:
         """The fund's blended cost of debt: senior at SOFR + spread + guarantee fee, subordinated at
         SOFR + its own spread. ``market``: a :class:`fundlib.market.Market` (default: the current
-        one) or a SOFR level. Every module that needs the fund's debt cost calls this."""
-        if market is None:
-            from fundlib.market import Market
+        one) or a SOFR level (a decimal in [−5%, 50%]). Every module that needs the fund's debt cost
+        calls this."""
+        from fundlib.market import Market
 
+        if market is None:
             market = Market.current()
-        sofr = float(check_range("sofr", market, -0.05, 0.5)) if isinstance(market, (int, float)) else market.sofr
+        if isinstance(market, Market):
+            sofr = market.sofr
+        elif isinstance(market, (int, float, np.integer, np.floating)) and not isinstance(market, (bool, np.bool_)):
+            sofr = check_number("market", market, -0.05, 0.5)
+        else:
+            raise TypeError(f"market must be a fundlib.market.Market or a SOFR level (a number); got {type(market).__name__}")
         return sofr + (1.0 - self.sub_debt_share) * self.senior_margin + self.sub_debt_share * self.sub_margin
 
     def with_(self, **changes) -> "FundStructure":
@@ -167,7 +163,25 @@ class FundStructure:
         return replace(self, **changes)
 
     def stake_usd_bn(self, owner: str) -> float:
-        return self.equity_usd_bn * self.shares[owner]
+        """``owner``'s equity ($bn); ``owner`` one of :data:`OWNERS`."""
+        return self.equity_usd_bn * self.shares[check_choice("owner", owner, OWNERS)]
+
+
+def _fractions(name: str, value, what: str) -> dict:
+    """A dict owner → fraction in [0, 1] summing to 1 (within 1e-9), completed with zeros for every owner."""
+    d = check_mapping(name, value, f"a dict of owner class → fraction ({', '.join(OWNERS)})")
+    unknown = [k for k in d if k not in OWNERS]
+    if unknown:
+        raise InputError(name, unknown[0], "owner classes among " + ", ".join(OWNERS))
+    out = {o: check_number(f"{name}[{o!r}]", v, 0.0, 1.0) for o, v in d.items()}
+    total = sum(out.values())
+    if abs(total - 1.0) > 1e-9:
+        raise InputError(f"{name} (sum)", round(total, 10), f"{what} that sum to 1")
+    return {o: out.get(o, 0.0) for o in OWNERS}
+
+
+def _fund(fund) -> "FundStructure":
+    return check_instance("fund", fund, FundStructure)
 
 
 def capital_stack(fund: FundStructure) -> pd.DataFrame:
@@ -176,6 +190,7 @@ def capital_stack(fund: FundStructure) -> pd.DataFrame:
     Columns: ``layer``, ``kind`` ('debt' or 'equity'), ``amount_usd_bn``, ``share_of_assets``.
     Amounts sum to ``fund.assets_usd_bn``.
     """
+    _fund(fund)
     rows = [("Senior guaranteed debt", "debt", fund.senior_debt_usd_bn)]
     if fund.sub_debt_usd_bn > 0:
         rows.append(("Subordinated debt", "debt", fund.sub_debt_usd_bn))
@@ -187,6 +202,7 @@ def capital_stack(fund: FundStructure) -> pd.DataFrame:
 
 def sources_and_uses(fund: FundStructure) -> pd.DataFrame:
     """Sources (each owner's equity, each debt tranche) and uses (investments), USD bn; they balance."""
+    _fund(fund)
     src = capital_stack(fund).rename(columns={"layer": "item", "amount_usd_bn": "usd_bn"})[["item", "usd_bn"]]
     src.insert(0, "side", "sources")
     uses = pd.DataFrame({"side": ["uses"], "item": ["Investments in US projects"], "usd_bn": [fund.assets_usd_bn]})
@@ -195,6 +211,7 @@ def sources_and_uses(fund: FundStructure) -> pd.DataFrame:
 
 def ownership_table(fund: FundStructure) -> pd.DataFrame:
     """Each owner's share of equity, stake ($bn), look-through assets ($bn) and share of board votes."""
+    _fund(fund)
     df = pd.DataFrame({
         "owner": [OWNER_LABELS[o] for o in OWNERS],
         "share": [fund.shares[o] for o in OWNERS],
@@ -228,7 +245,7 @@ def scale_comparison(fund: FundStructure | None = None) -> pd.DataFrame:
     $550bn package, in USD bn, from ``data/comparators.csv`` (sources there)."""
     from fundlib.data import load_comparators
 
-    fund = fund or FundStructure()
+    fund = FundStructure() if fund is None else _fund(fund)
     c = load_comparators().set_index("id")
     gpfg = float(c.loc["gpfg_usd_2024", "value"]) * 1000.0
     us_share_low = float(c.loc["gpfg_us_share", "low"]) / 100.0

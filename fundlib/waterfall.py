@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 from fundlib import assumptions as A
-from fundlib._validate import InputError, check_range
+from fundlib._validate import (InputError, as_cashflows, as_numbers, check_assumption, check_choice, check_instance,
+                               check_mapping, check_number, check_str)
 from fundlib.structure import OWNERS, PAYEE_LABELS, PAYEES, Fees, FundStructure
 
 __all__ = [
@@ -26,6 +27,10 @@ class ReturnOfCapital:
     owners: tuple[str, ...] | None = None
     label: str = "Return of capital"
 
+    def __post_init__(self):
+        object.__setattr__(self, "owners", _owners(self.owners))
+        check_str("label", self.label)
+
 
 @dataclass(frozen=True)
 class PreferredReturn:
@@ -34,6 +39,11 @@ class PreferredReturn:
     rate: float
     owners: tuple[str, ...] | None = None
     label: str = "Preferred return"
+
+    def __post_init__(self):
+        object.__setattr__(self, "rate", check_number("rate", self.rate, 0.0, 1.0))
+        object.__setattr__(self, "owners", _owners(self.owners))
+        check_str("label", self.label)
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,11 @@ class CatchUp:
     share: float = 1.0
     label: str = "Manager catch-up"
 
+    def __post_init__(self):
+        object.__setattr__(self, "carry", check_number("carry", self.carry, 0.0, 0.99))
+        object.__setattr__(self, "share", check_number("share", self.share, self.carry, 1.0, low_open=True))
+        check_str("label", self.label)
+
 
 @dataclass(frozen=True)
 class Split:
@@ -53,6 +68,12 @@ class Split:
     shares: dict | None = None
     carry: float = 0.0
     label: str = "Profit split"
+
+    def __post_init__(self):
+        if self.shares is not None:
+            _shares_vector(self.shares)
+        object.__setattr__(self, "carry", check_number("carry", self.carry, 0.0, 0.99))
+        check_str("label", self.label)
 
 
 @dataclass(frozen=True)
@@ -65,8 +86,29 @@ class SplitUntilRecouped:
     rate: float
     label: str = "Split until recouped"
 
+    def __post_init__(self):
+        check_choice("payee", self.payee, OWNERS)
+        v = _shares_vector(self.shares)
+        if v[PAYEES.index(self.payee)] <= 0:
+            raise InputError("shares", self.shares, f"a positive share for the payee {self.payee!r}")
+        object.__setattr__(self, "rate", check_number("rate", self.rate, -0.05, 1.0))
+        check_str("label", self.label)
+
 
 Tier = ReturnOfCapital | PreferredReturn | CatchUp | Split | SplitUntilRecouped
+TIERS = (ReturnOfCapital, PreferredReturn, CatchUp, Split, SplitUntilRecouped)
+
+
+def _owners(owners) -> tuple | None:
+    """None (every owner) or a non-empty list of known owner classes, as a tuple."""
+    if owners is None:
+        return None
+    if isinstance(owners, str) or not isinstance(owners, (list, tuple, set, frozenset)):
+        raise TypeError(f"owners must be a list of owner classes ({', '.join(OWNERS)}) or None; got {type(owners).__name__}")
+    bad = [o for o in owners if o not in OWNERS]
+    if bad or not owners:
+        raise InputError("owners", bad[0] if bad else owners, "owner classes among " + ", ".join(OWNERS))
+    return tuple(owners)
 
 
 @dataclass(frozen=True)
@@ -122,19 +164,17 @@ class WaterfallResult:
 def _owner_mask(owners) -> np.ndarray:
     if owners is None:
         return np.array([p != "manager" for p in PAYEES])
-    unknown = set(owners) - set(OWNERS)
-    if unknown:
-        raise InputError("owners", sorted(unknown)[0], "owner classes among " + ", ".join(OWNERS))
-    return np.array([p in owners for p in PAYEES])
+    return np.array([p in _owners(owners) for p in PAYEES])
 
 
 def _shares_vector(shares: dict) -> np.ndarray:
-    unknown = set(shares) - set(PAYEES)
+    shares = check_mapping("shares", shares, "a dict of payee → split share (" + ", ".join(PAYEES) + ")")
+    unknown = [k for k in shares if k not in PAYEES]
     if unknown:
-        raise InputError("shares", sorted(unknown)[0], "payees among " + ", ".join(PAYEES))
-    v = np.array([float(shares.get(p, 0.0)) for p in PAYEES])
-    if np.any(v < 0) or abs(v.sum() - 1.0) > 1e-9:
-        raise InputError("shares", shares, "non-negative split shares that sum to 1")
+        raise InputError("shares", unknown[0], "payees among " + ", ".join(PAYEES))
+    v = np.array([check_number(f"shares[{p!r}]", shares[p], 0.0, 1.0) if p in shares else 0.0 for p in PAYEES])
+    if abs(v.sum() - 1.0) > 1e-9:
+        raise InputError("shares", shares, "split shares in [0, 1] that sum to 1")
     return v
 
 
@@ -150,25 +190,22 @@ def run_waterfall(contributions, distributable, tiers, ownership: dict | None = 
                   fees=None) -> WaterfallResult:
     """Pass each period's distributable cash through ``tiers`` in order.
 
-    ``contributions``: capital paid in by each owner, shape (len(OWNERS), ..., T), or a dict
-    owner → array (..., T). ``distributable``: cash to distribute, shape (..., T), ≥ 0.
-    ``ownership``: owner → share, used by ``Split(shares=None)`` (defaults to paid-in proportions).
+    ``contributions``: capital paid in by each owner ($bn, ≥ 0), shape (len(OWNERS), ..., T), or a
+    dict owner → array (..., T); either must broadcast to ``distributable``'s shape.
+    ``distributable``: cash to distribute, shape (..., T) with scenarios on leading axes, ≥ 0.
+    ``tiers``: a list of tier objects (ReturnOfCapital, PreferredReturn, CatchUp, SplitUntilRecouped)
+    ending with a Split. ``ownership``: owner → share summing to 1, used by ``Split(shares=None)``
+    (None: paid-in proportions). ``fees``: the manager's fees ($bn ≥ 0, broadcast to
+    ``distributable``), recorded beside the waterfall (they are not paid from ``distributable``).
     Every dollar of ``distributable`` is paid to someone: ``paid.sum((0, 1)) == distributable``.
     The loop runs over periods (the state is path-dependent); all scenarios move together.
     """
-    tiers = tuple(tiers)
-    if not tiers or not isinstance(tiers[-1], Split):
-        raise InputError("tiers", [type(t).__name__ for t in tiers], "a list of tiers ending with a Split")
-    dist = np.asarray(distributable, float)
-    if np.any(dist < -1e-12) or not np.all(np.isfinite(dist)):
+    tiers = _tiers(tiers)
+    dist = as_cashflows("distributable", distributable)
+    if np.any(dist < -1e-12):
         raise InputError("distributable", dist, "finite, non-negative cash amounts")
     dist = np.maximum(dist, 0.0)
-    if isinstance(contributions, dict):
-        contributions = np.stack([np.broadcast_to(np.asarray(contributions.get(o, 0.0), float), dist.shape)
-                                  for o in OWNERS])
-    c_own = np.broadcast_to(np.asarray(contributions, float), (len(OWNERS),) + dist.shape)
-    if np.any(c_own < 0):
-        raise InputError("contributions", c_own, "non-negative capital paid in")
+    c_own = _contributions(contributions, dist)
     n_p = len(PAYEES)
     contrib = np.zeros((n_p,) + dist.shape)
     contrib[: len(OWNERS)] = c_own
@@ -177,41 +214,16 @@ def run_waterfall(contributions, distributable, tiers, ownership: dict | None = 
         tot = contrib.sum(axis=-1)
         own_w = _pro_rata(np.ones(S), tot)
     else:
-        if not isinstance(ownership, dict):
-            raise TypeError(f"ownership must be a dict of owner → share, not {type(ownership).__name__}")
-        unknown = set(ownership) - set(OWNERS)
-        if unknown:
-            raise InputError("ownership", sorted(unknown)[0], "owner classes among " + ", ".join(OWNERS))
-        for o, s_ in ownership.items():
-            check_range(f"ownership[{o!r}]", s_, 0.0, 1.0)
-        total = float(sum(ownership.values()))
-        if abs(total - 1.0) > 1e-9:
-            raise InputError("ownership (sum)", round(total, 10), "owner shares that sum to 1, so every dollar is paid out once")
+        from fundlib.structure import _fractions
+
+        shares = _fractions("ownership", ownership, "owner shares")
         own_w = np.zeros((n_p,) + S)
         for i, o in enumerate(OWNERS):
-            own_w[i] = ownership.get(o, 0.0)
-    # Validate tiers once.
+            own_w[i] = shares[o]
+    fee_arr = np.zeros(dist.shape) if fees is None else _broadcast_to("fees", fees, dist)
+    if np.any(fee_arr < 0):
+        raise InputError("fees", fees, "fees ≥ 0")
     split_vectors = []
-    for tier in tiers:
-        if isinstance(tier, PreferredReturn):
-            check_range("PreferredReturn.rate", tier.rate, 0.0, 1.0)
-            _owner_mask(tier.owners)
-        elif isinstance(tier, ReturnOfCapital):
-            _owner_mask(tier.owners)
-        elif isinstance(tier, CatchUp):
-            check_range("CatchUp.carry", tier.carry, 0.0, 0.99)
-            check_range("CatchUp.share", tier.share, tier.carry, 1.0, low_open=True)
-        elif isinstance(tier, SplitUntilRecouped):
-            check_range("SplitUntilRecouped.rate", tier.rate, -0.05, 1.0)
-            if tier.payee not in OWNERS:
-                raise InputError("SplitUntilRecouped.payee", tier.payee, "an owner class")
-            v = _shares_vector(tier.shares)
-            if v[PAYEES.index(tier.payee)] <= 0:
-                raise InputError("SplitUntilRecouped.shares", tier.shares, "a positive share for the payee")
-        elif isinstance(tier, Split):
-            check_range("Split.carry", tier.carry, 0.0, 0.99)
-            if tier.shares is not None:
-                _shares_vector(tier.shares)
     for tier in tiers:
         if isinstance(tier, Split) and tier.shares is None:
             v = own_w * (1.0 - tier.carry)
@@ -268,8 +280,46 @@ def run_waterfall(contributions, distributable, tiers, ownership: dict | None = 
                 manager_carry += pay[mgr]
             paid[k, ..., t] = pay
             avail = np.maximum(avail - pay.sum(axis=0), 0.0)
-    fee_arr = np.zeros(dist.shape) if fees is None else np.broadcast_to(np.asarray(fees, float), dist.shape)
     return WaterfallResult(tiers, paid, contrib, fee_arr)
+
+
+def _tiers(tiers) -> tuple:
+    """A non-empty list of tier objects ending with a Split."""
+    if isinstance(tiers, (str, bytes, dict)) or not hasattr(tiers, "__iter__"):
+        raise TypeError(f"tiers must be a list of waterfall tiers ending with a Split; got {type(tiers).__name__}")
+    tiers = tuple(tiers)
+    what = "a waterfall tier (ReturnOfCapital, PreferredReturn, CatchUp, Split or SplitUntilRecouped)"
+    for k, t in enumerate(tiers):
+        check_instance(f"tiers[{k}]", t, TIERS, what)
+    if not tiers or not isinstance(tiers[-1], Split):
+        raise InputError("tiers", [type(t).__name__ for t in tiers], "a list of tiers ending with a Split")
+    return tiers
+
+
+def _broadcast_to(name: str, value, dist: np.ndarray, lead: tuple = ()) -> np.ndarray:
+    """``value`` as finite numbers broadcast to lead + distributable's shape; InputError naming both."""
+    arr = as_numbers(name, value)
+    if not np.all(np.isfinite(arr)):
+        raise InputError(name, value, "finite numbers (no NaN or inf)")
+    try:
+        return np.broadcast_to(arr, lead + dist.shape)
+    except ValueError:
+        raise InputError(f"{name} and distributable", f"{name} {arr.shape}, distributable {dist.shape}",
+                         f"{name} of a shape that broadcasts to {lead + dist.shape}") from None
+
+
+def _contributions(contributions, dist: np.ndarray) -> np.ndarray:
+    """Capital paid in, (len(OWNERS), *dist.shape), from an array or a dict owner → array; ≥ 0."""
+    if isinstance(contributions, dict):
+        unknown = [k for k in contributions if k not in OWNERS]
+        if unknown:
+            raise InputError("contributions", unknown[0], "owner classes among " + ", ".join(OWNERS))
+        c = np.stack([_broadcast_to(f"contributions[{o!r}]", contributions.get(o, 0.0), dist) for o in OWNERS])
+    else:
+        c = _broadcast_to("contributions", contributions, dist, (len(OWNERS),))
+    if np.any(c < 0):
+        raise InputError("contributions", contributions, "non-negative capital paid in")
+    return c
 
 
 # ============================================================================ presets
@@ -285,12 +335,23 @@ def preset_terms(name: str, fund: FundStructure, fees: Fees | None = None,
                  retail_pref_rate: float | None = None, deemed_rate: float | None = None):
     """(ownership shares, contribution shares, tiers) for a named preset.
 
-    ``fees`` (carry, hurdle) apply to the proposal and retail presets; the MOU terms have none.
+    ``name``: one of :data:`PRESETS`; ``fund``: a FundStructure; ``fees`` (a Fees: carry, hurdle;
+    None: none) apply to the proposal and retail presets; the MOU terms have none.
     The retail preset gives retail savers ``retail_preset_share`` each when ``fund`` has none.
+    ``retail_pref_rate`` and ``deemed_rate`` (None: the register's) must lie in the register's
+    ranges (retail_pref_rate, mou_deemed_rate).
     """
-    fees = fees or Fees(0.0, "committed", 0.0, 0.0)
-    if name not in PRESETS:
-        raise InputError("preset", name, "one of " + ", ".join(PRESETS))
+    if not isinstance(name, str) or name not in PRESETS:
+        valid = "one of the presets " + ", ".join(repr(k) for k in PRESETS)
+        if not isinstance(name, str):
+            raise TypeError(f"name must be {valid}; got {type(name).__name__}")
+        raise InputError("name", name, valid)
+    check_instance("fund", fund, FundStructure)
+    fees = Fees(0.0, "committed", 0.0, 0.0) if fees is None else check_instance("fees", fees, Fees)
+    if retail_pref_rate is not None:
+        retail_pref_rate = check_assumption("retail_pref_rate", retail_pref_rate, "retail_pref_rate")
+    if deemed_rate is not None:
+        deemed_rate = check_assumption("mou_deemed_rate", deemed_rate, "deemed_rate")
     tail: list = []
     retail = ("us_retail", "japan_retail")
     others = tuple(o for o in OWNERS if o not in retail)
@@ -332,8 +393,11 @@ def preset_terms(name: str, fund: FundStructure, fees: Fees | None = None,
 
 def profit_split(name: str, profit_usd_bn: float = 100.0, fund: FundStructure | None = None,
                  fees: Fees | None = None, **kwargs) -> pd.Series:
-    """Who receives what when the fund's equity is paid in at t=0 and returns equity + profit at t=1."""
-    fund = fund or FundStructure()
+    """Who receives what when the fund's equity is paid in at t=0 and returns equity + profit at t=1.
+    ``profit_usd_bn`` ($bn) may be negative down to −equity (everything lost); ``kwargs`` go to
+    :func:`preset_terms`."""
+    fund = FundStructure() if fund is None else check_instance("fund", fund, FundStructure)
+    profit_usd_bn = check_number("profit_usd_bn", profit_usd_bn, -fund.equity_usd_bn, 1e6)
     calls = np.array([fund.equity_usd_bn, 0.0])
     dist = np.array([0.0, fund.equity_usd_bn + profit_usd_bn])
     ownership, contrib_shares, tiers = preset_terms(name, fund, fees, **kwargs)
@@ -347,13 +411,23 @@ def profit_split(name: str, profit_usd_bn: float = 100.0, fund: FundStructure | 
 
 
 def mou_japan_view(result: WaterfallResult, deemed_rate: float) -> pd.Series:
-    """Japan's position under the MOU preset seen as a loan plus a profit share (single scenario).
+    """Japan's position under the MOU preset seen as a loan plus a profit share (one scenario: scenario
+    axes, if any, of size 1). ``deemed_rate`` (a decimal) is reported beside the loan leg's IRR.
 
     The first tier (50/50 until recouped) pays Japan its principal plus deemed interest: a loan.
-    The second tier (10% after recoup) is a profit share.
+    The second tier (10% after recoup) is a profit share. IRRs are NaN where none exists.
     """
     from fundlib.finance import irr
 
+    check_instance("result", result, WaterfallResult)
+    paid = np.asarray(result.paid)
+    if paid.ndim < 3 or paid.shape[0] < 1 or paid[0, 0].size != paid.shape[-1]:
+        raise InputError("result", f"a waterfall paid of shape {paid.shape}", "one scenario (tiers, payees, T)")
+    if paid.ndim > 3:              # one scenario on leading axes of size 1
+        T = paid.shape[-1]
+        result = WaterfallResult(result.tiers, paid.reshape(paid.shape[:2] + (T,)),
+                                 np.asarray(result.contributions).reshape(-1, T), np.asarray(result.fees).reshape(T))
+    deemed_rate = check_number("deemed_rate", deemed_rate, -0.05, 1.0)
     j = PAYEES.index("japan_mof")
     loan_cf = result.paid[0, j] - result.contributions[j]
     return pd.Series({
