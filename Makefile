@@ -15,7 +15,7 @@ TEST_ENV := JUPYTER_CONFIG_DIR=$(TEST_JUPYTER)/config JUPYTER_DATA_DIR=$(TEST_JU
 	JUPYTER_PLATFORM_DIRS=1 PYTHONHASHSEED=0
 RUN := mkdir -p $(TEST_JUPYTER) && $(TEST_ENV)
 
-.PHONY: help setup lab test unit nbval browser browser-deps notebooks bench html app screenshots data clean-venv
+.PHONY: help setup lab test unit nbval browser browser-deps calc-deps notebooks bench html app screenshots data clean-venv
 
 help:
 	@echo "make lab        set up (first time: about a minute) and open JupyterLab on notebooks/"
@@ -41,7 +41,7 @@ $(STAMP): pyproject.toml jupyter/overrides.json
 lab: setup
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG)
 
-test: setup browser-deps
+test: setup browser-deps calc-deps
 	$(RUN) $(BIN)/python scripts/nbtools.py check $(NOTEBOOKS)
 	$(RUN) $(BIN)/python -m pytest -p no:cacheprovider tests
 	$(RUN) $(BIN)/python -m pytest -p no:cacheprovider --nbval-lax --nbval-current-env \
@@ -65,6 +65,17 @@ browser-deps:
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
 		else \
 			echo "chromium not found: browser checks will be skipped (install Debian's chromium to run them)"; \
+		fi; \
+	fi
+
+# LibreOffice Calc (headless) recalculates the Excel export in its tests: installed with apt-get when running as root and missing.
+calc-deps:
+	@if ! command -v soffice >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "installing Debian libreoffice-calc-nogui for the Excel export checks"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui >/dev/null; \
+		else \
+			echo "soffice not found: Excel export checks will be skipped (install Debian's libreoffice-calc-nogui to run them)"; \
 		fi; \
 	fi
 
