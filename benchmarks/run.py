@@ -95,6 +95,44 @@ def bench_engine(n: int) -> list[tuple[str, float, str]]:
              f"{n / t:,.0f} scenarios a second; target about 1 s for 100,000")]
 
 
+_PEAK = """
+import resource, sys
+from fundlib import odds as OD
+r = OD.bench_odds(n=int(sys.argv[1]), life_years=40, chunk=5_000)
+print(r["seconds"], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def bench_whole_chain(quick: bool) -> list[tuple[str, float, str]]:
+    """The odds engine (notebook 07): scenarios per second through the whole chain of a 40-year fund,
+    here and on a 2-worker LocalCluster, and the peak memory of one large run (its own process)."""
+    import subprocess
+    import sys
+
+    from dask.distributed import Client
+
+    from fundlib import odds as OD
+
+    n = 20_000 if quick else 200_000
+    big = 100_000 if quick else 1_000_000
+    OD.bench_odds(n=2_000, life_years=40)                       # warm the caches
+    local = OD.bench_odds(n=n, life_years=40)
+    with OD.local_cluster(2) as cluster, Client(cluster) as client:
+        OD.bench_odds(n=4_000, life_years=40, client=client)   # warm the workers
+        dist = OD.bench_odds(n=n, life_years=40, client=client)
+    out = subprocess.run([sys.executable, "-c", _PEAK, str(big)], capture_output=True, text=True, check=True)
+    secs, peak_mb = (float(x) for x in out.stdout.split())
+    per_m = 1_000_000 / dist["scenarios_per_second"]
+    return [
+        (f"Odds engine: {n:,} scenarios x 40-year fund, whole chain, here", local["seconds"],
+         f"{local['scenarios_per_second']:,.0f} scenarios a second (one process)"),
+        (f"Odds engine: the same on a 2-worker Dask LocalCluster", dist["seconds"],
+         f"{dist['scenarios_per_second']:,.0f} scenarios a second; 1,000,000 would take {per_m:.0f} s (target 20 s)"),
+        (f"Odds engine: {big:,} scenarios in one process, peak memory", secs,
+         f"peak resident memory {peak_mb:,.0f} MB (chunks of 5,000: bounded by the chunk, not by n)"),
+    ]
+
+
 def main(argv):
     quick = "--quick" in argv
     n = 10_000 if quick else 100_000
@@ -129,8 +167,11 @@ def main(argv):
                           [("asset_return_pct", 8.0), ("preset", "mou_2025"), ("tax_credit_pct", 20.0), ("preset", "proposal")]))
     rows.append(bench_app("06 stress dashboard", apps.build_stress_app,
                           [("sofr_bp", 200.0), ("delay_years", 3), ("ai_bust", 1.5), ("sofr_bp", 0.0)]))
+    rows.append(bench_app("07 odds app (2,000 whole-chain scenarios)", apps.build_odds_app,
+                          [("leverage", 2.5), ("view", "Unhedged"), ("block_months", 12), ("leverage", 3.0)]))
     rows.append(bench_dashboard())
     rows += bench_engine(n)
+    rows += bench_whole_chain(quick)
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'seconds':>10}  comparison")
     for label, secs, note in rows:

@@ -14,7 +14,7 @@ from fundlib import assumptions as A
 BUILDERS = [apps.build_start_app, apps.build_structure_app, apps.build_presets_app, apps.build_roe_app,
             apps.build_project_finance_app, apps.build_risk_app, apps.build_curves_app, apps.build_funding_app,
             apps.build_hedging_app, apps.build_fx_risk_app, apps.build_project_app, apps.build_monte_carlo_app,
-            apps.build_who_gets_paid_app, apps.build_stress_app]
+            apps.build_who_gets_paid_app, apps.build_stress_app, apps.build_odds_app]
 
 
 @pytest.mark.parametrize("build", BUILDERS, ids=lambda b: b.__name__)
@@ -191,3 +191,22 @@ def test_long_runs_show_a_progress_bar_then_hide_it():
     app.controls["scenarios"].value = 100_000
     assert len(seen) >= 9 and seen[0][1] != "none" and seen[-1][0] == pytest.approx(1.0)
     assert app.progress.layout.display == "none" and app.message.value == ""
+
+
+def test_the_odds_app_shows_its_progress_and_agrees_with_the_engine():
+    """A 20,000-scenario run shows the bar through its ten chunks; the numbers are the engine's."""
+    from fundlib import odds as OD
+
+    app = apps.build_odds_app()
+    seen = []
+    app.progress.observe(lambda ch: seen.append(ch["new"]), names="value")
+    app.controls["leverage"].value = 2.5
+    app.controls["scenarios"].value = 20_000
+    assert len(seen) >= 9 and seen[-1] == pytest.approx(1.0) and app.progress.layout.display == "none"
+    g = OD.run_odds(n=20_000, leverage=2.5).governments()
+    text = re.sub(r"<[^>]+>", " ", app.numbers.value)
+    assert f"{g.loc['US Treasury', 'prob_loss']:.1%}" in text
+    assert f"{g.loc['Japan MoF, hedged', 'prob_below_filp']:.1%}" in text
+    app.controls["view"].value = "Unhedged"
+    text = re.sub(r"<[^>]+>", " ", app.numbers.value)
+    assert f"{g.loc['Japan MoF, unhedged', 'prob_loss']:.1%}" in text and "Japan MoF (unhedged)" in text

@@ -126,6 +126,10 @@ def _time_every_app(page, notebook):
                 break
 
 
+# A whole-chain Monte Carlo recomputes 2,000 scenarios per move (about 0.2 s in Python): its bar is higher.
+SLOWER = {"The odds": 800}
+
+
 def _record_speed(notebook, name, times):
     import numpy as np
 
@@ -133,7 +137,8 @@ def _record_speed(notebook, name, times):
     p50, p95 = (float(x) for x in np.percentile(times, [50, 95]))
     READING.setdefault(notebook, {}).setdefault("key press to repaint (ms)", {})[name] = {"p50": round(p50), "p95": round(p95)}
     _write_reading()
-    limit = 600 if os.environ.get("CI") else 300   # a shared CI machine is slower; the note quotes this machine
+    base = next((ms for k, ms in SLOWER.items() if name.startswith(k)), 300)
+    limit = 2 * base if os.environ.get("CI") else base   # a shared CI machine is slower; the note quotes this machine
     assert p95 <= limit, f"{name}: key press to repaint p95 {p95:.0f} ms (> {limit})"
 
 
@@ -346,3 +351,35 @@ def test_stress_tests_run_and_respond(lab, page):
     app.locator(".lm-TabBar-tab", has_text="Losses by scenario").click()
     _time_every_app(page, "06_stress_tests.ipynb")
     page.screenshot(path=str(ARTIFACTS / "06_stress_tests_page.png"), full_page=True)
+
+
+def test_the_odds_runs_and_responds(lab, page):
+    from fundlib import odds as OD
+
+    app = _open(lab, page, "07_the_odds.ipynb")
+    numbers, us_chart = app.locator(".fundlib-numbers"), app.locator(".vega-embed").first
+    t0, c0 = numbers.text_content(), shot_hash(us_chart)
+    g = OD.run_odds(n=2_000).governments()
+    assert f"{g.loc['US Treasury', 'prob_loss']:.1%}" in t0, t0
+    nudge_slider(page, app.locator(".widget-slider").nth(0), presses=5, key="ArrowLeft")   # leverage 3.0x -> 2.5x
+    t1 = wait_changed(page, numbers.text_content, t0)
+    assert t1 != t0 and f"{OD.run_odds(n=2_000, leverage=2.5).governments().loc['US Treasury', 'prob_loss']:.1%}" in t1
+    page.wait_for_timeout(800)
+    assert shot_hash(us_chart) != c0, "the US distribution did not redraw"
+    app.locator(".lm-TabBar-tab", has_text="Run").first.click()
+    app.locator(".widget-toggle-button", has_text="Unhedged").click()
+    t2 = wait_changed(page, numbers.text_content, t1)
+    assert "Japan MoF (unhedged)" in t2
+    app.locator(".lm-TabBar-tab", has_text="What drives Japan").click()
+    page.wait_for_timeout(800)
+    assert app.evaluate("e => e.getBoundingClientRect().height") <= 900
+    app.locator(".fundlib-export button", has_text="Export to Excel").click()
+    link = app.locator("a.fundlib-download")
+    link.wait_for(timeout=60_000)
+    assert link.get_attribute("download").endswith(".xlsx")
+    assert link.get_attribute("href").startswith("data:application/vnd.openxmlformats")
+    assert error_outputs(page) == []
+    app.screenshot(path=str(ARTIFACTS / "07_the_odds_app.png"))
+    app.locator(".lm-TabBar-tab", has_text="Fund").first.click()
+    _time_every_app(page, "07_the_odds.ipynb")
+    page.screenshot(path=str(ARTIFACTS / "07_the_odds_page.png"), full_page=True)

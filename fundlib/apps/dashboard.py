@@ -12,6 +12,7 @@ import ipywidgets as widgets
 
 from fundlib import assumptions as A
 from fundlib._validate import InputError
+from fundlib.apps.export_bar import ExportBar
 from fundlib.apps.leverage import build_roe_app
 from fundlib.apps.live import LiveApp, error_html, setup, slider
 from fundlib.apps.projects import build_monte_carlo_app
@@ -54,6 +55,10 @@ class Dashboard(widgets.VBox):
         head = widgets.HTML("<h2 style='margin:4px 0'>Shared scenario</h2><div style='color:#444'>These inputs feed "
                             "every panel below (the panels do not repeat them). Each panel keeps its own sliders for everything else. Market numbers are "
                             f"of month-end {Market.current().as_of} (the latest month with every series) until you move them.</div>")
+        self.export_bar = ExportBar("dashboard", lambda: {"overrides": self.overrides()},
+                                    lambda: [(f"{t} - {c}", df) for t, app in panels.items() for c, df in app.last_tables])
+        head.layout.flex = "1 1 auto"
+        head = widgets.HBox([head, self.export_bar], layout=widgets.Layout(align_items="flex-start"))
         panel_box = widgets.VBox([self.picker, *self.shared.values(), self.status],
                                  layout=widgets.Layout(border="1px solid #0072B2", padding="6px"))
         sections = []

@@ -5,13 +5,33 @@ Used by every app and by notebook 00's assumption table.
 from __future__ import annotations
 
 import html
+from contextlib import contextmanager
 
 import pandas as pd
 
 from fundlib import assumptions as A
 
+_TABLES: list | None = None   # while an app renders: every table it shows, for its CSV download
+
+
+@contextmanager
+def collecting_tables():
+    """Collect (caption, DataFrame) of every table built inside the block; yields the list."""
+    global _TABLES
+    saved, _TABLES = _TABLES, []
+    try:
+        yield _TABLES
+    finally:
+        _TABLES = saved
+
+
+def _collect(caption: str, df: pd.DataFrame) -> None:
+    if _TABLES is not None:
+        _TABLES.append((caption or f"Table {len(_TABLES) + 1}", df))
+
 
 def table_html(rows: list[tuple[str, str]], caption: str = "") -> str:
+    _collect(caption, pd.DataFrame(list(rows), columns=["item", "value"]))
     cells = "".join(f"<tr><td style='padding:2px 12px 2px 0'>{html.escape(k)}</td>"
                     f"<td style='text-align:right;font-variant-numeric:tabular-nums'><b>{html.escape(v)}</b></td></tr>"
                     for k, v in rows)
@@ -29,6 +49,12 @@ def usd_bn(x: float) -> str:
     sign = "−" if x < 0 and round(abs(x), 1) > 0 else ""
     a = abs(x)
     return f"{sign}${a:,.0f}bn" if a >= 10 or a == 0 else f"{sign}${a:,.1f}bn"
+
+
+def jpy_tn(x: float) -> str:
+    """¥23.1tn / −¥23.1tn (a minus sign before the yen sign), one decimal."""
+    sign = "−" if x < 0 and round(abs(x), 1) > 0 else ""
+    return f"{sign}¥{abs(x):,.1f}tn"
 
 
 def format_value(value: float, unit: str) -> str:
@@ -80,6 +106,7 @@ def assumption_table(ids: list[str] | None = None):
 
 def frame_html(df: pd.DataFrame, formats: dict[str, str], caption: str = "", css_class: str = "fundlib-table") -> str:
     """A small HTML table with per-column formats ('usd', 'pct', 'x', or a format spec)."""
+    _collect(caption, df.copy())
     def fmt(v, f):
         if isinstance(v, str):
             return html.escape(v)

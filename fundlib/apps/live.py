@@ -23,6 +23,8 @@ from fundlib import charts as C
 from fundlib import structure as S
 from fundlib import waterfall as W
 from fundlib._validate import InputError
+from fundlib.apps.display import collecting_tables
+from fundlib.apps.export_bar import ExportBar
 
 _READY = False
 _ACTIVE = None   # the app whose render is running (its progress bar shows long computations)
@@ -135,7 +137,8 @@ class LiveApp(widgets.VBox):
                  render: Callable[..., View], *, layout: str = "side", intro: str = "",
                  groups: dict[str, list[str]] | None = None,
                  couple: Callable[["LiveApp", str], None] | None = None,
-                 chart_tabs: dict[str, str] | None = None):
+                 chart_tabs: dict[str, str] | None = None,
+                 export: Callable[[dict], dict] | None = None):
         setup()
         for w in controls.values():  # compact controls: the numbers fit beside them at 1400 px
             if isinstance(w, (widgets.FloatSlider, widgets.IntSlider, widgets.Dropdown, widgets.IntText, widgets.Combobox,
@@ -156,6 +159,8 @@ class LiveApp(widgets.VBox):
         self.chart_widgets: dict[str, alt.JupyterChart] = {}
         self.last_seconds = float("nan")
         self.last_view: View | None = None
+        self.last_tables: list = []
+        self.export_kw = export
         first = self._compute()
         charts = {k: self._chart_widget(k, c) for k, c in (first.charts if first else {}).items()}
         if chart_tabs:  # several tall charts: one tab each, so the app stays on one screen
@@ -164,8 +169,13 @@ class LiveApp(widgets.VBox):
         else:
             self.chart_box = widgets.HBox(list(charts.values()), layout=widgets.Layout(flex_flow="row wrap"))
         panel = self._control_panel(groups)
-        header = widgets.HTML(STYLE + f"<h3 style='margin:4px 0'>{html.escape(title)}</h3>"
-                              + (f"<div style='color:#444'>{intro}</div>" if intro else ""))
+        self.title = title
+        self.export_bar = ExportBar(title, self.scenario, lambda: self.last_tables)
+        heading = widgets.HTML(STYLE + f"<h3 style='margin:4px 0'>{html.escape(title)}</h3>"
+                               + (f"<div style='color:#444'>{intro}</div>" if intro else ""),
+                               layout=widgets.Layout(flex="1 1 0", min_width="0"))
+        self.export_bar.layout.flex = "0 0 auto"
+        header = widgets.HBox([heading, self.export_bar], layout=widgets.Layout(align_items="flex-start"))
         top = widgets.HBox([panel, self.numbers], layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))
         super().__init__([header, top, self.progress, self.message, self.chart_box, self.error_log])
         self.add_class("fundlib-app")
@@ -210,7 +220,8 @@ class LiveApp(widgets.VBox):
         t0 = time.perf_counter()
         _ACTIVE = self
         try:
-            view = self.render(**self.values())
+            with collecting_tables() as tables:
+                view = self.render(**self.values())
         except InputError as exc:
             self.message.value = error_html(exc, stale=True)
             self._stale(True)
@@ -225,6 +236,7 @@ class LiveApp(widgets.VBox):
             self._progress_done()
         self.message.value = ""
         self._stale(False)
+        self.last_tables = list(tables)
         self.numbers.value = view.html
         for key, chart in view.charts.items():
             if key in self.chart_widgets:
@@ -257,6 +269,25 @@ class LiveApp(widgets.VBox):
             return
         self._compute()
 
+    def scenario(self) -> dict:
+        """What this app shows, as :func:`fundlib.export.to_excel` arguments: every slider tied to
+        the register becomes an override (in model units), plus what the app's ``export`` adds."""
+        overrides = {}
+        for w in self.controls.values():
+            id = getattr(w, "fundlib_id", None)
+            if id is not None:
+                overrides[id] = w.value / w.fundlib_scale
+        if "us_treasury_share" in overrides and "japan_mof_share" not in overrides:
+            others = sum(overrides.get(i, A.value(i)) for i in ("us_treasury_share", "other_lp_share",
+                                                                 "us_retail_share", "japan_retail_share"))
+            overrides["japan_mof_share"] = max(0.0, 1.0 - others)
+        kw = {"overrides": overrides}
+        if "preset" in self.controls:
+            kw["preset"] = self.controls["preset"].value
+        if self.export_kw is not None:
+            kw.update(self.export_kw(self.values()))
+        return kw
+
     def recompute(self) -> float:
         """Recompute now and return the seconds it took."""
         self._compute()
@@ -271,7 +302,7 @@ class LiveApp(widgets.VBox):
                 return format(w.value, w.readout_format.replace(",", ""))
             return str(w.value)
 
-        title = self.children[0].value if self.children else ""
+        title = self.children[0].children[0].value if self.children else ""
         return {"title_html": title, "inputs": [(w.description, shown(w)) for w in self.controls.values()],
                 "numbers_html": self.numbers.value, "message_html": self.message.value,
                 "charts": [c.to_dict(validate=False) for c in (self.last_view.charts.values() if self.last_view else [])]}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from fundlib import assumptions as A
+from fundlib import chain as CH
 from fundlib import charts as C
 from fundlib import stress as ST
 from fundlib.apps.display import frame_html
@@ -50,4 +51,5 @@ def build_stress_app() -> LiveApp:
     }
     return LiveApp("Stress dashboard: build your own scenario", controls, render_stress,
                    chart_tabs={"losses": "Losses by scenario", "dscr": "Debt service cover, year by year"},
+                   export=lambda v: {"shocks": CH.Shocks(v["sofr_bp"], v["usdjpy"], v["ai_bust"], int(v["delay_years"]))},
                    intro="Your scenario is the last row and the highlighted line; the named scenarios stay for comparison.")

@@ -71,6 +71,7 @@ def build_who_gets_paid_app() -> LiveApp:
     }
     return LiveApp("Who gets paid: owning, subsidizing or taxing", controls, render_who_gets_paid,
                    chart_tabs={"pv": "Present value by route", "cum": "Cumulative cash, year by year"},
+                   export=lambda v: {"yen_appreciation": v["yen_appreciation_pct"] / 100},
                    groups={"The fund": ["asset_return_pct", "us_share_pct", "preset"],
                            "US routes": ["tax_credit_pct", "effective_tax_pct", "tariff_pct", "import_base_usd_bn",
                                          "discount_pct"],

@@ -1,0 +1,96 @@
+"""The Export to Excel button and the CSV download of every table, on every app of notebooks 00–07
+and on the dashboard: files are written under ``exports/`` and offered as download links.
+
+The link carries the file itself (a ``data:`` URL), so it works the same in JupyterLab, in Voilà
+and in a notebook opened from a copied folder, with no file server route and no network.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+import traceback
+from pathlib import Path
+from typing import Callable
+
+import ipywidgets as widgets
+import pandas as pd
+
+from fundlib._validate import InputError
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_DIR = Path("exports")
+
+
+def slug(text: str) -> str:
+    """A file name from a title: 'Who gets paid: owning…' → 'who_gets_paid_owning'."""
+    s = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+    return s[:60] or "fundlib"
+
+
+def download_link(data: bytes, filename: str, mime: str, label: str | None = None) -> str:
+    """An HTML link that downloads ``data`` as ``filename`` (the bytes travel inside the link)."""
+    b64 = base64.b64encode(data).decode("ascii")
+    kb = max(1, round(len(data) / 1024))
+    text = html.escape(label or filename)
+    return (f"<a class='fundlib-download' download='{html.escape(filename)}' href='data:{mime};base64,{b64}' "
+            f"style='margin-right:10px'>{text}</a> <span style='color:#666'>({kb} KB)</span>")
+
+
+def table_csv(df: pd.DataFrame) -> bytes:
+    """A table as UTF-8 CSV (with a byte-order mark, so spreadsheet programs read ¥ and − right)."""
+    index = not isinstance(df.index, pd.RangeIndex)
+    return df.to_csv(index=index).encode("utf-8-sig")
+
+
+class ExportBar(widgets.VBox):
+    """Two buttons and the links they produce. ``scenario()`` returns the keyword arguments of
+    :func:`fundlib.export.to_excel` for what the app shows; ``tables()`` the tables it shows."""
+
+    def __init__(self, name: str, scenario: Callable[[], dict], tables: Callable[[], list]):
+        self.name = slug(name)
+        self.scenario = scenario
+        self.tables = tables
+        self.excel = widgets.Button(description="Export to Excel", icon="file-excel-o",
+                                    tooltip="A workbook of this scenario whose formulas recompute to these numbers",
+                                    layout=widgets.Layout(width="auto"))
+        self.csv = widgets.Button(description="Tables as CSV", icon="table",
+                                  tooltip="Each table shown here as a CSV file", layout=widgets.Layout(width="auto"))
+        self.links = widgets.HTML(layout=widgets.Layout(margin="0 0 0 6px"))
+        self.excel.on_click(lambda _b: self.export_excel())
+        self.csv.on_click(lambda _b: self.export_csv())
+        super().__init__([widgets.HBox([self.excel, self.csv]), self.links],
+                         layout=widgets.Layout(align_items="flex-end"))
+        self.add_class("fundlib-export")
+
+    def export_excel(self) -> Path | None:
+        """Write ``exports/<app>.xlsx`` and show its download link; returns the path."""
+        from fundlib import export
+
+        try:
+            EXPORT_DIR.mkdir(exist_ok=True)
+            path = export.to_excel(EXPORT_DIR / f"{self.name}.xlsx", **self.scenario())
+        except InputError as exc:
+            self.links.value = f"<span style='color:#D55E00'>Not exported: {html.escape(str(exc))}</span>"
+            return None
+        except Exception as exc:  # noqa: BLE001 - shown to the reader, never swallowed
+            self.links.value = f"<span style='color:#D55E00'>Not exported: {html.escape(repr(exc))}</span>"
+            traceback.print_exc()
+            return None
+        self.links.value = download_link(Path(path).read_bytes(), Path(path).name, XLSX_MIME,
+                                         f"Download {Path(path).name}")
+        return Path(path)
+
+    def export_csv(self) -> list[Path]:
+        """Write ``exports/<app>_<table>.csv`` for every table shown and show their links."""
+        EXPORT_DIR.mkdir(exist_ok=True)
+        paths, links = [], []
+        for caption, df in self.tables():
+            data = table_csv(df)
+            path = EXPORT_DIR / f"{self.name}_{slug(caption)}.csv"
+            path.write_bytes(data)
+            paths.append(path)
+            links.append(download_link(data, path.name, "text/csv", caption))
+        self.links.value = " ".join(links) if links else "<span style='color:#666'>No table shown.</span>"
+        return paths

@@ -1,0 +1,97 @@
+"""Notebook 07: the odds — rates, the yen and the projects all uncertain at once, through the whole
+chain: each government's chance of a loss, the guarantors' calls, what drives Japan's outcome.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+
+from fundlib import charts as C
+from fundlib import odds as OD
+from fundlib import paths as PA
+from fundlib.apps.display import jpy_tn, table_html, usd_bn
+from fundlib.apps.live import LiveApp, View, pct_slider, report_progress, slider
+from fundlib.apps.projects import WEIGHT_KEYS, _rebalance
+from fundlib.market import Market
+
+PROGRESS_FROM = 10_000   # runs of this many scenarios or more (about half a second) show a progress bar
+
+
+def _pct(x: float) -> str:
+    return f"{x:.1%}"
+
+
+def _usd(x: float) -> str:
+    """$bn without the unit (it follows the last number of the row)."""
+    return usd_bn(x).replace("bn", "")
+
+
+def _jpy(x: float) -> str:
+    return jpy_tn(x).replace("tn", "")
+
+
+def render_odds(w_data_centres_pct: float, w_power_pct: float, w_chip_packaging_pct: float, w_logistics_pct: float,
+                leverage: float, scenarios: int, block_months: int, view: str) -> View:
+    """Sector weights, leverage, scenario count, block length and the Japan view → the odds."""
+    weights = {"data_centres": w_data_centres_pct / 100, "power": w_power_pct / 100,
+               "chip_packaging": w_chip_packaging_pct / 100, "logistics": w_logistics_pct / 100}
+    n = int(scenarios)
+    res = OD.run_odds(n=n, block_months=int(block_months), leverage=leverage, weights=weights,
+                      chunk=max(2_000, n // 10), callback=report_progress if n >= PROGRESS_FROM else None)
+    g, q = res.governments(), res.guarantors()
+    jp = f"Japan MoF, {view.lower()}"
+    us, ja = g.loc["US Treasury"], g.loc[jp]
+    v = view.lower()
+    rows = [
+        ("US Treasury: P(loss), PV below zero", _pct(us["prob_loss"])),
+        ("US: PV P5 · P50 · P95", f"{_usd(us['pv_p5'])} · {_usd(us['pv_p50'])} · {usd_bn(us['pv_p95'])}"),
+        ("US: expected shortfall 5%", usd_bn(us["pv_es5"])),
+        (f"Japan MoF ({v}): P(loss after FILP)", _pct(ja["prob_loss"])),
+        ("Japan: PV P5 · P50 · P95", f"{_jpy(ja['pv_p5'])} · {_jpy(ja['pv_p50'])} · {jpy_tn(ja['pv_p95'])}"),
+        ("Japan: expected shortfall 5%", jpy_tn(ja["pv_es5"])),
+        ("Japan: P(yen IRR below FILP cost)", _pct(ja["prob_below_filp"])),
+        ("P(any guarantee call)", _pct(res.probability("any_guarantee_call"))),
+        ("Ex-Im Bank, JBIC: expected loss", " · ".join(usd_bn(x) for x in q["loss_mean_usd_bn"])),
+        ("Ex-Im Bank, JBIC: P99 loss", " · ".join(usd_bn(x) for x in q["loss_p99_usd_bn"])),
+        ("Scenarios · block", f"{n:,} · {int(block_months)} months"),
+    ]
+    us_m = {"P5": us["pv_p5"], "P50": us["pv_p50"], "P95": us["pv_p95"]}
+    ja_m = {"P5": ja["pv_p5"], "P50": ja["pv_p50"], "P95": ja["pv_p95"]}
+    metric = f"japan_pv_{view.lower()}_jpy_tn"
+    charts = {
+        "us": C.odds_histogram_chart(res.histogram("us_pv_usd_bn"), "US Treasury: PV of its stake ($bn)",
+                                     "US Treasury: what its stake is worth across scenarios", us_m, "$bn"),
+        "japan": C.odds_histogram_chart(res.histogram(metric), f"Japan MoF: PV after FILP funding, {view.lower()} (¥tn)",
+                                        f"Japan MoF ({view.lower()}): what its stake is worth after FILP funding", ja_m, "¥tn"),
+        "tornado": C.odds_tornado_chart(res.tornado(metric), f"What drives Japan's outcome ({view.lower()})"),
+    }
+    return View(table_html(rows, "The odds, across scenarios"), charts)
+
+
+def build_odds_app() -> LiveApp:
+    def w(id, desc):
+        return pct_slider(id, desc, 5, ".0f")
+
+    style, wide = {"description_width": "210px"}, widgets.Layout(width="520px")
+    controls = {
+        "w_data_centres_pct": w("w_data_centres", "AI data centres (%)"),
+        "w_power_pct": w("w_power", "Power generation (%)"),
+        "w_chip_packaging_pct": w("w_chip_packaging", "Chip packaging (%)"),
+        "w_logistics_pct": w("w_logistics", "Logistics (%)"),
+        "leverage": slider("leverage_x", "Leverage (assets / equity, ×)", step=0.1, fmt=".1f"),
+        "scenarios": widgets.SelectionSlider(options=[1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000], value=2_000,
+                                             description="Scenarios", continuous_update=False, style=style, layout=wide),
+        "block_months": widgets.IntSlider(value=PA.DEFAULT_BLOCK_MONTHS, min=1, max=120, step=1,
+                                          description="Block length (months of history)", continuous_update=False,
+                                          style=style, layout=wide),
+        "view": widgets.ToggleButtons(options=["Hedged", "Unhedged"], value="Hedged", description="Japan's yen view",
+                                      style={"description_width": "210px", "button_width": "auto"}),
+    }
+    return LiveApp("The odds: each government's gain or loss, with everything uncertain at once", controls, render_odds,
+                   couple=_rebalance,
+                   groups={"Fund": ["leverage", *WEIGHT_KEYS], "Run": ["scenarios", "block_months", "view"]},
+                   chart_tabs={"us": "US Treasury", "japan": "Japan MoF", "tornado": "What drives Japan"},
+                   intro="Each scenario draws a market path over the fund's life from blocks of the real monthly changes since 2000 "
+                         "(SOFR, TONA, the 30-year JGB and Treasury yields, USD/JPY, moving together), and the projects "
+                         "as in notebook 04, then runs the whole chain. Runs of 10,000 scenarios or more show a progress "
+                         f"bar. Market start: month-end {Market.current().as_of}.")
