@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+from decimal import Decimal
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,8 @@ class DataError(ValueError):
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, int) and abs(value) > 10**15:
+        return f"an integer of {len(str(abs(value)))} digits"
     try:
         arr = np.asarray(value) if not isinstance(value, str) else None
     except ValueError:          # nested lists of unequal length
@@ -66,7 +69,8 @@ def _kind(value: Any) -> str:
 def as_numbers(name: str, value: Any, what: str = "a number or an array of numbers") -> np.ndarray:
     """``value`` as a float array; TypeError for a value of the wrong kind (None, text, a dict, a
     bool, a complex number, an object), InputError for nested lists of unequal lengths."""
-    if value is None or isinstance(value, (str, bytes, dict, set, bool, np.bool_, complex, np.complexfloating)):
+    if value is None or isinstance(value, (str, bytes, dict, set, bool, np.bool_, complex, np.complexfloating,
+                                           Decimal, np.timedelta64, np.datetime64)):
         raise TypeError(f"{name} must be {what}; got {_kind(value)}")
     if isinstance(value, pd.DataFrame):
         raise TypeError(f"{name} must be {what}; got a DataFrame")
@@ -78,6 +82,8 @@ def as_numbers(name: str, value: Any, what: str = "a number or an array of numbe
         if arr.dtype.kind == "O":
             try:
                 arr = arr.astype(float)
+            except OverflowError:          # a Python int beyond any float
+                raise InputError(name, value, what) from None
             except (TypeError, ValueError):
                 raise TypeError(f"{name} must be {what}; got {_kind(value)} holding non-numbers") from None
         else:
@@ -114,11 +120,17 @@ def check_range(
     return float(arr) if arr.ndim == 0 else arr
 
 
+def _single(name: str, value: Any, what: str) -> None:
+    """TypeError for anything holding several values (a list, array, Series, Index, range)."""
+    if isinstance(value, (list, tuple, range, pd.Series, pd.Index)) or (isinstance(value, np.ndarray) and value.ndim > 0):
+        raise TypeError(f"{name} must be {what}; got {_kind(value)}")
+
+
 def check_number(name: str, value: Any, low: float = -math.inf, high: float = math.inf, **kw) -> float:
-    """A single number (not an array) within [low, high]."""
-    if isinstance(value, (list, tuple)) or (isinstance(value, np.ndarray) and value.ndim > 0):
-        raise TypeError(f"{name} must be a single number; got {_kind(value)}")
-    return check_range(name, value, low, high, **kw)
+    """A single number (not an array, Series or range) within [low, high], returned as a float
+    (callers use the returned value, so a Decimal or numpy scalar becomes a plain float)."""
+    _single(name, value, "a single number")
+    return float(check_range(name, value, low, high, **kw))
 
 
 def broadcast(**arrays: np.ndarray) -> tuple:
@@ -198,7 +210,7 @@ def _interval(low: float, high: float, low_open: bool, high_open: bool) -> str:
 def check_int(name: str, value: Any, low: int = 0, high: int | None = None) -> int:
     """A whole number in [low, high] (a float such as 3.0 is accepted); TypeError for other kinds."""
     valid = f"a whole number in [{low}, {'∞' if high is None else high}]"
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer, float, np.floating)):
+    if isinstance(value, (bool, np.bool_, np.timedelta64)) or not isinstance(value, (int, np.integer, float, np.floating)):
         raise TypeError(f"{name} must be {valid}; got {_kind(value)}")
     if isinstance(value, (float, np.floating)):
         if not (math.isfinite(value) and float(value).is_integer()):
@@ -244,8 +256,7 @@ def check_assumption(id: str, value: Any, name: str | None = None) -> float:
     name = name or id
     a = assumptions.get(id)
     what = f"a number in [{a.low:g}, {a.high:g}] ({a.unit})"
-    if isinstance(value, (list, tuple)) or (isinstance(value, np.ndarray) and value.ndim > 0):
-        raise TypeError(f"{name} must be a single number, {what[2:]}; got {_kind(value)}")
+    _single(name, value, f"a single number, {what[2:]}")
     x = as_numbers(name, value, what)
     if not (math.isfinite(float(x)) and a.low <= float(x) <= a.high):
         raise InputError(name, value, what)

@@ -42,7 +42,7 @@ class Assumption:
         """Raise InputError unless ``x`` is a number in this assumption's [low, high] range
         (TypeError for a value that is not a number)."""
         name = name or self.id
-        if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, float, np.integer, np.floating)):
+        if isinstance(x, (bool, np.bool_, np.timedelta64)) or not isinstance(x, (int, float, np.integer, np.floating)):
             raise TypeError(f"{name} must be a number in [{self.low:g}, {self.high:g}] {self.unit}; got {type(x).__name__}")
         if not (self.low <= x <= self.high):
             raise InputError(name, x, f"a value in [{self.low:g}, {self.high:g}] {self.unit}")

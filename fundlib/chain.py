@@ -41,7 +41,7 @@ from fundlib import _chain_inputs as CI
 from fundlib import assumptions as A
 from fundlib import projects as P
 from fundlib import waterfall as W
-from fundlib._validate import InputError, check_int
+from fundlib._validate import InputError, check_int, check_whole
 from fundlib import ledger as L_
 from fundlib._chain_report import ChainReport
 from fundlib.ledger import Ledger
@@ -83,7 +83,7 @@ def portfolio_cfads(weights: dict, ai_bust=0.0, delay=0, horizon: int = MAX_HORI
 
     w = SC.check_weights(weights)
     ai_bust = CI.shock_arrays(0.0, None, ai_bust, 0)[2]
-    delay = CI.shock_arrays(0.0, None, 0.0, delay)[3]
+    delay = np.asarray(check_whole("delay", delay, *CI.DELAY))
     CI.scenario_shape(ai_bust=ai_bust, delay=delay)
     horizon = check_int("horizon", horizon, 2, 200)
     if np.ndim(ai_bust) == 0 and np.ndim(delay) == 0:    # the common case: one shock, cached per register state

@@ -73,7 +73,12 @@ def _path(path, default: str) -> Path:
 def _read(path: Path) -> pd.DataFrame:
     if not path.exists():
         raise DataError(f"{path}: file not found (the suite's data/ folder is incomplete)")
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    if path.is_dir():
+        raise InputError("path", str(path), "a CSV file, not a folder")
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise DataError(f"{path.name}: not a readable CSV table ({str(exc).splitlines()[0]})") from None
 
 
 def _validate(df: pd.DataFrame, path: Path, columns: list[Column], key: str | None = None) -> pd.DataFrame:

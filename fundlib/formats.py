@@ -125,9 +125,11 @@ def parse_fred_csv(source) -> pd.Series:
     if dates.isna().any():
         row = int(np.flatnonzero(dates.isna().to_numpy())[0]) + 2
         raise DataError(f"FRED file, row {row}: date {df.iloc[row - 2, 0]!r} is not YYYY-MM-DD")
+    if not dates.is_monotonic_increasing or dates.duplicated().any():
+        raise DataError("FRED file: dates are not in increasing order (or repeat)")
     raw = df.iloc[:, 1].str.strip().replace({".": ""})
     vals = pd.to_numeric(raw.where(raw != "", None), errors="coerce")
-    bad = vals.isna() & (raw != "")
+    bad = (vals.isna() & (raw != "")) | np.isinf(vals)
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0]) + 2
         raise DataError(f"FRED file, row {row}: value {raw.iloc[row - 2]!r} is not a number")
@@ -142,13 +144,15 @@ def parse_daily_close_csv(source, name: str | None = None) -> pd.Series:
     if "DATE" not in df or "CLOSE" not in df:
         raise DataError(f"daily file: expected DATE and CLOSE columns, found {list(df.columns)}")
     close = pd.to_numeric(df["CLOSE"], errors="coerce")
-    if close.isna().any():
-        row = int(np.flatnonzero(close.isna().to_numpy())[0]) + 2
+    if (close.isna() | np.isinf(close)).any():
+        row = int(np.flatnonzero((close.isna() | np.isinf(close)).to_numpy())[0]) + 2
         raise DataError(f"daily file, row {row}: CLOSE {df['CLOSE'].iloc[row - 2]!r} is not a number")
     dates = pd.to_datetime(df["DATE"], format="%Y%m%d", errors="coerce")
     if dates.isna().any():
         row = int(np.flatnonzero(dates.isna().to_numpy())[0]) + 2
         raise DataError(f"daily file, row {row}: DATE {df['DATE'].iloc[row - 2]!r} is not YYYYMMDD")
+    if not dates.is_monotonic_increasing or dates.duplicated().any():
+        raise DataError("daily file: dates are not in increasing order (or repeat)")
     return pd.Series(close.to_numpy(float), index=pd.DatetimeIndex(dates, name="date"), name=name)
 
 

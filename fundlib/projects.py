@@ -219,7 +219,7 @@ def with_debt(a: ProjectArchetype, debt_rate: float, target_dscr: float, tenor: 
     check_number("debt_rate", debt_rate, *LV.RATE_RANGE)
     check_number("target_dscr", target_dscr, 0.0, 10.0, low_open=True)
     tenor = check_int("tenor", tenor, 1, 200)
-    check_range("gearing", gearing, 0.0, 1.0, high_open=True)
+    gearing = check_number("gearing", gearing, 0.0, 1.0, high_open=True)
     c = cashflows(a, components=True, **kw)
     cfads = c["operating"] - c["maintenance"] - c["refresh"] + c["terminal"]
     close = a.build_years - 1                      # financial close: the end of the last build year

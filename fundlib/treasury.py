@@ -81,10 +81,10 @@ def tax_incentive_stream(public_usd_bn: float, credit_rate: float, effective_tax
     happened otherwise; the government gets back ``effective_tax_rate`` of that extra investment's
     operating cash, year by year. Returns yearly flows: −outlay at t = 0, then tax receipts.
     """
-    check_number("credit_rate", credit_rate, 0.0, 1.0, low_open=True)
-    check_number("effective_tax_rate", effective_tax_rate, 0.0, 1.0)
-    check_number("additionality", additionality, 0.0, 1.0)
-    check_number("public_usd_bn", public_usd_bn, 0.0, 1e4)
+    credit_rate = check_number("credit_rate", credit_rate, 0.0, 1.0, low_open=True)
+    effective_tax_rate = check_number("effective_tax_rate", effective_tax_rate, 0.0, 1.0)
+    additionality = check_number("additionality", additionality, 0.0, 1.0)
+    public_usd_bn = check_number("public_usd_bn", public_usd_bn, 0.0, 1e4)
     if operating_per_capex is None:
         op = portfolio_operating_cash()
     else:
@@ -103,10 +103,10 @@ def tariff_stream(rate: float, import_base_usd_bn: float, elasticity: float, yea
 
     Revenue is collected in years 1..years (t = 0 is now); no public outlay.
     """
-    check_number("rate", rate, 0.0, 1.0)
-    check_number("baseline", baseline, 0.0, 1.0)
-    check_number("import_base_usd_bn", import_base_usd_bn, 0.0, 1e4)
-    check_number("elasticity", elasticity, 0.0, 10.0)
+    rate = check_number("rate", rate, 0.0, 1.0)
+    baseline = check_number("baseline", baseline, 0.0, 1.0)
+    import_base_usd_bn = check_number("import_base_usd_bn", import_base_usd_bn, 0.0, 1e4)
+    elasticity = check_number("elasticity", elasticity, 0.0, 10.0)
     years = check_int("years", years, 1, 100)
 
     def revenue(t):
@@ -244,7 +244,7 @@ def compare_us(fund: S.FundStructure, asset_return: float, preset: str = "propos
     if result is not None:
         check_instance("result", result, CH.ChainResult, "a fundlib.chain.ChainResult (from chain.run) or None")
     market = market or Market.current()
-    r = market.par_yield("USD", 30.0) if discount_rate is None else check_range("discount_rate", discount_rate, -0.05, 0.5)
+    r = market.par_yield("USD", 30.0) if discount_rate is None else check_number("discount_rate", discount_rate, -0.05, 0.5)
     horizon = check_int("horizon", horizon, 1, 200)
     if horizon < fund.life_years:
         raise InputError("horizon", horizon, f"at least the fund's life ({fund.life_years} years)")

@@ -15,11 +15,13 @@ import importlib
 import inspect
 import json
 import math
+import re
 import pkgutil
 import socket
 import time
 import warnings
 import zlib
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -76,6 +78,7 @@ def awkward_values() -> list:
         None, "abc", True, [], [[1.0, 2.0], [3.0]], np.array([]), np.ones((2, 3)), np.ones((3, 2)),
         {}, _Opaque(), math.nan, math.inf, -math.inf, 1e300, -1e300, -1, 0, 1e-12, -0.5, 2.5, 1e4,
         [math.nan, 1.0], [1.0, math.inf], 1j, pd.DataFrame(), "2025-13", -100, [[]], 3, [5.0, -2.0, 1.0],
+        10**400, pd.Series([0.1, 0.2]), range(3), np.timedelta64(1, "D"), Decimal("0.05"),
     ]
 
 
@@ -308,10 +311,12 @@ def test_awkward_input_gets_a_result_or_a_clear_error(qual, obj, samples, tmp_pa
 
 
 def _names_a_parameter(message: str, name: str, obj) -> bool:
-    """The message names the replaced parameter, or (for objects checked inside) one of its fields."""
-    if name in message:
-        return True
-    return any(p in message for p in fuzz_params(obj))
+    """The message names the replaced parameter as a word ("x = 3", not the x of "max"), or, for a
+    rule between parameters (a price no yield reaches, a tenor longer than the flows), another of the
+    function's parameters of three letters or more (so "a" or "n" never pass by appearing in prose)."""
+    def word(p):
+        return re.search(rf"(?<![A-Za-z0-9_]){re.escape(p)}(?![A-Za-z0-9_])", message) is not None
+    return word(name) or any(word(p) for p in fuzz_params(obj) if len(p) >= 3 and p != name)
 
 
 def _show(plan: dict) -> str:

@@ -201,3 +201,34 @@ def test_tax_and_tariff_streams_take_single_numbers():
         T.tax_incentive_stream(-5.0, 0.3, 0.21)
     with pytest.raises(InputError, match=r"years = 0 is not valid: expected a whole number in \[1, 100\]"):
         T.tariff_stream(0.1, 150.0, 1.0, 0)
+
+
+# ----------------------------------------------------------------------------- found by review
+
+def test_values_of_kinds_a_reader_may_type_get_named_errors(tmp_path):
+    from decimal import Decimal
+
+    with pytest.raises(InputError, match="rate = an integer of 401 digits"):
+        T.tariff_stream(10**400, 150.0, 1.0, 10)
+    with pytest.raises(TypeError, match="rate must be a single number; got Series"):
+        T.tariff_stream(pd.Series([0.1, 0.2]), 150.0, 1.0, 10)          # was a silent per-year answer
+    with pytest.raises(TypeError, match="credit_rate must be a single number; got range"):
+        T.tax_incentive_stream(100.0, range(3), 0.21)
+    with pytest.raises(TypeError, match=r"elasticity must be a number in \[0, 10\]; got Decimal"):
+        T.tariff_stream(0.1, 150.0, Decimal("1.0"), 10)
+    with pytest.raises(TypeError, match="years must be a whole number .*; got timedelta64"):
+        T.tariff_stream(0.1, 150.0, 1.0, np.timedelta64(5, "D"))
+    with pytest.raises(InputError, match="path = .* a CSV file, not a folder"):
+        D.load_rates_monthly(tmp_path)
+    (tmp_path / "empty.csv").write_text("")
+    with pytest.raises(DataError, match="empty.csv: not a readable CSV"):
+        D.load_rates_monthly(tmp_path / "empty.csv")
+
+
+def test_parsers_refuse_dates_out_of_order_and_infinite_values():
+    with pytest.raises(DataError, match="dates are not in increasing order"):
+        F.parse_fred_csv(io.StringIO("observation_date,X\n2025-01-31,1\n2025-01-02,2\n"))
+    with pytest.raises(DataError, match="row 3: value 'inf' is not a number"):
+        F.parse_fred_csv(io.StringIO("observation_date,X\n2025-01-02,1\n2025-01-31,inf\n"))
+    with pytest.raises(DataError, match="dates are not in increasing order"):
+        F.parse_daily_close_csv(io.StringIO("DATE,OPEN,HIGH,LOW,CLOSE,VOLUME\n20250131,1,1,1,2,0\n20250102,1,1,1,3,0\n"))

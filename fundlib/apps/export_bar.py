@@ -26,7 +26,7 @@ EXPORT_DIR = Path("exports")
 def slug(text: str) -> str:
     """A file name from a title: 'Who gets paid: owning…' → 'who_gets_paid_owning'."""
     s = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
-    return s[:60] or "fundlib"
+    return s[:40].rstrip("_") or "fundlib"
 
 
 def download_link(data: bytes, filename: str, mime: str, label: str | None = None) -> str:
@@ -57,7 +57,7 @@ class ExportBar(widgets.VBox):
                                     layout=widgets.Layout(width="auto"))
         self.csv = widgets.Button(description="Tables as CSV", icon="table",
                                   tooltip="Each table shown here as a CSV file", layout=widgets.Layout(width="auto"))
-        self.links = widgets.HTML(layout=widgets.Layout(margin="0 0 0 6px"))
+        self.links = widgets.HTML(layout=widgets.Layout(margin="0 0 0 6px", max_width="420px"))
         self.excel.on_click(lambda _b: self.export_excel())
         self.csv.on_click(lambda _b: self.export_csv())
         super().__init__([widgets.HBox([self.excel, self.csv]), self.links],
@@ -79,7 +79,7 @@ class ExportBar(widgets.VBox):
             traceback.print_exc()
             return None
         self.links.value = download_link(Path(path).read_bytes(), Path(path).name, XLSX_MIME,
-                                         f"Download {Path(path).name}")
+                                         "Download the workbook (.xlsx)")
         return Path(path)
 
     def export_csv(self) -> list[Path]:
