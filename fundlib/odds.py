@@ -59,7 +59,7 @@ from fundlib import chain as CH
 from fundlib import paths as PA
 from fundlib import projects as P
 from fundlib import scenarios as SC
-from fundlib._validate import InputError, check_choice, check_int, check_range
+from fundlib._validate import InputError, check_assumption, check_choice, check_int, check_range
 from fundlib.finance import npv
 from fundlib.market import Market
 from fundlib.oddsresult import INPUT_LABELS, METRICS, OddsResult
@@ -308,7 +308,7 @@ def _number(name, value):
 
 
 def make_spec(*, block_months=PA.DEFAULT_BLOCK_MONTHS, method="bootstrap", demean=True, fund=None, leverage=None,
-              market=None, weights=None, unc=None, asset_return=None, macro_market_corr=0.0, preset="proposal",
+              market=None, weights=None, unc=None, asset_return=None, macro_market_corr=None, preset="proposal",
               exact_cap=200_000) -> OddsSpec:
     """Check every parameter of a run and freeze them (with the register's active overrides)."""
     _kind("fund", fund, FundStructure, "a fundlib.structure.FundStructure")
@@ -330,7 +330,9 @@ def make_spec(*, block_months=PA.DEFAULT_BLOCK_MONTHS, method="bootstrap", demea
         unc=unc or SC.Uncertainty(), asset_return=float(r),
         block_months=PA.check_block_months(_number("block_months", block_months)),
         method=check_choice("method", method, PA.METHODS), demean=bool(demean),
-        macro_market_corr=float(check_range("macro_market_corr", _number("macro_market_corr", macro_market_corr), -0.95, 0.95)),
+        macro_market_corr=(A.value("odds_macro_market_corr") if macro_market_corr is None else
+                           float(check_assumption("odds_macro_market_corr", _number("macro_market_corr", macro_market_corr),
+                                                  "macro_market_corr"))),
         preset=check_choice("preset", preset, tuple(W.PRESETS)),
         exact_cap=check_int("exact_cap", _number("exact_cap", exact_cap), 0, 5_000_000),
         overrides=tuple(sorted(A.current_overrides().items())))
@@ -339,7 +341,7 @@ def make_spec(*, block_months=PA.DEFAULT_BLOCK_MONTHS, method="bootstrap", demea
 def run_odds(n: int = 20_000, seed: int = 2025, *, block_months: int = PA.DEFAULT_BLOCK_MONTHS,
              method: str = "bootstrap", demean: bool = True, fund: FundStructure | None = None, leverage=None,
              market: Market | None = None, weights: dict | None = None, unc: SC.Uncertainty | None = None,
-             asset_return=None, macro_market_corr: float = 0.0, preset: str = "proposal", chunk: int = 5_000,
+             asset_return=None, macro_market_corr: float | None = None, preset: str = "proposal", chunk: int = 5_000,
              exact_cap: int = 200_000, client=None, callback=None) -> OddsResult:
     """Run ``n`` scenarios of the whole chain (see the module docstring) and return their odds.
 

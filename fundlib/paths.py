@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtri
 
+from fundlib import assumptions as A
 from fundlib._validate import InputError, check_choice, check_int
 from fundlib.market import STAND_INS as _MARKET_STAND_INS
 from fundlib.market import Market
@@ -58,7 +59,7 @@ LABELS = {"sofr": "SOFR", "tona": "TONA", "ust_1y": "UST 1Y", "jgb_1y": "JGB 1Y"
           "jgb_30y": "JGB 30Y", "usdjpy": "USD/JPY (log)"}
 AVERAGED = ("sofr", "tona")          # year-average values; the rest year-end
 HISTORY_START = "2000-01"
-DEFAULT_BLOCK_MONTHS = 24
+DEFAULT_BLOCK_MONTHS = int(A.value("odds_block_months"))   # the register's default (24 months, measured)
 METHODS = ("bootstrap", "gaussian")
 _STARTS = {"sofr": "2018-04", "tona": "2021-08"}
 STAND_INS = pd.DataFrame(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
+from fundlib import assumptions as A
 from fundlib import charts as C
 from fundlib import odds as OD
 from fundlib import paths as PA
@@ -81,7 +82,8 @@ def build_odds_app() -> LiveApp:
         "leverage": slider("leverage_x", "Leverage (assets / equity, ×)", step=0.1, fmt=".1f"),
         "scenarios": widgets.SelectionSlider(options=[1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000], value=2_000,
                                              description="Scenarios", continuous_update=False, style=style, layout=wide),
-        "block_months": widgets.IntSlider(value=PA.DEFAULT_BLOCK_MONTHS, min=1, max=120, step=1,
+        "block_months": widgets.IntSlider(value=PA.DEFAULT_BLOCK_MONTHS, min=int(A.get("odds_block_months").low),
+                                          max=int(A.get("odds_block_months").high), step=1,
                                           description="Block length (months of history)", continuous_update=False,
                                           style=style, layout=wide),
         "view": widgets.ToggleButtons(options=["Hedged", "Unhedged"], value="Hedged", description="Japan's yen view",
