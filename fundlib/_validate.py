@@ -247,22 +247,6 @@ def as_cashflows(name: str, cashflows: Any, min_periods: int = 1) -> np.ndarray:
     return cf
 
 
-def check_assumption(id: str, value: Any, name: str | None = None) -> float:
-    """A single number checked against the assumption register's [low, high] range for ``id``
-    (data/assumptions.csv); errors name ``name`` (default: the id). TypeError for a value that is
-    not a number, InputError for NaN, inf or a number outside the range."""
-    from fundlib import assumptions
-
-    name = name or id
-    a = assumptions.get(id)
-    what = f"a number in [{a.low:g}, {a.high:g}] ({a.unit})"
-    _single(name, value, f"a single number, {what[2:]}")
-    x = as_numbers(name, value, what)
-    if not (math.isfinite(float(x)) and a.low <= float(x) <= a.high):
-        raise InputError(name, value, what)
-    return float(x)
-
-
 def check_whole(name: str, value: Any, low: float = 0, high: float = math.inf) -> np.ndarray | int:
     """Whole numbers (an int, or an array of them, e.g. years of delay per scenario) in [low, high]:
     TypeError for the wrong kind, InputError for NaN, fractions or values out of range. Returns an

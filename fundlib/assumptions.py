@@ -18,10 +18,10 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from fundlib._validate import InputError, check_path, check_str
+from fundlib._validate import InputError, _single, as_numbers, check_path, check_str
 from fundlib.data import data_dir, load_assumptions_table
 
-__all__ = ["Assumption", "register", "get", "value", "table", "check", "save_scenario", "load_scenario",
+__all__ = ["Assumption", "register", "get", "value", "table", "check", "check_assumption", "save_scenario", "load_scenario",
            "use_scenario", "scenario", "current_overrides", "SCENARIO_ENV"]
 
 SCENARIO_ENV = "FUNDLIB_SCENARIO"
@@ -87,6 +87,21 @@ def check(id: str, x: float, name: str | None = None) -> float:
     if name is not None:
         check_str("name", name)
     return get(id).check(x, name)
+
+
+def check_assumption(id: str, value, name: str) -> float:
+    """A single number checked against the register's [low, high] range for ``id``; errors name the
+    caller's parameter ``name``. TypeError for a value that is not a number (a Decimal, a one-element
+    array and the like are accepted, as every other check accepts them), InputError for NaN, inf or a
+    number outside the range."""
+    check_str("name", name)
+    a = get(id)
+    what = f"a number in [{a.low:g}, {a.high:g}] ({a.unit})"
+    _single(name, value, f"a single number, {what[2:]}")
+    x = as_numbers(name, value, what)
+    if not (math.isfinite(float(x)) and a.low <= float(x) <= a.high):
+        raise InputError(name, value, what)
+    return float(x)
 
 
 def table(ids: list[str] | None = None) -> pd.DataFrame:

@@ -20,10 +20,11 @@ import numpy as np
 import pandas as pd
 
 from fundlib import assumptions as A
+from fundlib.assumptions import check_assumption
 from fundlib._debt_math import RATE_RANGE
 from fundlib._debt_math import discount as _discount, lognormal_params as _lognormal_params, norm_cdf as _norm_cdf
 from fundlib._debt_math import rates as _rates, scenario_shape as _scenario_shape
-from fundlib._validate import (InputError, as_cashflows, broadcast, check_assumption, check_bool, check_choice,
+from fundlib._validate import (InputError, as_cashflows, broadcast, check_bool, check_choice,
                                check_int, check_number, check_range)
 
 __all__ = [

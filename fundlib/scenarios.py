@@ -24,8 +24,9 @@ import pandas as pd
 from scipy.special import ndtri
 
 from fundlib import assumptions as A
+from fundlib.assumptions import check_assumption
 from fundlib import projects as P
-from fundlib._validate import (InputError, as_numbers, check_assumption, check_bool, check_instance, check_int,
+from fundlib._validate import (InputError, as_numbers, check_bool, check_instance, check_int,
                                check_mapping, check_number)
 from fundlib.finance import irr
 

@@ -23,7 +23,7 @@ import pandas as pd
 from fundlib import assumptions as A
 from fundlib import chain as CH
 from fundlib import structure as S
-from fundlib import _chain_inputs as CI
+from fundlib.chain import inputs as CI
 from fundlib._validate import InputError, check_instance, check_int, check_mapping, check_number, check_whole
 from fundlib.finance import irr, moic, npv
 from fundlib.market import Market

@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from fundlib import assumptions as A
-from fundlib._validate import (InputError, check_assumption, check_bool, check_choice, check_instance, check_int,
+from fundlib.assumptions import check_assumption
+from fundlib._validate import (InputError, check_bool, check_choice, check_instance, check_int,
                                check_mapping, check_number)
 
 __all__ = [

@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 from fundlib import assumptions as A
-from fundlib._validate import (InputError, as_cashflows, as_numbers, check_assumption, check_choice, check_instance,
+from fundlib.assumptions import check_assumption
+from fundlib._validate import (InputError, as_cashflows, as_numbers, check_choice, check_instance,
                                check_mapping, check_number, check_str)
 from fundlib.structure import OWNERS, PAYEE_LABELS, PAYEES, Fees, FundStructure
 

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from fundlib import InputError
 from fundlib import odds as O
-from fundlib import paths as PA
-from fundlib import tally as TL
-from fundlib import vintages as V
+from fundlib.odds import paths as PA
+from fundlib.odds import tally as TL
+from fundlib.odds import vintages as V
 from fundlib.chain import PARTIES
 from fundlib.data import load_rates_monthly
 from fundlib.structure import OWNERS
@@ -140,7 +140,7 @@ def test_progress_callback_and_what_the_result_holds(base):
 
 
 def test_importing_the_engine_does_not_import_dask():
-    code = "import sys, fundlib.odds, fundlib.vintages; print(any(m.split('.')[0] in ('dask', 'distributed') for m in sys.modules))"
+    code = "import sys, fundlib.odds, fundlib.odds.vintages; print(any(m.split('.')[0] in ('dask', 'distributed') for m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
 
 

@@ -9,7 +9,7 @@ import ipywidgets as widgets
 from fundlib import assumptions as A
 from fundlib import charts as C
 from fundlib import odds as OD
-from fundlib import paths as PA
+from fundlib.odds import paths as PA
 from fundlib.apps.display import jpy_tn, table_html, usd_bn
 from fundlib.apps.live import LiveApp, View, pct_slider, report_progress, slider
 from fundlib.apps.projects import WEIGHT_KEYS, _rebalance

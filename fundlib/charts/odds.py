@@ -16,7 +16,7 @@ def odds_histogram_chart(hist: pd.DataFrame, axis_title: str, title: str, marker
                          money: str = "$") -> alt.LayerChart:
     """Bars of the share of scenarios in each bin of a money outcome, with one rule per marker
     (P5, P50, P95 …) and a black rule at zero (below it: a loss). ``hist``: the ``histogram``
-    table of :class:`fundlib.oddsresult.OddsResult` (low, high, count)."""
+    table of :class:`fundlib.odds.result.OddsResult` (low, high, count)."""
     df = hist.assign(share=hist["count"] / max(1, hist["count"].sum()), mid=(hist["low"] + hist["high"]) / 2)
     fmt = ",.0f"
     bars = alt.Chart(df).mark_bar(color=PALETTE[3], opacity=0.9).encode(
@@ -37,7 +37,7 @@ def odds_histogram_chart(hist: pd.DataFrame, axis_title: str, title: str, marker
 
 def odds_tornado_chart(tornado: pd.DataFrame, title: str) -> alt.Chart:
     """Horizontal bars of each input's rank correlation with the outcome (−1 to 1): longest bar, the
-    biggest driver. ``tornado``: :meth:`fundlib.oddsresult.OddsResult.tornado`."""
+    biggest driver. ``tornado``: :meth:`fundlib.odds.result.OddsResult.tornado`."""
     df = tornado.assign(direction=["raises it" if c > 0 else "lowers it" for c in tornado["rank_correlation"]])
     return alt.Chart(df).mark_bar().encode(
         y=alt.Y("label:N", sort=list(df["label"]), title=None, axis=alt.Axis(labelLimit=320)),
@@ -52,7 +52,7 @@ def odds_tornado_chart(tornado: pd.DataFrame, title: str) -> alt.Chart:
 
 def vintages_chart(df: pd.DataFrame) -> alt.LayerChart:
     """Japan's yen P&L to date (¥tn) for a fund launched in each month, hedged and unhedged.
-    ``df``: :func:`fundlib.vintages.vintages`."""
+    ``df``: :func:`fundlib.odds.vintages.vintages`."""
     long = pd.concat([
         pd.DataFrame({"vintage": df.index.to_timestamp(), "view": "Hedged", "pnl": df["pnl_hedged_jpy_tn"].to_numpy()}),
         pd.DataFrame({"vintage": df.index.to_timestamp(), "view": "Unhedged", "pnl": df["pnl_unhedged_jpy_tn"].to_numpy()}),

@@ -1,8 +1,8 @@
 """The odds: a whole-chain Monte Carlo of what each government can expect to gain or lose, with market
 paths shaped by history and project outcomes drawn together. Used by notebook 07 (The odds); the
-result and its tables are in :mod:`fundlib.oddsresult`.
+result and its tables are in :mod:`fundlib.odds.result`.
 
-**One scenario.** (1) A market path (:func:`fundlib.paths.simulate`: block-bootstrapped monthly
+**One scenario.** (1) A market path (:func:`fundlib.odds.paths.simulate`: block-bootstrapped monthly
 changes since 2000 added to the snapshot). (2) Project outcomes drawn as the project Monte Carlo
 draws them (:mod:`fundlib.scenarios`: six inputs per sector loading on one macro factor). With
 ``macro_market_corr`` = ρ ≠ 0 the macro factor loads on the market path: macro = ρ·m + √(1−ρ²)·z, m the
@@ -31,7 +31,7 @@ paid less recoveries, at the 30-year Treasury yield, in $bn.
 
 **Chunks.** A run is cut into chunks of ``chunk`` scenarios; each chunk is a pure function of
 (parameters, seed, chunk start, chunk size) (:func:`odds_chunk`) returning a
-:class:`fundlib.tally.Tally`; tallies merge in any order to the same result. With ``client=`` a
+:class:`fundlib.odds.tally.Tally`; tallies merge in any order to the same result. With ``client=`` a
 ``dask.distributed.Client`` the same chunks run on the cluster (:func:`local_cluster` makes a local
 one with the settings this engine needs). Memory is bounded by the chunk (a
 process peaks near 0.3 GB with the default 5,000 scenarios of a 40-year fund) plus what the tally
@@ -55,16 +55,17 @@ from functools import lru_cache
 import numpy as np
 
 from fundlib import assumptions as A
+from fundlib.assumptions import check_assumption
 from fundlib import chain as CH
-from fundlib import paths as PA
+from fundlib.odds import paths as PA
 from fundlib import projects as P
 from fundlib import scenarios as SC
-from fundlib._validate import InputError, check_assumption, check_choice, check_int, check_range
+from fundlib._validate import InputError, check_choice, check_int, check_range
 from fundlib.finance import npv
 from fundlib.market import Market
-from fundlib.oddsresult import INPUT_LABELS, METRICS, OddsResult
+from fundlib.odds.result import INPUT_LABELS, METRICS, OddsResult
 from fundlib.structure import FundStructure
-from fundlib.tally import Tally, row_irr
+from fundlib.odds.tally import Tally, row_irr
 
 __all__ = ["ALIGN", "OddsSpec", "make_spec", "odds_chunk", "simulate_chunk", "run_odds", "bench_odds", "local_cluster",
            "OddsResult", "INPUT_LABELS", "one_blas_thread"]

@@ -8,7 +8,7 @@ register's base ``asset_return`` (no project randomness, no delays), on what rea
 
 - the debt is sculpted at close on the market of month v (:meth:`fundlib.market.Market.at` with
   stand-ins) and floats each year at the **realised SOFR**, the average of the fund year's twelve
-  month-ends: SOFR from 2018-04, before that the 3-month Treasury bill (:data:`fundlib.paths.STAND_INS`);
+  month-ends: SOFR from 2018-04, before that the 3-month Treasury bill (:data:`fundlib.odds.paths.STAND_INS`);
 - each capital call (and cure) is funded by FILP bonds at the FILP-tenor JGB yield of its month (the
   30-year JGB at the default tenor), coupons yearly, principal repaid when the fund ends;
 - dollars become yen **unhedged** at the month-end USD/JPY of each flow's date, or **hedged** at the
@@ -35,7 +35,7 @@ import pandas as pd
 
 from fundlib import assumptions as A
 from fundlib import chain as CH
-from fundlib import paths as PA
+from fundlib.odds import paths as PA
 from fundlib._validate import InputError, check_choice, check_frame, check_int
 from fundlib.market import Market
 from fundlib.structure import FundStructure

@@ -1,6 +1,6 @@
 """Market paths shaped by history: monthly changes of SOFR, TONA, the 1- and 30-year yields and USD/JPY
 since 2000, resampled in blocks and added to one market snapshot. Used by notebook 07 (The odds)
-through :mod:`fundlib.odds`; :mod:`fundlib.vintages` reads the same spliced history.
+through :mod:`fundlib.odds`; :mod:`fundlib.odds.vintages` reads the same spliced history.
 
 **The history.** Month-end values from ``data/rates_monthly.csv`` (read through
 :func:`fundlib.curves.history`), 2000-01 to the last month every series covers (2025-10 in this copy):

@@ -3,7 +3,7 @@ losses and a tornado of what drives Japan's outcome. Used by notebook 07 (The od
 :func:`fundlib.odds.run_odds`.
 
 Probabilities are shares of all scenarios. Quantiles, the expected shortfall and the tornado are
-exact while the run keeps every value (``exact``), else from :mod:`fundlib.tally`'s histograms
+exact while the run keeps every value (``exact``), else from :mod:`fundlib.odds.tally`'s histograms
 (quantiles) and the first ``exact_cap`` scenarios (tornado).
 """
 
@@ -16,7 +16,7 @@ import pandas as pd
 from scipy.stats import rankdata
 
 from fundlib._validate import InputError, check_choice, check_int, check_range
-from fundlib.tally import Tally
+from fundlib.odds.tally import Tally
 
 __all__ = ["METRICS", "EVENTS", "INPUT_LABELS", "OddsResult"]
 

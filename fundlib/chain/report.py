@@ -1,4 +1,4 @@
-"""The reporting methods of the chain's result (notebooks 01, 05 and 06): each party's flows as views
+"""The reporting methods of the chain's result (notebooks 01, 05 and 06; 07 reads the same views): each party's flows as views
 of the ledger, summaries by payee and tier, one scenario's waterfall and Japan's MoF in yen.
 
 ``scenario`` arguments are whole numbers in [0, n − 1].
@@ -12,7 +12,8 @@ import pandas as pd
 from fundlib import assumptions as A
 from fundlib import waterfall as W
 from fundlib._validate import check_bool, check_choice, check_int
-from fundlib.ledger import PARTIES
+from fundlib.finance import irr, moic
+from fundlib.chain.ledger import PARTIES
 from fundlib.structure import OWNERS, PAYEE_LABELS, PAYEES
 
 
@@ -52,8 +53,6 @@ class ChainReport:
 
     def summary(self, scenario: int = 0) -> pd.DataFrame:
         """Per payee: paid in, received (fees and carry included for the manager), net gain, IRR, MOIC."""
-        from fundlib.finance import irr, moic
-
         scenario = self._scenario(scenario)
         rows = []
         for p in PAYEES:

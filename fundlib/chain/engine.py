@@ -1,0 +1,118 @@
+"""One fund, one chain: the fund's year-by-year cash through debt, reserve, guarantees and the waterfall
+to every party, as a double-entry ledger. Notebooks 01, 02, 05 and 06 read it; 07 runs it through the odds engine.
+
+:func:`run` is a sequence of named steps, every scenario at once (scenarios on the leading axis):
+
+0. :func:`fundlib.chain.inputs.prepare`: check the inputs, flatten the scenarios.
+1. :func:`fundlib.chain.assets.buy_assets`: the assets each call buys, their CFADS and exit value.
+2. :func:`fundlib.chain.rates.floating_rates`: each tranche's rate on the SOFR path.
+3. :func:`fundlib.chain.debt.sculpt_plan`: the principal plan at close.
+4. Each year (:mod:`fundlib.chain.year`): capital in, operations, the shortfall (reserve, then an
+   equity cure), debt service due by tranche (:func:`fundlib.chain.debt.service_due`), senior
+   service and guarantee calls, what the guarantors are repaid, subordinated service, the lock-up.
+5. :func:`fundlib.chain.year.distribute`: the waterfall on what was distributable.
+6. :func:`fundlib.chain.rates.fx_rates`: the yen views' conversion rates.
+
+Every transfer is a ledger row (scenario, year, from, to, item, usd_bn). The fund's own account
+opens and closes every year at zero; money is neither created nor lost. Japan's MoF view is in yen
+(:meth:`ChainResult.japan_yen`): each capital call funded by FILP bonds at that date's rate, coupons,
+principal retired at the end, distributions converted at the forward for their date (hedged) or on
+the FX path (unhedged).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from fundlib import assumptions as A
+from fundlib import waterfall as W
+from fundlib.chain import year as Y
+from fundlib.chain.assets import buy_assets
+from fundlib.chain.debt import sculpt_plan, service_due
+from fundlib.chain.inputs import MAX_HORIZON, Shocks, prepare
+from fundlib.chain.ledger import Ledger
+from fundlib.chain.rates import floating_rates, fx_rates
+from fundlib.chain.report import ChainReport
+from fundlib.market import Market
+from fundlib.structure import OWNERS, FundStructure
+
+__all__ = ["ChainResult", "run", "MAX_HORIZON"]
+
+
+@dataclass
+class ChainResult(ChainReport):
+    """The chain's result: the ledger and every path, (n, T) arrays over scenarios and years; the
+    reporting methods (party flows, summaries, Japan's yen view) come from :class:`ChainReport`."""
+
+    ledger: Ledger
+    fund: FundStructure
+    market: Market
+    preset: str
+    asset_return: np.ndarray
+    senior_rate: np.ndarray        # (n, T)
+    sub_rate: np.ndarray
+    cfads: np.ndarray              # (n, T) the fund's CFADS (exit proceeds excluded)
+    exit_value: np.ndarray         # (n, T), non-zero at the end
+    debt_service_due: np.ndarray   # (n, T) senior + sub, the exit year's repayment of the balance included
+    dscr: np.ndarray               # (n, T) CFADS / scheduled debt service (the exit repayment excluded); NaN where none is due
+    senior_balance: np.ndarray     # (n, T) end of year, after payments
+    sub_balance: np.ndarray
+    sub_arrears: np.ndarray        # (n, T) subordinated service deferred and still unpaid at the year's end
+    guarantee_exposure: np.ndarray  # (n, T) senior balance + what the guarantors are owed
+    sub_claim_unpaid: np.ndarray       # (n,) subordinated principal and interest never paid (written off)
+    guarantor_claim_unpaid: np.ndarray  # (n,) what the fund still owed the guarantors at the end, with interest
+    waterfall: W.WaterfallResult
+    fx_hedged: np.ndarray          # (T,) forward for each year's date
+    fx_path: np.ndarray            # (n, T) unhedged conversion rate
+    horizon: int
+
+
+def run(fund: FundStructure | None = None, market: Market | None = None, *, asset_return=None, preset: str = "proposal",
+        shocks: Shocks | None = None, weights: dict | None = None, yen_appreciation: float = 0.0,
+        sofr_path=None, fx_path=None, **preset_kw) -> ChainResult:
+    """Run the chain. ``fund`` a FundStructure, ``market`` a Market, ``shocks`` a Shocks (None: the
+    defaults), ``weights`` a dict sector → share, ``preset`` one of the waterfall presets (with
+    ``preset_kw`` for :func:`fundlib.waterfall.preset_terms`), ``yen_appreciation`` in [−30%, 30%] a year.
+    ``asset_return`` (in [−5%, 50%]; None: the register's) may be an array over scenarios;
+    ``sofr_path`` (in [−5%, 50%]) / ``fx_path`` (¥ per $, in [1, 10,000]) are optional (T,) or
+    (scenarios, T) paths, T = life + 1, replacing the flat SOFR and the unhedged FX path. Scenario
+    shapes of all inputs must broadcast together; results are (n, T) with the scenarios flattened.
+    SOFR plus any shock must leave each tranche's rate ≥ 0 (the fund pays no negative interest)."""
+    inp = prepare(fund, market, shocks, weights, asset_return, preset, yen_appreciation, sofr_path, fx_path)  # 0
+    fund, n, T = inp.fund, inp.n, inp.T
+    assets = buy_assets(inp)                                                 # 1. the assets
+    rates = floating_rates(inp)                                              # 2. the rates
+    plan = sculpt_plan(fund, assets, rates.base, T)                          # 3. the debt plan
+    terms = W.preset_terms(preset, fund, fund.fees, **preset_kw)            # (ownership, who pays calls, tiers)
+    own = np.array([terms[1][o] for o in OWNERS])      # who pays calls and cures under these terms
+    fee = Y.management_fees(fund, assets.calls)
+    exim, test = A.value("exim_share_of_guarantees"), A.value("lockup_dscr")
+
+    L = Ledger(n, T)
+    paths = {k: np.zeros((n, T)) for k in ("due", "distributable", "cures", "senior", "sub", "arrears", "exposure")}
+    paths["dscr"] = np.full((n, T), np.nan)
+    sen_bal, sub_bal, reserve, arrears, owed = (np.zeros(n) for _ in range(5))
+    for s in range(T):                                                       # 4. year by year
+        last = s == T - 1
+        Y.capital_in(L, s, own, assets, fund)
+        cash = Y.operations(L, s, last, assets, fee[s])
+        cash, reserve, paths["cures"][:, s] = Y.cover_shortfall(L, s, cash, reserve, own)
+        due = service_due(s, last, fund, plan, rates, assets.draws[s], sen_bal, sub_bal)
+        sen_bal, sub_bal = due.senior_balance, due.sub_balance
+        paths["due"][:, s] = due.senior + due.sub
+        paths["dscr"][:, s] = Y.cover_ratio(assets.cfads[:, s], due.scheduled)
+        cash, reserve, call = Y.pay_senior(L, s, cash, reserve, due.senior, exim)
+        cash, reserve, owed = Y.repay_guarantors(L, s, cash, reserve, owed, call, rates.senior[:, s] if s else 0.0, exim)
+        cash, reserve, sub_bal, arrears = Y.pay_subordinated(L, s, cash, reserve, due.sub, arrears, sub_bal)
+        trap = Y.locked_up(paths["due"][:, s], paths["dscr"][:, s], call, owed, arrears, test)
+        paths["distributable"][:, s], reserve = Y.lock_up(L, s, last, cash, reserve, trap)
+        paths["senior"][:, s], paths["sub"][:, s], paths["arrears"][:, s] = sen_bal, sub_bal, arrears
+        paths["exposure"][:, s] = sen_bal + owed
+    wres = Y.distribute(L, assets.calls, paths["cures"], paths["distributable"], terms)   # 5. the waterfall
+    fx_hedged, fx_path = fx_rates(inp)                                       # 6. the yen views' rates
+    L.close()
+    return ChainResult(L, fund, inp.market, preset, inp.asset_return, rates.senior, rates.sub, assets.cfads,
+                       assets.exit_value, paths["due"], paths["dscr"], paths["senior"], paths["sub"], paths["arrears"],
+                       paths["exposure"], sub_bal.copy(), owed.copy(), wres, fx_hedged, fx_path, T)
