@@ -9,6 +9,7 @@ from fundlib.apps.live import (APP_MIMETYPE, STATIC_ENV, LiveApp, View, error_ht
                                preset_picker, setup, slider, static_mode)
 from fundlib.apps.display import (assumption_table, assumptions_view, collecting_tables, format_value, frame_html, jpy_tn, shown,
                                   table_html, usd_bn)
+from fundlib.apps.chartwidget import Chart, enable_offline_charts
 from fundlib.apps.export_bar import ExportBar, download_link, slug, table_csv
 from fundlib.apps.start import build_start_app, environment_report, render_start, widget_roundtrip_check
 from fundlib.apps.structure import (build_presets_app, build_structure_app, preset_comparison, render_presets,

@@ -23,6 +23,7 @@ from fundlib import charts as C
 from fundlib import structure as S
 from fundlib import waterfall as W
 from fundlib._validate import InputError
+from fundlib.apps import chartwidget
 from fundlib.apps.display import collecting_tables
 from fundlib.apps.export_bar import ExportBar
 
@@ -55,8 +56,7 @@ def setup() -> None:
         # builder embeds with a bundled copy of Vega (see scripts/build_site.py).
         alt.renderers.enable("json")
     else:
-        alt.JupyterChart.enable_offline()
-        alt.renderers.enable("jupyter", offline=True)
+        chartwidget.enable_offline_charts()   # offline Vega, compiled once per page (see fundlib.apps.chartwidget)
     alt.theme.enable(C.THEME)
     import pandas as pd
 
@@ -208,7 +208,7 @@ class LiveApp(widgets.VBox):
             self._compute()
 
     def _chart_widget(self, key: str, chart) -> alt.JupyterChart:
-        jc = alt.JupyterChart(chart.to_altair() if isinstance(chart, C.Spec) else chart)
+        jc = chartwidget.Chart(chart.to_altair() if isinstance(chart, C.Spec) else chart)
         self.chart_widgets[key] = jc
         return jc
 
