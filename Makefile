@@ -21,7 +21,7 @@ help:
 	@echo "make lab        set up (first time: about a minute) and open JupyterLab on notebooks/"
 	@echo "make test       set up if needed, then run every check (unit, property, notebooks, browser)"
 	@echo "make notebooks  re-execute notebooks and keep outputs only on checked cells"
-	@echo "make bench      speed figures, as ratios against reference libraries"
+	@echo "make bench      speed figures (Python and the browser), as ratios against peers; writes docs/speed.json"
 	@echo "make html       the offline static site in site/ (open site/index.html; no kernel, no network)"
 	@echo "make app        the Voila dashboard: every app on one page with a shared scenario panel"
 	@echo "make screenshots  README images, taken from the real pages in headless Chromium"
@@ -82,8 +82,8 @@ calc-deps:
 notebooks: setup
 	$(RUN) $(BIN)/python scripts/nbtools.py run $(NOTEBOOKS)
 
-bench: setup
-	$(BIN)/python benchmarks/run.py
+bench: setup browser-deps
+	$(RUN) $(BIN)/python benchmarks/run.py
 
 html: setup
 	$(RUN) $(BIN)/python scripts/build_site.py site

@@ -170,6 +170,46 @@ def nudge_slider(page, slider, presses: int = 2, key: str = "ArrowRight") -> Non
         page.wait_for_timeout(150)
 
 
+HANG_GUARD_MS = 20_000   # a chart that has not repainted 20 s after a key press is frozen, not slow
+
+
+def repaint_ms(page, app, slider, presses: int = 20, guard_ms: int = HANG_GUARD_MS) -> list[float]:
+    """Key press -> one of the app's charts repainted, in ms, for ``presses`` presses that alternate
+    right and left (so a slider at either end still moves); -1 for a press after which no chart
+    changed within ``guard_ms``. The browser tests use it as a hang guard, ``make bench`` for timing."""
+    nudge_slider(page, slider, presses=1, key="ArrowLeft")   # focus the handle (and one move)
+    page.wait_for_timeout(800)
+    charts = app.locator(".vega-embed")
+    snap = """els => els.map(el => { const c = el.querySelector('canvas'), s = el.querySelector('svg');
+                                     return c ? c.toDataURL() : (s ? s.outerHTML : ''); }).join('|')"""
+    times = []
+    for i in range(presses):
+        charts.evaluate_all(f"els => {{ window.__fundlib_t0 = performance.now(); window.__fundlib_img = ({snap})(els); }}")
+        page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
+        ms = charts.evaluate_all(f"""els => new Promise((resolve) => {{
+            const tick = () => {{
+                if (({snap})(els) !== window.__fundlib_img) resolve(performance.now() - window.__fundlib_t0);
+                else if (performance.now() - window.__fundlib_t0 > {int(guard_ms)}) resolve(-1);
+                else requestAnimationFrame(tick);
+            }};
+            requestAnimationFrame(tick);
+        }})""")
+        times.append(ms)
+        page.wait_for_timeout(200)
+    return times
+
+
+def chart_slider(page, app, guard_ms: int = HANG_GUARD_MS):
+    """The app's first visible slider whose key press repaints one of its charts (an issue size, say,
+    leaves a price chart alone), with the app's title; (title, None) if none does."""
+    app.scroll_into_view_if_needed()
+    title = app.locator("h3").first.text_content()
+    for sl in [sl for sl in app.locator(".widget-slider").all() if sl.is_visible()]:
+        if repaint_ms(page, app, sl, presses=1, guard_ms=guard_ms)[0] >= 0:
+            return title, sl
+    return title, None
+
+
 def wait_changed(page, getter, before, timeout: float = 20.0):
     end = time.time() + timeout
     while time.time() < end:

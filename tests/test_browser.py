@@ -10,7 +10,7 @@ from fundlib.market import Market
 from fundlib.structure import FundStructure
 from fundlib.treasury import compare_us
 
-from labdriver import (LabServer, chromium_available, error_outputs, launch_browser, nudge_slider,
+from labdriver import (LabServer, chart_slider, chromium_available, error_outputs, launch_browser, nudge_slider,
                        open_and_run_all, shot_hash, wait_changed)
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
@@ -46,13 +46,18 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A page at 1400x1000 whose uncaught script errors (such as a widget model that failed to
+    initialize) fail the test that used it."""
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
     pg = ctx.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
     yield pg
     ctx.close()
+    assert errors == [], f"the page raised {errors[:3]}"
 
 
-READING: dict[str, dict] = {}   # per notebook: typeset maths, app heights, repaint times (written to artifacts)
+READING: dict[str, dict] = {}   # per notebook: typeset maths, app heights, the slider moved (written to artifacts)
 
 
 def _open(lab, page, notebook):
@@ -87,59 +92,17 @@ def _write_reading():
     (ARTIFACTS / "reading.json").write_text(json.dumps(READING, indent=1))
 
 
-def _repaint_ms(page, app, slider, presses: int = 20) -> list[float]:
-    """Key press -> one of the app's charts repainted, in ms, for ``presses`` presses that alternate
-    right and left (so a slider at either end still moves)."""
-    nudge_slider(page, slider, presses=1, key="ArrowLeft")   # focus the handle (and one move)
-    page.wait_for_timeout(800)
-    charts = app.locator(".vega-embed")
-    snap = """els => els.map(el => { const c = el.querySelector('canvas'), s = el.querySelector('svg');
-                                     return c ? c.toDataURL() : (s ? s.outerHTML : ''); }).join('|')"""
-    times = []
-    for i in range(presses):
-        charts.evaluate_all(f"els => {{ window.__fundlib_t0 = performance.now(); window.__fundlib_img = ({snap})(els); }}")
-        page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
-        ms = charts.evaluate_all(f"""els => new Promise((resolve) => {{
-            const tick = () => {{
-                if (({snap})(els) !== window.__fundlib_img) resolve(performance.now() - window.__fundlib_t0);
-                else if (performance.now() - window.__fundlib_t0 > 5000) resolve(-1);
-                else requestAnimationFrame(tick);
-            }};
-            requestAnimationFrame(tick);
-        }})""")
-        times.append(ms)
-        page.wait_for_timeout(200)
-    return times
-
-
-def _time_every_app(page, notebook):
-    """Every app of the notebook: key press on its first visible slider -> a chart repainted."""
+def _every_app_repaints(page, notebook):
+    """Every app of the notebook: a key press on one of its sliders repaints one of its charts within
+    the hang guard (20 s). How fast is measured by ``make bench`` (benchmarks/browser.py), not here."""
     apps_ = page.locator(".fundlib-app")
+    moved = {}
     for i in range(apps_.count()):
-        app = apps_.nth(i)
-        app.scroll_into_view_if_needed()
-        sliders = [sl for sl in app.locator(".widget-slider").all() if sl.is_visible()]
-        title = app.locator("h3").first.text_content()
-        for sl in sliders:   # the first slider that moves a chart (an issue size leaves the price chart alone)
-            if _repaint_ms(page, app, sl, presses=1)[0] >= 0:
-                _record_speed(notebook, title, _repaint_ms(page, app, sl))
-                break
-
-
-# A whole-chain Monte Carlo recomputes 2,000 scenarios per move (about 0.2 s in Python): its bar is higher.
-SLOWER = {"The odds": 800}
-
-
-def _record_speed(notebook, name, times):
-    import numpy as np
-
-    assert min(times) >= 0, f"{name}: the chart did not repaint after a key press: {times}"
-    p50, p95 = (float(x) for x in np.percentile(times, [50, 95]))
-    READING.setdefault(notebook, {}).setdefault("key press to repaint (ms)", {})[name] = {"p50": round(p50), "p95": round(p95)}
+        title, slider = chart_slider(page, apps_.nth(i))
+        assert slider is not None, f"{notebook}: no slider of {title!r} repainted a chart within 20 s"
+        moved[title] = slider.locator(".widget-label").first.text_content()
+    READING.setdefault(notebook, {})["slider that repaints each app"] = moved
     _write_reading()
-    base = next((ms for k, ms in SLOWER.items() if name.startswith(k)), 300)
-    limit = 2 * base if os.environ.get("CI") else base   # a shared CI machine is slower; the note quotes this machine
-    assert p95 <= limit, f"{name}: key press to repaint p95 {p95:.0f} ms (> {limit})"
 
 
 def _bad_input_shows_message(page, app, slider, presses, expected):
@@ -184,7 +147,7 @@ def test_start_here_runs_and_responds_to_sliders(lab, page):
     page.wait_for_timeout(800)
     assert shot_hash(chart) != img1
     app.screenshot(path=str(ARTIFACTS / "00_start_here_app_after.png"))
-    _time_every_app(page, "00_start_here.ipynb")
+    _every_app_repaints(page, "00_start_here.ipynb")
 
     # Bad input: shares over 100% show a clear message in the app, not a traceback.
     _bad_input_shows_message(page, app, sliders.nth(3), 10, "at most 100%")  # other LPs 50%: 60% + 50% > 100%
@@ -215,7 +178,7 @@ def test_fund_structure_runs_and_responds(lab, page):
     assert "$180bn" in t1   # the waterfall's tab shows the same run
     app.locator(".lm-TabBar-tab", has_text="Capital stack").click()
     app.screenshot(path=str(ARTIFACTS / "01_fund_structure_app.png"))
-    _time_every_app(page, "01_fund_structure.ipynb")
+    _every_app_repaints(page, "01_fund_structure.ipynb")
     # Bad input: the US share plus other LPs above 100%
     _bad_input_shows_message(page, app, sliders.nth(1), 10, "at most 100%")
     # Fees on (exercise 1: 1.5% fee, 20% carry): more waterfall tiers, still one screen
@@ -247,7 +210,7 @@ def test_leverage_math_runs_and_responds(lab, page):
     page.wait_for_timeout(800)
     assert shot_hash(chart) != c0
     roe.screenshot(path=str(ARTIFACTS / "02_leverage_roe_app.png"))
-    _time_every_app(page, "02_leverage_math.ipynb")
+    _every_app_repaints(page, "02_leverage_math.ipynb")
     # The project-finance app: a life shorter than the tenor pulls the tenor down with it (no refusal)
     pf = _app(page, 1)
     pf.scroll_into_view_if_needed()
@@ -283,7 +246,7 @@ def test_filp_vs_jgb_runs_and_responds(lab, page):
     nudge_slider(page, hedging.locator(".widget-slider").nth(3), presses=30, key="ArrowLeft")  # basis -20 -> -50 bp
     h1 = wait_changed(page, hn.text_content, h0)
     assert f"{hedge_cost(m.sofr, m.tona, -50, 0.25):.2%} a year" in h1, h1
-    _time_every_app(page, "03_filp_vs_jgb.ipynb")
+    _every_app_repaints(page, "03_filp_vs_jgb.ipynb")
     assert error_outputs(page) == []
     page.screenshot(path=str(ARTIFACTS / "03_filp_vs_jgb_page.png"), full_page=True)
 
@@ -311,7 +274,7 @@ def test_project_returns_runs_and_responds(lab, page):
     assert w1[0].strip() == "50" and w1[1:] != w0[1:] and abs(sum(float(w) for w in w1) - 100) <= 2, w1
     assert shot_hash(hist) != h0, "the IRR histogram did not redraw"
     assert mc.locator(".fundlib-error").count() == 0
-    _time_every_app(page, "04_project_returns.ipynb")
+    _every_app_repaints(page, "04_project_returns.ipynb")
     mc.screenshot(path=str(ARTIFACTS / "04_project_returns_mc_app.png"))
     assert error_outputs(page) == []
 
@@ -330,7 +293,7 @@ def test_who_gets_paid_runs_and_responds(lab, page):
     assert shot_hash(pv) != c0
     assert error_outputs(page) == []
     app.screenshot(path=str(ARTIFACTS / "05_who_gets_paid_app.png"))
-    _time_every_app(page, "05_who_gets_paid.ipynb")
+    _every_app_repaints(page, "05_who_gets_paid.ipynb")
 
 
 def test_stress_tests_run_and_respond(lab, page):
@@ -349,7 +312,7 @@ def test_stress_tests_run_and_respond(lab, page):
     assert shot_hash(dscr) != d0, "the DSCR chart did not redraw"
     assert error_outputs(page) == []
     app.locator(".lm-TabBar-tab", has_text="Losses by scenario").click()
-    _time_every_app(page, "06_stress_tests.ipynb")
+    _every_app_repaints(page, "06_stress_tests.ipynb")
     page.screenshot(path=str(ARTIFACTS / "06_stress_tests_page.png"), full_page=True)
 
 
@@ -386,5 +349,5 @@ def test_the_odds_runs_and_responds(lab, page):
     assert error_outputs(page) == []
     app.screenshot(path=str(ARTIFACTS / "07_the_odds_app.png"))
     app.locator(".lm-TabBar-tab", has_text="Fund").first.click()
-    _time_every_app(page, "07_the_odds.ipynb")
+    _every_app_repaints(page, "07_the_odds.ipynb")
     page.screenshot(path=str(ARTIFACTS / "07_the_odds_page.png"), full_page=True)
