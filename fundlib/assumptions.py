@@ -39,14 +39,17 @@ class Assumption:
     note: str | None = None
 
     def check(self, x: float, name: str | None = None) -> float:
-        """Raise InputError unless ``x`` is a number in this assumption's [low, high] range
-        (TypeError for a value that is not a number)."""
+        """``x`` as a float if it is a single number in this assumption's [low, high] range (a Decimal or
+        a one-element array is accepted, as every other check accepts them): TypeError for a value that
+        is not a number, InputError for NaN, inf or a number outside the range. Errors name ``name``
+        (default: the id)."""
         name = name or self.id
-        if isinstance(x, (bool, np.bool_, np.timedelta64)) or not isinstance(x, (int, float, np.integer, np.floating)):
-            raise TypeError(f"{name} must be a number in [{self.low:g}, {self.high:g}] {self.unit}; got {type(x).__name__}")
-        if not (self.low <= x <= self.high):
+        what = f"a number in [{self.low:g}, {self.high:g}] {self.unit}"
+        _single(name, x, f"a single number in [{self.low:g}, {self.high:g}] {self.unit}")
+        v = as_numbers(name, x, what)
+        if not (math.isfinite(float(v)) and self.low <= float(v) <= self.high):
             raise InputError(name, x, f"a value in [{self.low:g}, {self.high:g}] {self.unit}")
-        return float(x)
+        return float(v)
 
 
 @lru_cache(maxsize=2)
@@ -83,25 +86,16 @@ def value(id: str) -> float:
 
 
 def check(id: str, x: float, name: str | None = None) -> float:
-    """Validate ``x`` against assumption ``id``'s range; errors name ``name`` (default: the id)."""
-    if name is not None:
-        check_str("name", name)
-    return get(id).check(x, name)
+    """Validate ``x`` against assumption ``id``'s range; errors name ``name`` (default: the id).
+    The same check as :func:`check_assumption`."""
+    return check_assumption(id, x, id if name is None else name)
 
 
 def check_assumption(id: str, value, name: str) -> float:
-    """A single number checked against the register's [low, high] range for ``id``; errors name the
-    caller's parameter ``name``. TypeError for a value that is not a number (a Decimal, a one-element
-    array and the like are accepted, as every other check accepts them), InputError for NaN, inf or a
-    number outside the range."""
+    """``value`` checked against the register's range for ``id`` (:meth:`Assumption.check`); errors
+    name the caller's parameter ``name``."""
     check_str("name", name)
-    a = get(id)
-    what = f"a number in [{a.low:g}, {a.high:g}] ({a.unit})"
-    _single(name, value, f"a single number, {what[2:]}")
-    x = as_numbers(name, value, what)
-    if not (math.isfinite(float(x)) and a.low <= float(x) <= a.high):
-        raise InputError(name, value, what)
-    return float(x)
+    return get(id).check(value, name)
 
 
 def table(ids: list[str] | None = None) -> pd.DataFrame:

@@ -210,3 +210,42 @@ def test_the_odds_app_shows_its_progress_and_agrees_with_the_engine():
     app.controls["view"].value = "Unhedged"
     text = re.sub(r"<[^>]+>", " ", app.numbers.value)
     assert f"{g.loc['Japan MoF, unhedged', 'prob_loss']:.1%}" in text and "Japan MoF (unhedged)" in text
+
+
+def test_every_app_chart_loads_the_shared_vega_bundle():
+    """Each chart's widget module is the few-line loader (it must load within anywidget's two-second
+    deadline); the offline Vega bundle travels as a trait, the same for every chart, keyed by its hash;
+    Altair's enable_offline cannot put the bundle back in the module."""
+    import hashlib
+
+    import altair as alt
+
+    from fundlib.apps import chartwidget as CW
+
+    app = apps.build_structure_app()
+    charts = list(app.chart_widgets.values())
+    assert charts and all(isinstance(c, CW.Chart) for c in charts)
+    alt.JupyterChart.enable_offline()
+    bundle = alt.JupyterChart._esm
+    for c in charts:
+        assert c._esm == CW.LOADER and len(c._esm) < 2_000
+        assert c._vega_bundle == bundle and len(bundle) > 500_000
+        assert c._vega_key == hashlib.sha256(bundle.encode()).hexdigest()[:16]
+    CW.Chart.enable_offline()
+    assert CW.Chart._esm == CW.LOADER
+    with pytest.raises(ValueError, match="always offline"):
+        CW.Chart.enable_offline(False)
+    assert "shared.delete(key)" in CW.LOADER and "mod.default.render(context)" in CW.LOADER
+
+
+def test_static_site_charts_carry_no_bundle(monkeypatch):
+    """Executed for the static site, the apps' charts are Altair's plain widget (the site embeds Vega once)."""
+    import altair as alt
+
+    from fundlib.apps import chartwidget as CW
+
+    monkeypatch.setenv("FUNDLIB_STATIC", "1")
+    app = apps.build_structure_app()
+    charts = list(app.chart_widgets.values())
+    assert charts and not any(isinstance(c, CW.Chart) for c in charts)
+    assert all(isinstance(c, alt.JupyterChart) for c in charts)

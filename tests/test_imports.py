@@ -18,15 +18,15 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[1] / "fundlib"
 
 
-def _module_name(path: pathlib.Path) -> str:
-    parts = list(path.relative_to(ROOT.parent).with_suffix("").parts)
+def _module_name(path: pathlib.Path, root: pathlib.Path = ROOT) -> str:
+    parts = list(path.relative_to(root.parent).with_suffix("").parts)
     if parts[-1] == "__init__":
         parts = parts[:-1]
     return ".".join(parts)
 
 
-def modules() -> dict[str, pathlib.Path]:
-    return {_module_name(p): p for p in sorted(ROOT.rglob("*.py"))}
+def modules(root: pathlib.Path = ROOT) -> dict[str, pathlib.Path]:
+    return {_module_name(p, root): p for p in sorted(root.rglob("*.py"))}
 
 
 def _ancestors(name: str) -> list[str]:
@@ -44,27 +44,37 @@ def _resolve(importer: str, is_package: bool, node: ast.ImportFrom) -> str:
     return ".".join(base + ([node.module] if node.module else []))
 
 
-def import_graph() -> dict[str, set[str]]:
-    """Module → the fundlib modules it imports (anywhere in its body), with the packages each runs."""
-    mods = modules()
+def import_graph(root: pathlib.Path = ROOT) -> dict[str, set[str]]:
+    """Module → the modules of the package at ``root`` it imports (anywhere in its body).
+
+    ``import a.b`` and ``from a.b import c`` (c a module) run ``a/__init__`` and ``a/b/__init__``
+    first: edges to each, except to the importer's own packages, which are already running when it
+    runs. ``from a import name`` where ``name`` is not a module reads ``a``'s namespace, so it is an
+    edge to ``a`` even when ``a`` is the importer's own package (a submodule that imports a name from
+    its own package's ``__init__`` closes a loop through it)."""
+    mods = modules(root)
+    top = root.name
     graph: dict[str, set[str]] = {m: set() for m in mods}
     for name, path in mods.items():
         is_package = path.name == "__init__.py"
         own = set(_ancestors(name)) | {name}
-        targets: set[str] = set()
+        targets: set[str] = set()        # modules imported (their packages run first)
+        namespaces: set[str] = set()     # packages whose names are read
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
             if isinstance(node, ast.Import):
                 targets.update(a.name for a in node.names)
             elif isinstance(node, ast.ImportFrom):
                 base = _resolve(name, is_package, node)
                 targets.add(base)
-                targets.update(f"{base}.{a.name}" for a in node.names if f"{base}.{a.name}" in mods)
+                for a in node.names:
+                    if f"{base}.{a.name}" in mods:
+                        targets.add(f"{base}.{a.name}")
+                    else:
+                        namespaces.add(base)
         for t in targets:
-            if not t.startswith("fundlib"):
-                continue
-            for m in [*_ancestors(t), t]:
-                if m in mods and m not in own:
-                    graph[name].add(m)
+            if t == top or t.startswith(top + "."):
+                graph[name].update(m for m in [*_ancestors(t), t] if m in mods and m not in own)
+        graph[name].update(ns for ns in namespaces if ns in mods and ns != name)
     return graph
 
 
@@ -111,18 +121,38 @@ def test_no_import_cycle_anywhere_in_fundlib():
     assert cycles(graph) == []
 
 
+def _package(root: pathlib.Path, files: dict[str, str]) -> pathlib.Path:
+    for rel, text in files.items():
+        f = root / rel
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_text(text)
+    return root
+
+
 def test_the_cycle_finder_finds_lazy_and_package_cycles(tmp_path):
-    """The finder itself: a function-level import that closes a loop is a cycle; so is a module that
-    imports a sibling package whose ``__init__`` leads back to it."""
+    """The finder itself, on small packages written here."""
     assert cycles({"a": {"b"}, "b": {"a"}}) == [["a", "b"]]
     assert cycles({"a": {"b"}, "b": {"c"}, "c": set()}) == []
     assert cycles({"a": {"a"}}) == [["a"]]
-    src = ast.parse("def f():\n    from fundlib import chain\n")
-    assert any(isinstance(n, ast.ImportFrom) for n in ast.walk(src))   # lazy imports are in the walk
-    graph = import_graph()
-    # fundlib.leverage is imported by the chain's engine (through projects); an edge back would be a loop
-    assert "fundlib.chain" in graph["fundlib.treasury"]
-    assert "fundlib.chain.engine" in graph["fundlib.chain"]
+    base = {"pkg/__init__.py": "", "pkg/sub/__init__.py": "from pkg.sub.eng import run\n",
+            "pkg/sub/eng.py": "from pkg.sub import steps\nfrom pkg import util\n",
+            "pkg/sub/steps.py": "import numpy\n", "pkg/util.py": "def f():\n    return 1\n"}
+    clean = import_graph(_package(tmp_path / "clean", base) / "pkg")
+    assert cycles(clean) == []
+    assert clean["pkg.sub.eng"] == {"pkg.sub.steps", "pkg.util"}    # its own package is already running
+    assert clean["pkg.util"] == set()
+    loops = {   # each closes a loop the way a real one would
+        "lazy": {"pkg/util.py": "def f():\n    from pkg.sub import eng\n    return eng\n",
+                 "pkg/sub/steps.py": "from pkg import util\n"},
+        "through its own package's __init__": {"pkg/sub/steps.py": "from pkg.sub import run\n"},
+        "relative, through its own package": {"pkg/sub/steps.py": "from . import run\n"},
+        "through a sibling package's __init__": {"pkg/util.py": "import pkg.sub.steps\n",
+                                                 "pkg/sub/steps.py": "def g():\n    from pkg.util import f\n"},
+        "through the top package": {"pkg/__init__.py": "from pkg.util import f\n", "pkg/util.py": "from pkg import sub\n"},
+    }
+    for i, (why, change) in enumerate(loops.items()):
+        graph = import_graph(_package(tmp_path / f"loop{i}", {**base, **change}) / "pkg")
+        assert cycles(graph) != [], why
 
 
 @pytest.mark.parametrize("package, offers", [

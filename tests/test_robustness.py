@@ -5,9 +5,8 @@ one is covered without editing this file; it only needs a valid sample for any n
 parameter (the test says which). Each callable is called at least CALLS_PER_CALLABLE times with one
 or more arguments replaced by awkward values: wrong types, empty, NaN, inf, huge, negative,
 mismatched shapes, nested lists. Allowed: a result, InputError (naming the parameter), TypeError
-(naming the parameter), or the library's own named errors. Nothing here asserts elapsed time: each
-callable's 150 calls have a hang guard of HANG_GUARD_S, and the slowest call of each is written to
-tests/artifacts/robustness_slowest.json for a reader who wants to look.
+(naming the parameter), or the library's own named errors. Nothing here reads a clock: each
+callable's 150 calls have a hang guard of HANG_GUARD_S (pytest-timeout), nothing more.
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ import math
 import re
 import pkgutil
 import socket
-import time
 import warnings
 import zlib
 from decimal import Decimal
@@ -36,7 +34,7 @@ from fundlib.data import DataError
 
 ROOT = Path(__file__).resolve().parent.parent
 CALLS_PER_CALLABLE = 150
-HANG_GUARD_S = 600          # a callable whose calls together take longer is stuck, not slow
+HANG_GUARD_S = 300          # a callable whose 150 calls together take longer is stuck, not slow (the slowest took 8 s)
 # Packages of widgets and charts are not the model; everything else under fundlib/ is.
 NOT_MODEL = {"fundlib.apps", "fundlib.charts", "fundlib._validate",
              # the workbook writer's inner sheets: its public entry points (fundlib.export) are fuzzed
@@ -269,9 +267,6 @@ def samples(tmp_path_factory):
     return _samples(tmp_path_factory.mktemp("samples"))
 
 
-SLOWEST: dict[str, dict] = {}
-
-
 @pytest.mark.timeout(HANG_GUARD_S)
 @pytest.mark.parametrize("qual,obj", CALLABLES, ids=[q for q, _ in CALLABLES])
 def test_awkward_input_gets_a_result_or_a_clear_error(qual, obj, samples, tmp_path, monkeypatch):
@@ -288,12 +283,11 @@ def test_awkward_input_gets_a_result_or_a_clear_error(qual, obj, samples, tmp_pa
             with out:
                 pass
         assumptions.use_scenario(before or None)
-    failures, calls, slowest = [], 0, (0.0, None)
+    failures, calls = [], 0
     try:
         for plan in call_plan(qual, obj, base):
             kw = {**base, **{k: v for k, v in plan.items() if k != "*"}}
             args = (plan["*"],) if "*" in plan else ()
-            t0 = time.perf_counter()
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
@@ -310,16 +304,9 @@ def test_awkward_input_gets_a_result_or_a_clear_error(qual, obj, samples, tmp_pa
                 failures.append(f"{_show(plan)} → {type(exc).__name__}: {str(exc)[:160]}")
             finally:
                 assumptions.use_scenario(before or None)
-            dt = time.perf_counter() - t0
-            if dt > slowest[0]:
-                slowest = (dt, _show(plan))
             calls += 1
     finally:
         assumptions.use_scenario(before or None)
-    SLOWEST[qual] = {"seconds": round(slowest[0], 3), "call": slowest[1]}
-    out = ROOT / "tests" / "artifacts"
-    out.mkdir(exist_ok=True)
-    (out / "robustness_slowest.json").write_text(json.dumps(dict(sorted(SLOWEST.items())), indent=1))
     assert calls >= CALLS_PER_CALLABLE
     assert not failures, f"{qual}: {len(failures)} of {calls} calls crashed:\n" + "\n".join(failures[:25])
 

@@ -71,7 +71,7 @@ def test_a_sector_weight_over_100_percent_names_the_sector():
     (lambda: S.FundStructure(votes=[0.5, 0.5]), TypeError, "votes must be a dict"),
     (lambda: S.FundStructure(fees=0.02), TypeError, "fees must be a Fees; got float"),
     (lambda: S.FundStructure(senior_spread_bp=[120]), TypeError, "senior_spread_bp must be a single number"),
-    (lambda: S.FundStructure(guarantee_fee_bp=500), InputError, r"guarantee_fee_bp = 500 .*\[0, 200\] \(bp\)"),
+    (lambda: S.FundStructure(guarantee_fee_bp=500), InputError, r"guarantee_fee_bp = 500 .*\[0, 200\] bp"),
     (lambda: S.FundStructure(life_years=2.5), InputError, "life_years = 2.5"),
     (lambda: S.Fees(management_fee="1%"), TypeError, r"management_fee must be a number in \[0, 0.03\]"),
     (lambda: S.Fees(basis="paid-in"), InputError, "basis = 'paid-in'"),
@@ -245,11 +245,19 @@ def test_tornado_and_deterministic_irr_check_their_weights():
 
 # ----------------------------------------------------------------------------- stress and the chain
 
-def test_reverse_stress_caps_its_grid():
-    """A billion grid points is refused before any work; the largest grid allowed runs."""
+def test_reverse_stress_caps_its_grid(monkeypatch):
+    """A billion grid points is refused before any work (the chain is never run); the largest grid
+    allowed runs."""
+    assert len(ST.reverse_stress(points=1001, market=MARKET)) > 0
+
+    def no_run(*a, **k):
+        raise AssertionError("the chain ran before the grid was checked")
+
+    monkeypatch.setattr(CH, "run", no_run)
     with pytest.raises(InputError, match=r"points = 1000000000 .*\[3, 1001\]"):
         ST.reverse_stress(points=1e9)
-    assert len(ST.reverse_stress(points=1001, market=MARKET)) > 0
+    with pytest.raises(AssertionError, match="the chain ran"):     # the guard itself works
+        ST.reverse_stress(points=5, market=MARKET)
 
 
 def test_chain_paths_are_checked():

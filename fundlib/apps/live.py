@@ -208,7 +208,8 @@ class LiveApp(widgets.VBox):
             self._compute()
 
     def _chart_widget(self, key: str, chart) -> alt.JupyterChart:
-        jc = chartwidget.Chart(chart.to_altair() if isinstance(chart, C.Spec) else chart)
+        spec = chart.to_altair() if isinstance(chart, C.Spec) else chart
+        jc = alt.JupyterChart(spec) if static_mode() else chartwidget.Chart(spec)   # the site embeds its own Vega
         self.chart_widgets[key] = jc
         return jc
 

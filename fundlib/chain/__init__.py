@@ -1,4 +1,4 @@
-"""The one chain (notebooks 01, 02, 05 and 06; 07 through the odds engine): one fund run year by year
+"""The one chain (notebooks 01, 02, 03, 05 and 06; 07 through the odds engine): one fund run year by year
 over any number of scenarios, every transfer a row of a double-entry ledger.
 
 - :func:`run` (:mod:`fundlib.chain.engine`): the chain, a sequence of named steps; :class:`ChainResult`.

@@ -1,4 +1,4 @@
-"""The chain's assets (notebooks 01, 02, 05 and 06; 07 through the odds engine): the sector portfolio's
+"""The chain's assets (notebooks 01, 02, 03, 05 and 06; 07 through the odds engine): the sector portfolio's
 cash flow available for debt service (CFADS) per $1, and step 1 of :func:`fundlib.chain.run`, which
 buys the assets with each capital call and gives the fund's CFADS and exit value year by year.
 

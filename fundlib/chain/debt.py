@@ -1,4 +1,4 @@
-"""The chain's debt maths (notebooks 01, 02, 05 and 06; 07 through the odds engine): step 3 of
+"""The chain's debt maths (notebooks 01, 02, 03, 05 and 06; 07 through the odds engine): step 3 of
 :func:`fundlib.chain.run`, the principal plan sculpted at close, and each year's debt service due by
 tranche with the balances it leaves.
 
@@ -8,7 +8,8 @@ the fund's life: the balance left at exit is repaid from the sale): service in y
 equals the PV of the draws. While the plan pays less than the interest (the cash flows are still
 small) the rest is capitalised.
 
-**Each year.** The plan's principal stands whatever happens; interest floats on each tranche's rate.
+**Each year.** The plan's principal stands whatever happens (split between the tranches pro rata to
+their shares of the debt); interest floats on each tranche's rate.
 In a year where the plan pays only part of its interest, the same fraction of the actual interest
 is due (the rest capitalised). In the exit year the whole balance is due. The covenant (DSCR) tests
 the scheduled service, not the exit repayment.
@@ -24,7 +25,7 @@ from fundlib.chain.assets import Assets
 from fundlib.chain.rates import Rates
 from fundlib.structure import FundStructure
 
-__all__ = ["DebtPlan", "sculpt_plan", "Due", "service_due"]
+__all__ = ["DebtPlan", "sculpt_plan", "Due", "service_due", "roll_forward"]
 
 
 @dataclass(frozen=True)
@@ -69,22 +70,22 @@ def sculpt_plan(fund: FundStructure, assets: Assets, base_rate: float, T: int) -
 class Due:
     """One year's debt service due, (n,) each, $bn: ``senior`` and ``sub`` by tranche (the exit year's
     repayment included), ``scheduled`` the covenant's service (the exit repayment excluded), and the
-    balances after the year's interest, draws and senior service (``sub_balance`` before its payment)."""
+    year's interest on each tranche."""
 
     senior: np.ndarray
     sub: np.ndarray
     scheduled: np.ndarray
-    senior_balance: np.ndarray
-    sub_balance: np.ndarray
+    senior_interest: np.ndarray
+    sub_interest: np.ndarray
 
 
-def service_due(s: int, last: bool, fund: FundStructure, plan: DebtPlan, rates: Rates, draw: float,
+def service_due(s: int, last: bool, fund: FundStructure, plan: DebtPlan, rates: Rates,
                 senior_balance: np.ndarray, sub_balance: np.ndarray) -> Due:
-    """The debt service due in year ``s`` by tranche, from the balances at the start of the year."""
+    """The debt service due in year ``s`` by tranche, from the balances at the start of the year. The
+    plan's principal is split between the tranches in proportion to their shares of the debt."""
     sen_share, sub_share = 1.0 - fund.sub_debt_share, fund.sub_debt_share
     if s == 0:
-        zero = np.zeros_like(senior_balance)
-        return Due(zero, zero, zero, senior_balance + sen_share * draw, sub_balance + sub_share * draw)
+        return Due(*(np.zeros_like(senior_balance) for _ in range(5)))
     int_s, int_j = senior_balance * rates.senior[:, s], sub_balance * rates.sub[:, s]
     planned_int = plan.balance[:, s - 1] * rates.base
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -96,8 +97,16 @@ def service_due(s: int, last: bool, fund: FundStructure, plan: DebtPlan, rates: 
         prin_s = np.minimum(sen_share * prin, senior_balance)
         prin_j = np.minimum(sub_share * prin, sub_balance)
         pay_frac = np.where(plan.principal[:, s] > 0, 1.0, frac)
-    due_s = pay_frac * int_s + prin_s
-    due_j = pay_frac * int_j + prin_j
     scheduled = pay_frac * (int_s + int_j) + np.minimum(prin, senior_balance + sub_balance)
-    return Due(due_s, due_j, scheduled, senior_balance + int_s - due_s + (sen_share * draw),
-               sub_balance + int_j + sub_share * draw)
+    return Due(pay_frac * int_s + prin_s, pay_frac * int_j + prin_j, scheduled, int_s, int_j)
+
+
+def roll_forward(fund: FundStructure, due: Due, draw: float, senior_balance: np.ndarray,
+                 sub_balance: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The balances after the year's interest and draws, and the senior service due: the senior
+    lenders are paid in full every year (by the fund or, failing it, by the guarantors, whom the fund
+    then owes). The subordinated balance falls only by what is actually paid
+    (:func:`fundlib.chain.year.pay_subordinated`). Returns (senior balance, subordinated balance)."""
+    sen_share, sub_share = 1.0 - fund.sub_debt_share, fund.sub_debt_share
+    return (senior_balance + due.senior_interest - due.senior + (sen_share * draw),
+            sub_balance + due.sub_interest + sub_share * draw)

@@ -1,5 +1,5 @@
 """One fund, one chain: the fund's year-by-year cash through debt, reserve, guarantees and the waterfall
-to every party, as a double-entry ledger. Notebooks 01, 02, 05 and 06 read it; 07 runs it through the odds engine.
+to every party, as a double-entry ledger. Notebooks 01, 02, 03, 05 and 06 read it; 07 through the odds engine.
 
 :func:`run` is a sequence of named steps, every scenario at once (scenarios on the leading axis):
 
@@ -8,16 +8,21 @@ to every party, as a double-entry ledger. Notebooks 01, 02, 05 and 06 read it; 0
 2. :func:`fundlib.chain.rates.floating_rates`: each tranche's rate on the SOFR path.
 3. :func:`fundlib.chain.debt.sculpt_plan`: the principal plan at close.
 4. Each year (:mod:`fundlib.chain.year`): capital in, operations, the shortfall (reserve, then an
-   equity cure), debt service due by tranche (:func:`fundlib.chain.debt.service_due`), senior
-   service and guarantee calls, what the guarantors are repaid, subordinated service, the lock-up.
+   equity cure), debt service due by tranche and the balances after it
+   (:func:`fundlib.chain.debt.service_due`, :func:`fundlib.chain.debt.roll_forward`), senior service
+   and guarantee calls, what the guarantors are repaid, subordinated service, the lock-up.
 5. :func:`fundlib.chain.year.distribute`: the waterfall on what was distributable.
 6. :func:`fundlib.chain.rates.fx_rates`: the yen views' conversion rates.
 
 Every transfer is a ledger row (scenario, year, from, to, item, usd_bn). The fund's own account
-opens and closes every year at zero; money is neither created nor lost. Japan's MoF view is in yen
-(:meth:`ChainResult.japan_yen`): each capital call funded by FILP bonds at that date's rate, coupons,
-principal retired at the end, distributions converted at the forward for their date (hedged) or on
-the FX path (unhedged).
+opens and closes every year at zero; money is neither created nor lost. The **reserve** is a cash-trap
+account that opens empty (no debt-service reserve is funded at close): it holds what the lock-up
+traps and pays shortfalls, debt service and the guarantors before the owners. What the fund still owes
+the guarantors and the subordinated lenders at the end is written off (their loss:
+``guarantor_claim_unpaid``, ``sub_claim_unpaid``). Japan's MoF view is in yen
+(:meth:`ChainResult.japan_yen`): each capital call (and cure) funded by FILP bonds at the snapshot's
+FILP-tenor par yield, coupons, principal retired at the end, dollars converted at the forward for each
+date (hedged) or on the FX path (unhedged).
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from fundlib import assumptions as A
 from fundlib import waterfall as W
 from fundlib.chain import year as Y
 from fundlib.chain.assets import buy_assets
-from fundlib.chain.debt import sculpt_plan, service_due
+from fundlib.chain.debt import roll_forward, sculpt_plan, service_due
 from fundlib.chain.inputs import MAX_HORIZON, Shocks, prepare
 from fundlib.chain.ledger import Ledger
 from fundlib.chain.rates import floating_rates, fx_rates
@@ -99,8 +104,8 @@ def run(fund: FundStructure | None = None, market: Market | None = None, *, asse
         Y.capital_in(L, s, own, assets, fund)
         cash = Y.operations(L, s, last, assets, fee[s])
         cash, reserve, paths["cures"][:, s] = Y.cover_shortfall(L, s, cash, reserve, own)
-        due = service_due(s, last, fund, plan, rates, assets.draws[s], sen_bal, sub_bal)
-        sen_bal, sub_bal = due.senior_balance, due.sub_balance
+        due = service_due(s, last, fund, plan, rates, sen_bal, sub_bal)
+        sen_bal, sub_bal = roll_forward(fund, due, assets.draws[s], sen_bal, sub_bal)
         paths["due"][:, s] = due.senior + due.sub
         paths["dscr"][:, s] = Y.cover_ratio(assets.cfads[:, s], due.scheduled)
         cash, reserve, call = Y.pay_senior(L, s, cash, reserve, due.senior, exim)

@@ -1,5 +1,5 @@
 """The chain's inputs: the :class:`Shocks` after financial close, the checks of every input, and
-:func:`prepare`, the run's first step. Notebooks 01, 02, 05 and 06 use them; 07 through the odds engine.
+:func:`prepare`, the run's first step. Notebooks 01, 02, 03, 05 and 06 use them; 07 through the odds engine.
 
 Each check names the parameter, its value and the valid range, so a bad input never reaches the
 ledger; :func:`prepare` turns the checked inputs into one flat set of scenario arrays.

@@ -1,5 +1,5 @@
 """The double-entry ledger of the chain: every transfer between two named parties, by scenario and
-year; each party's cash flows are views of it. Notebooks 01, 05 and 06 read it through the chain
+year; each party's cash flows are views of it. Notebooks 01, 02, 03, 05 and 06 read it through the chain
 (:mod:`fundlib.chain.engine`), and 07 through the odds engine.
 """
 

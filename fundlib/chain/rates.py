@@ -1,4 +1,4 @@
-"""The chain's rates (notebooks 01, 02, 05 and 06; 07 through the odds engine): step 2 of
+"""The chain's rates (notebooks 01, 02, 03, 05 and 06; 07 through the odds engine): step 2 of
 :func:`fundlib.chain.run`, each tranche's floating rate on the SOFR path, and the two ways Japan's
 dollars become yen (the forward for each year's date from the Market, or the unhedged FX path).
 

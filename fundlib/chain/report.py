@@ -1,5 +1,5 @@
-"""The reporting methods of the chain's result (notebooks 01, 05 and 06; 07 reads the same views): each party's flows as views
-of the ledger, summaries by payee and tier, one scenario's waterfall and Japan's MoF in yen.
+"""The reporting methods of the chain's result (notebooks 01, 02, 03, 05 and 06): each party's flows as
+views of the ledger, summaries by payee and tier, one scenario's waterfall and Japan's MoF in yen.
 
 ``scenario`` arguments are whole numbers in [0, n − 1].
 """

@@ -1,5 +1,5 @@
 """One year of the chain, step by step: the cash of year ``s`` from the projects to every party.
-Notebooks 01, 02, 05 and 06 read it through the chain; 07 through the odds engine.
+Notebooks 01, 02, 03, 05 and 06 read it through the chain; 07 through the odds engine.
 
 Each step records its transfers in the ledger and returns what it leaves (cash in the fund's account,
 the reserve, what is owed). :func:`fundlib.chain.run` calls them in this order every year:
@@ -12,8 +12,8 @@ the reserve, what is owed). :func:`fundlib.chain.run` calls them in this order e
    shared by ``exim_share_of_guarantees``).
 5. :func:`repay_guarantors`: the fund owes the guarantors what they paid, with interest at the senior
    rate, before anything below; paid from cash, then from trapped cash.
-6. :func:`pay_subordinated`: this year's subordinated service and any arrears; what cannot be paid is
-   deferred (paid from the first cash that allows, ahead of the owners).
+6. :func:`pay_subordinated`: this year's subordinated service and any arrears, from cash, then the
+   reserve; what cannot be paid is deferred (paid from the first cash that allows, ahead of the owners).
 7. :func:`locked_up` and :func:`lock_up`: if the DSCR is below the lock-up test, or guarantors or
    subordinated lenders are owed, the rest goes to the reserve; otherwise it is distributable, with
    whatever the reserve holds (trapped cash is released once the test passes, and at the end).
