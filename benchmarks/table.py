@@ -30,8 +30,8 @@ def render(record: dict) -> str:
              "| measure | time | comparison |",
              "|---|---:|---|"]
     for r in record["rows"]:
-        measure = r["measure"].strip().replace("|", "/")
-        lines.append(f"| {measure} | {_figure(r['seconds'], r['note'])} | {r['note'].replace('|', '/')} |")
+        measure = r["measure"].strip().replace("|", r"\|")
+        lines.append(f"| {measure} | {_figure(r['seconds'], r['note'])} | {r['note'].replace('|', chr(92) + '|')} |")
     lines.append(END)
     return "\n".join(lines)
 
