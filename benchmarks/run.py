@@ -135,7 +135,7 @@ def bench_whole_chain(quick: bool) -> list[tuple[str, float, str]]:
     return [
         (f"Odds engine: {n:,} scenarios x 40-year fund, whole chain, here", local["seconds"],
          f"{local['scenarios_per_second']:,.0f} scenarios a second (one process)"),
-        (f"Odds engine: the same on a 2-worker Dask LocalCluster", dist["seconds"],
+        ("Odds engine: the same on a 2-worker Dask LocalCluster", dist["seconds"],
          f"{dist['scenarios_per_second']:,.0f} scenarios a second; 1,000,000 would take {per_m:.0f} s (target 20 s)"),
         (f"Odds engine: {big:,} scenarios in one process, peak memory", secs,
          f"peak resident memory {peak_mb:,.0f} MB (chunks of 5,000: bounded by the chunk, not by n)"),

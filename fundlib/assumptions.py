@@ -15,7 +15,6 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-import numpy as np
 import pandas as pd
 
 from fundlib._validate import InputError, _single, as_numbers, check_path, check_str

@@ -60,7 +60,7 @@ from fundlib import chain as CH
 from fundlib.odds import paths as PA
 from fundlib import projects as P
 from fundlib import scenarios as SC
-from fundlib._validate import InputError, check_choice, check_int, check_range
+from fundlib._validate import check_choice, check_int, check_range
 from fundlib.finance import npv
 from fundlib.market import Market
 from fundlib.odds.result import INPUT_LABELS, METRICS, OddsResult
