@@ -44,6 +44,15 @@ def _market_sofr() -> float:
     return Market.current().sofr
 
 
+def _market_swap() -> float:
+    """The fixed rate a single project's debt swaps to: the Market's amortizing par swap rate for a
+    balance repaid in equal parts over the register's debt tenor (:meth:`fundlib.market.Market.swap_rate`)."""
+    from fundlib.market import Market
+
+    n = int(A.value("debt_tenor_years"))
+    return Market.current().swap_rate(notional=np.arange(n, 0, -1, dtype=float))
+
+
 RETURN_RANGE = (-1.0, 10.0)    # asset and equity returns: at most everything lost, at most +1000%
 
 
@@ -157,7 +166,7 @@ class DebtTerms:
     guaranteed: bool = True
     unguaranteed_spread_bp: float = field(default_factory=lambda: A.value("unguaranteed_spread_bp"))
     fixed: bool = False
-    swap_rate: float = field(default_factory=lambda: A.value("usd_swap_rate"))
+    swap_rate: float = field(default_factory=lambda: _market_swap())
 
     def __post_init__(self):
         sofr = check_range("sofr", self.sofr, -0.02, 0.25)

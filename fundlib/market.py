@@ -29,7 +29,7 @@ import pandas as pd
 from scipy.interpolate import PchipInterpolator
 
 from fundlib import assumptions as A
-from fundlib._validate import InputError, check_bool, check_choice, check_instance, check_range
+from fundlib._validate import InputError, check_bool, check_choice, check_instance, check_int, check_range
 from fundlib.data import JGB_TENORS, UST_TENORS, load_rates_monthly
 
 __all__ = ["Market", "MarketGap", "MARKET_IDS", "CURRENCIES", "STAND_INS", "MAX_YEARS"]
@@ -330,6 +330,25 @@ class Market:
         z = self.zero_rate(currency, np.maximum(t, 1e-9))
         v = np.where(t == 0, 1.0, (1.0 + np.asarray(z)) ** (-t))
         return float(v) if v.ndim == 0 else v
+
+    def swap_rate(self, notional=None, years: float | None = None) -> float:
+        """The par fixed rate of a SOFR swap priced on the USD zero curve (Treasury par yields as the
+        swap-equivalent curve), annual periods. ``notional``: the amount outstanding in each year
+        1..n (an amortizing swap); ``years`` instead: a constant notional for that many whole years,
+        which gives the par yield. K = Σ N_t (D_{t−1} − D_t) / Σ N_t D_t: the fixed leg's PV equals
+        the floating leg's, each period's forward rate paid on its notional."""
+        if (notional is None) == (years is None):
+            raise InputError("notional", notional, "either a notional schedule or a number of years, not both or neither")
+        if notional is None:
+            n = check_int("years", years, 1, int(MAX_YEARS))
+            N = np.ones(n)
+        else:
+            N = np.asarray(check_range("notional", notional, 0.0, 1e7), float)
+            if N.ndim != 1 or N.size < 1 or N.size > MAX_YEARS or not N.sum() > 0:
+                raise InputError("notional", f"an array of shape {N.shape}",
+                                 f"a flat array of 1..{int(MAX_YEARS)} amounts ≥ 0, not all zero")
+        D = np.asarray(self.discount("USD", np.arange(N.size + 1, dtype=float)), float)
+        return float(N @ (D[:-1] - D[1:]) / (N @ D[1:]))
 
     def forward_usdjpy(self, years) -> np.ndarray | float:
         """Outright USD/JPY forward for ``years`` (0 ≤ years ≤ 100), yen per dollar, annually compounded

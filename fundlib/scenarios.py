@@ -132,6 +132,22 @@ def _delay_years(e: np.ndarray, delay_years: float) -> np.ndarray:
     return np.where(x > 0.05, np.ceil(x), 0.0).astype(int)
 
 
+def _delay_months(e: np.ndarray, delay_years: float) -> np.ndarray:
+    """Years late in whole months (the chain's fractional delays): e × delay_years rounded up to a
+    month, with the same on-time rule as :func:`_delay_years`."""
+    x = np.clip(e, 0.0, MAX_DELAY_SIGMA) * delay_years
+    return np.where(x > 0.05, np.ceil(x * 12.0 - 1e-9) / 12.0, 0.0)
+
+
+def sector_delay_months(z: np.ndarray, k: int, n_sectors: int, unc: Uncertainty) -> np.ndarray:
+    """Sector ``k``'s delay in whole months (years, a multiple of 1/12) from the same normals as
+    :func:`_sector_inputs` draws its whole-year delay from (the chain takes months; the project
+    cash flows here take whole years)."""
+    rho = unc.macro_corr
+    e = _MACRO_SIGN["delay"] * rho * z[:, 0] + np.sqrt(1.0 - rho**2) * z[:, 1 + k * len(FACTORS) + FACTORS.index("delay")]
+    return _delay_months(e, unc.delay_years)
+
+
 def _sector_inputs(z: np.ndarray, k: int, n_sectors: int, unc: Uncertainty, a: P.ProjectArchetype) -> dict:
     """Turn normals into one sector's uncertain inputs (arrays over scenarios)."""
     rho = unc.macro_corr

@@ -24,7 +24,7 @@ from fundlib import assumptions as A
 from fundlib import chain as CH
 from fundlib import structure as S
 from fundlib.chain import inputs as CI
-from fundlib._validate import InputError, check_instance, check_int, check_mapping, check_number, check_whole
+from fundlib._validate import InputError, check_instance, check_int, check_mapping, check_number
 from fundlib.finance import irr, moic, npv
 from fundlib.market import Market
 
@@ -35,12 +35,13 @@ __all__ = ["Shock", "named_shocks", "run_chain", "stress_table", "reverse_stress
 class Shock:
     """One stress (single numbers): SOFR up by ``sofr_bp`` (in [−500, 3000]); USD/JPY moved to
     ``usdjpy`` (in [40, 400]; None = unchanged); an AI capex bust of severity ``ai_bust`` (in
-    [0, 2.5]; 1 = the named bust); every project ``delay_years`` late (whole years in [0, 15])."""
+    [0, 2.5]; 1 = the named bust); every project ``delay_years`` late (years in [0, 15]; a fraction is
+    months)."""
 
     sofr_bp: float = 0.0
     usdjpy: float | None = None
     ai_bust: float = 0.0
-    delay_years: int = 0
+    delay_years: float = 0
 
     def __post_init__(self):
         set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731 - frozen: store the checked values
@@ -48,8 +49,7 @@ class Shock:
         if self.usdjpy is not None:
             set_("usdjpy", check_number("usdjpy", self.usdjpy, *CI.USDJPY))
         set_("ai_bust", check_number("ai_bust", self.ai_bust, *CI.AI_BUST))
-        check_number("delay_years", self.delay_years, *CI.DELAY)
-        set_("delay_years", check_whole("delay_years", self.delay_years, *CI.DELAY))
+        set_("delay_years", check_number("delay_years", self.delay_years, *CI.DELAY))
 
 
 def named_shocks() -> dict[str, Shock]:

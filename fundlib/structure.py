@@ -77,7 +77,9 @@ class FundStructure:
     (within 1e-9). ``votes`` likewise (board votes). ``leverage`` = total assets / equity in [1, 50].
     The debt is senior (guaranteed by Ex-Im Bank and JBIC, at SOFR + ``senior_spread_bp`` +
     ``guarantee_fee_bp``) except a ``sub_debt_share`` that is subordinated and unguaranteed (at SOFR +
-    ``sub_spread_bp``). Spreads, fee and sub-debt share must lie in the register's ranges; equity in
+    ``sub_spread_bp``). A ``hedge_share`` of the senior debt's planned balance is swapped from SOFR to
+    fixed at close (register ``debt_hedge_share``). Spreads, fee, hedge and sub-debt shares must lie in
+    the register's ranges; equity in
     (0, 100,000] $bn; life 1–50 years, deployment 1..life years, debt tenor 1–40 years.
     """
 
@@ -92,7 +94,8 @@ class FundStructure:
     fees: Fees = field(default_factory=lambda: Fees())
     deploy_years: int = field(default_factory=lambda: int(A.value("deploy_years")))
     life_years: int = field(default_factory=lambda: int(A.value("fund_life_years")))
-    debt_tenor_years: int = field(default_factory=lambda: int(A.value("fund_debt_tenor_years")))
+    debt_tenor_years: int = field(default_factory=lambda: int(A.value("debt_tenor_years")))
+    hedge_share: float = field(default_factory=lambda: A.value("debt_hedge_share"))  # of the senior plan, swapped to fixed
 
     def __post_init__(self):
         set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731 - frozen: store the checked values
@@ -104,6 +107,7 @@ class FundStructure:
         set_("life_years", check_int("life_years", self.life_years, 1, 50))
         set_("deploy_years", check_int("deploy_years", self.deploy_years, 1, self.life_years))
         set_("debt_tenor_years", check_int("debt_tenor_years", self.debt_tenor_years, 1, 40))
+        set_("hedge_share", check_assumption("debt_hedge_share", self.hedge_share, "hedge_share"))
         set_("shares", _fractions("shares", self.shares, "owner shares"))
         votes = self.votes
         if votes is None:

@@ -64,7 +64,13 @@ def test_derived_defaults_match_their_derivation():
 
     rates = load_rates_monthly()
     assert A.value("usdjpy_volatility") == pytest.approx(usdjpy_volatility(rates), abs=5e-4)
-    assert A.value("usd_swap_rate") == pytest.approx(rates["ust_10y"].dropna().iloc[-1])
+    from fundlib.market import Market
+
+    # the fixed-rate alternative comes from the snapshot month: the par swap rate on the Market's curve
+    # (a constant notional: the 10-year par yield of that month)
+    m = Market.latest()
+    assert m.swap_rate(years=10) == pytest.approx(rates["ust_10y"].loc[m.as_of] / 100 if rates["ust_10y"].max() > 1
+                                                  else rates["ust_10y"].loc[m.as_of], abs=1e-12)
     japan_usd_bn = A.value("equity_usd_bn") * A.value("japan_mof_share")
     assert A.value("filp_issue_jpy_tn") == pytest.approx(japan_usd_bn * A.value("usdjpy") / 1000, abs=0.05)
 

@@ -29,11 +29,13 @@ STRESSES = {
 
 
 def render_roe(leverage: float, asset_return_pct: float, sofr_pct: float, spread_bp: float,
-               guarantee_fee_bp: float, stress: str) -> View:
+               guarantee_fee_bp: float, stress: str, hedge_pct: float | None = None) -> View:
     """Leverage, asset return and debt cost → return on equity, break-even and the ROE-vs-leverage chart."""
     d_sofr, d_ra = STRESSES[stress]
     market = Market.current().with_(sofr=sofr_pct / 100)
-    fund = S.FundStructure(leverage=leverage, senior_spread_bp=spread_bp, guarantee_fee_bp=guarantee_fee_bp)
+    hedge = A.value("debt_hedge_share") if hedge_pct is None else hedge_pct / 100
+    fund = S.FundStructure(leverage=leverage, senior_spread_bp=spread_bp, guarantee_fee_bp=guarantee_fee_bp,
+                           hedge_share=hedge)
     r_d = fund.debt_rate(market) + d_sofr
     r_a = asset_return_pct / 100 + d_ra
     roe = LV.levered_return(r_a, r_d, leverage)
@@ -52,6 +54,10 @@ def render_roe(leverage: float, asset_return_pct: float, sofr_pct: float, spread
         ("Asset return", f"{r_a:.2%}"),
         ("Return on equity, L·r_A − (L−1)·r_D", f"{roe:.2%}"),
         ("The fund's equity IRR through the whole chain", f"{chain_irr:.2%}" if np.isfinite(chain_irr) else "n/a (never paid back)"),
+        ("… with the senior debt swapped to fixed", f"{hedge:.0%} at {chain.swap_fixed[0]:.2%} (the rest floats)"
+         if hedge and chain.swap_fixed[0] else "none: all floating"),
+        ("… Ex-Im Bank + JBIC: guarantee fees earned / calls paid", f"{usd_bn(chain.guarantee_fees()[0].sum())} / "
+                                                                   f"{usd_bn(chain.guarantee_calls()[0].sum())}"),
         ("Asset return at which equity earns 0", f"{LV.breakeven_asset_return(r_d, leverage):.2%}"),
         ("Spread over debt cost the assets earn", f"{(r_a - r_d) * 1e4:,.0f} bp"),
         ("Asset-value fall that wipes out equity", f"{LV.wipeout_fall(leverage):.1%}"),
@@ -69,6 +75,7 @@ def build_roe_app() -> LiveApp:
         "sofr_pct": pct_slider("sofr", "SOFR (%)", 0.05, ".2f"),
         "spread_bp": slider("senior_spread_bp", "Spread over SOFR (bp)", step=5, fmt=".0f"),
         "guarantee_fee_bp": slider("guarantee_fee_bp", "Guarantee fee (bp)", step=5, fmt=".0f"),
+        "hedge_pct": pct_slider("debt_hedge_share", "Senior debt swapped to fixed (%)", 5, ".0f"),
         "stress": widgets.ToggleButtons(options=list(STRESSES), value="none", description="Stress",
                                         style={"description_width": "210px", "button_width": "140px"}),
     }
@@ -121,7 +128,7 @@ def build_project_finance_app() -> LiveApp:
                                             layout=widgets.Layout(width="520px")),
         "shape": widgets.ToggleButtons(options=[("level", "level"), ("ramp-up", "ramp"), ("declining 2%/yr", "declining")],
                                        value="ramp", description="CFADS profile", style={"description_width": "210px"}),
-        "project_life": widgets.IntSlider(value=25, min=10, max=40, description="Project life (years)", continuous_update=False,
+        "project_life": widgets.IntSlider(value=30, min=10, max=40, description="Project life (years)", continuous_update=False,
                                           style={"description_width": "210px"}, layout=widgets.Layout(width="520px")),
         "target_dscr": slider("target_dscr", "Target DSCR (×)", step=0.05, fmt=".2f"),
         "tenor": slider("debt_tenor_years", "Debt tenor (years)", step=1, fmt=".0f"),

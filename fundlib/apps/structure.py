@@ -20,20 +20,23 @@ from fundlib.market import Market
 
 
 def _structure_fund(us_share_pct, other_share_pct, us_retail_pct, japan_retail_pct, us_votes_pct, leverage,
-                    spread_bp, sub_debt_pct, management_fee_pct, fee_basis, carry_pct, hurdle_pct, deploy_years):
+                    spread_bp, sub_debt_pct, management_fee_pct, fee_basis, carry_pct, hurdle_pct, deploy_years,
+                    hedge_pct=None):
     fees = S.Fees(management_fee_pct / 100, fee_basis, carry_pct / 100, hurdle_pct / 100)
     return fund_from_sliders(A.value("equity_usd_bn"), leverage, us_share_pct, other_share_pct, us_retail_pct,
                              japan_retail_pct, us_votes_pct, sub_debt_pct, senior_spread_bp=spread_bp, fees=fees,
-                             deploy_years=int(deploy_years))
+                             deploy_years=int(deploy_years),
+                             hedge_share=A.value("debt_hedge_share") if hedge_pct is None else hedge_pct / 100)
 
 
 def render_structure(preset: str, us_share_pct: float, other_share_pct: float, us_retail_pct: float,
                      japan_retail_pct: float, us_votes_pct: float, leverage: float, asset_return_pct: float,
                      spread_bp: float, sub_debt_pct: float, management_fee_pct: float, fee_basis: str,
-                     carry_pct: float, hurdle_pct: float, deploy_years: int) -> View:
+                     carry_pct: float, hurdle_pct: float, deploy_years: int, hedge_pct: float | None = None) -> View:
     """Owner shares, votes, leverage, fund return and fees → capital stack, governance, waterfall, owner returns."""
     fund = _structure_fund(us_share_pct, other_share_pct, us_retail_pct, japan_retail_pct, us_votes_pct, leverage,
-                           spread_bp, sub_debt_pct, management_fee_pct, fee_basis, carry_pct, hurdle_pct, deploy_years)
+                           spread_bp, sub_debt_pct, management_fee_pct, fee_basis, carry_pct, hurdle_pct, deploy_years,
+                           hedge_pct)
     market = Market.current()
     res = CH.run(fund, market, asset_return=asset_return_pct / 100, preset=preset)
     summary = res.summary().set_index("payee")
@@ -48,6 +51,11 @@ def render_structure(preset: str, us_share_pct: float, other_share_pct: float, u
         ("Terms", W.PRESETS[preset].split(":")[0]),
         ("Debt cost: SOFR + spread + fee" + (" (blended with sub debt)" if fund.sub_debt_share else ""),
          f"{fund.debt_rate(market):.2%}"),
+        ("Senior debt swapped to fixed at close", f"{fund.hedge_share:.0%} at {res.swap_fixed[0]:.2%}"
+         if fund.hedge_share and res.swap_fixed[0] else "none: all floating"),
+        ("Debt-service reserve funded at close", usd_bn(res.reserve_target[0])),
+        ("Ex-Im Bank + JBIC: guarantee fees earned / calls paid", f"{usd_bn(res.guarantee_fees()[0].sum())} / "
+                                                                 f"{usd_bn(res.guarantee_calls()[0].sum())}"),
         ("Owners' equity IRR, all owners together", f"{eq_irr:.2%}" if np.isfinite(eq_irr) else "n/a (never paid back)"),
         ("Fund life", f"{fund.life_years} years"),
         ("Market as of", market.as_of),
@@ -73,6 +81,7 @@ def build_structure_app() -> LiveApp:
         "asset_return_pct": pct_slider("asset_return", "Fund gross return on assets (%)", 0.25, ".2f"),
         "spread_bp": slider("senior_spread_bp", "Debt spread over SOFR (bp)", step=5, fmt=".0f"),
         "sub_debt_pct": pct_slider("sub_debt_share", "Subordinated share of debt (%)", 5, ".0f"),
+        "hedge_pct": pct_slider("debt_hedge_share", "Senior debt swapped to fixed (%)", 5, ".0f"),
         "management_fee_pct": pct_slider("management_fee", "Management fee (% a year)", 0.25, ".2f"),
         "fee_basis": widgets.ToggleButtons(options=[("on committed capital", "committed"), ("on invested capital", "invested")],
                                            value="committed", description="Fee charged",
@@ -85,7 +94,8 @@ def build_structure_app() -> LiveApp:
                    chart_tabs={"stack": "Capital stack", "waterfall": "Where every dollar paid out goes"},
                    groups={"Owners": ["preset", "us_share_pct", "other_share_pct", "us_retail_pct", "japan_retail_pct",
                                       "us_votes_pct"],
-                           "Assets and debt": ["leverage", "asset_return_pct", "spread_bp", "sub_debt_pct", "deploy_years"],
+                           "Assets and debt": ["leverage", "asset_return_pct", "spread_bp", "sub_debt_pct", "hedge_pct",
+                                               "deploy_years"],
                            "Fees": ["management_fee_pct", "fee_basis", "carry_pct", "hurdle_pct"]},
                    intro="Japan's MoF holds the equity nobody else does. Fees and carry go to a fund manager; "
                          "under the proposal there are none. The MOU terms ignore the ownership sliders: Japan pays in everything.")

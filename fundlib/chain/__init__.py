@@ -9,9 +9,10 @@ over any number of scenarios, every transfer a row of a double-entry ledger.
   result's reports (:mod:`fundlib.chain.report`).
 """
 
-from fundlib.chain.assets import portfolio_cfads
+from fundlib.chain.assets import exit_discount, portfolio_cfads
 from fundlib.chain.engine import ChainResult, run
-from fundlib.chain.inputs import MAX_HORIZON, Shocks
+from fundlib.chain.inputs import CURVE_SHIFT, DELAY, MAX_HORIZON, Shocks
 from fundlib.chain.ledger import PARTIES, PARTY_LABELS, Ledger
 
-__all__ = ["run", "Shocks", "ChainResult", "Ledger", "PARTIES", "PARTY_LABELS", "portfolio_cfads", "MAX_HORIZON"]
+__all__ = ["run", "Shocks", "ChainResult", "Ledger", "PARTIES", "PARTY_LABELS", "portfolio_cfads", "exit_discount", "MAX_HORIZON",
+           "DELAY", "CURVE_SHIFT"]

@@ -6,18 +6,23 @@ to every party, as a double-entry ledger. Notebooks 01, 02, 03, 05 and 06 read i
 0. :func:`fundlib.chain.inputs.prepare`: check the inputs, flatten the scenarios.
 1. :func:`fundlib.chain.assets.buy_assets`: the assets each call buys, their CFADS and exit value.
 2. :func:`fundlib.chain.rates.floating_rates`: each tranche's rate on the SOFR path.
-3. :func:`fundlib.chain.debt.sculpt_plan`: the principal plan at close.
-4. Each year (:mod:`fundlib.chain.year`): capital in, operations, the shortfall (reserve, then an
-   equity cure), debt service due by tranche and the balances after it
-   (:func:`fundlib.chain.debt.service_due`, :func:`fundlib.chain.debt.roll_forward`), senior service
-   and guarantee calls, what the guarantors are repaid, subordinated service, the lock-up.
+3. :func:`fundlib.chain.debt.sculpt_plan`: the plan at close (on the base CFADS); from it the swap
+   (:func:`fundlib.chain.debt.strike_swap`) and the debt-service reserve (``dsra_months`` of the
+   largest planned senior service, set aside from the first call: :meth:`Assets.less_reserve`); then
+   the plan the debt follows, sculpted on the assets actually bought and, when projects are late, on
+   the late cash flows.
+4. Each year (:mod:`fundlib.chain.year`): capital in, operations, the shortfall (reserve above its
+   floor, then an equity cure), debt service due by tranche and the balances after it
+   (:func:`fundlib.chain.debt.service_due`, :func:`fundlib.chain.debt.roll_forward`), senior service,
+   the swap and guarantee calls, the guarantee fee, what the guarantors are repaid, subordinated
+   service, the lock-up and the reserve's floor.
 5. :func:`fundlib.chain.year.distribute`: the waterfall on what was distributable.
 6. :func:`fundlib.chain.rates.fx_rates`: the yen views' conversion rates.
 
 Every transfer is a ledger row (scenario, year, from, to, item, usd_bn). The fund's own account
-opens and closes every year at zero; money is neither created nor lost. The **reserve** is a cash-trap
-account that opens empty (no debt-service reserve is funded at close): it holds what the lock-up
-traps and pays shortfalls, debt service and the guarantors before the owners. What the fund still owes
+opens and closes every year at zero; money is neither created nor lost. The **reserve** holds the
+debt-service reserve funded at close (its floor while senior debt is outstanding) and what the lock-up
+traps; it pays debt service and the guarantors before the owners, and shortfalls from above its floor. What the fund still owes
 the guarantors and the subordinated lenders at the end is written off (their loss:
 ``guarantor_claim_unpaid``, ``sub_claim_unpaid``). Japan's MoF view is in yen
 (:meth:`ChainResult.japan_yen`): each capital call (and cure) funded by FILP bonds at the snapshot's
@@ -35,7 +40,7 @@ from fundlib import assumptions as A
 from fundlib import waterfall as W
 from fundlib.chain import year as Y
 from fundlib.chain.assets import buy_assets
-from fundlib.chain.debt import roll_forward, sculpt_plan, service_due
+from fundlib.chain.debt import roll_forward, sculpt_plan, service_due, strike_swap
 from fundlib.chain.inputs import MAX_HORIZON, Shocks, prepare
 from fundlib.chain.ledger import Ledger
 from fundlib.chain.rates import floating_rates, fx_rates
@@ -56,11 +61,14 @@ class ChainResult(ChainReport):
     market: Market
     preset: str
     asset_return: np.ndarray
-    senior_rate: np.ndarray        # (n, T)
+    senior_rate: np.ndarray        # (n, T) senior all-in: SOFR + spread + guarantee fee
     sub_rate: np.ndarray
+    swap_fixed: np.ndarray         # (n,) the fixed rate the fund pays on its swap
+    swap_notional: np.ndarray      # (n, T) the swap's notional in each year
+    reserve_target: np.ndarray     # (n,) the debt-service reserve funded at close
     cfads: np.ndarray              # (n, T) the fund's CFADS (exit proceeds excluded)
     exit_value: np.ndarray         # (n, T), non-zero at the end
-    debt_service_due: np.ndarray   # (n, T) senior + sub, the exit year's repayment of the balance included
+    debt_service_due: np.ndarray   # (n, T) bonds + swap payment + fee + sub, the exit year's repayment included
     dscr: np.ndarray               # (n, T) CFADS / scheduled debt service (the exit repayment excluded); NaN where none is due
     senior_balance: np.ndarray     # (n, T) end of year, after payments
     sub_balance: np.ndarray
@@ -76,7 +84,7 @@ class ChainResult(ChainReport):
 
 def run(fund: FundStructure | None = None, market: Market | None = None, *, asset_return=None, preset: str = "proposal",
         shocks: Shocks | None = None, weights: dict | None = None, yen_appreciation: float = 0.0,
-        sofr_path=None, fx_path=None, **preset_kw) -> ChainResult:
+        sofr_path=None, fx_path=None, sector_delays: dict | None = None, curve_shift=0.0, **preset_kw) -> ChainResult:
     """Run the chain. ``fund`` a FundStructure, ``market`` a Market, ``shocks`` a Shocks (None: the
     defaults), ``weights`` a dict sector → share, ``preset`` one of the waterfall presets (with
     ``preset_kw`` for :func:`fundlib.waterfall.preset_terms`), ``yen_appreciation`` in [−30%, 30%] a year.
@@ -84,12 +92,20 @@ def run(fund: FundStructure | None = None, market: Market | None = None, *, asse
     ``sofr_path`` (in [−5%, 50%]) / ``fx_path`` (¥ per $, in [1, 10,000]) are optional (T,) or
     (scenarios, T) paths, T = life + 1, replacing the flat SOFR and the unhedged FX path. Scenario
     shapes of all inputs must broadcast together; results are (n, T) with the scenarios flattened.
+    ``sector_delays`` (a dict sector → years late, numbers or arrays) replaces ``shocks.delay_years``
+    sector by sector; ``curve_shift`` (in [−20%, 50%], a number or an array) moves the USD curve the
+    exit is valued on (a SOFR shock moves it as well).
     SOFR plus any shock must leave each tranche's rate ≥ 0 (the fund pays no negative interest)."""
-    inp = prepare(fund, market, shocks, weights, asset_return, preset, yen_appreciation, sofr_path, fx_path)  # 0
+    inp = prepare(fund, market, shocks, weights, asset_return, preset, yen_appreciation, sofr_path, fx_path,
+                  sector_delays, curve_shift)                                # 0
     fund, n, T = inp.fund, inp.n, inp.T
     assets = buy_assets(inp)                                                 # 1. the assets
     rates = floating_rates(inp)                                              # 2. the rates
-    plan = sculpt_plan(fund, assets, rates.base, T)                          # 3. the debt plan
+    close = sculpt_plan(fund, assets.draws, assets.purchases, assets.base_cfads, rates.base, T)   # 3. the plan at close
+    swap = strike_swap(fund, close, inp.market)
+    dsra = A.value("dsra_months") / 12.0 * (1.0 - fund.sub_debt_share) * close.service.max(axis=-1)
+    assets = assets.less_reserve(dsra)
+    plan = sculpt_plan(fund, assets.draws, assets.purchases, assets.plan_cfads, rates.base, T)
     terms = W.preset_terms(preset, fund, fund.fees, **preset_kw)            # (ownership, who pays calls, tiers)
     own = np.array([terms[1][o] for o in OWNERS])      # who pays calls and cures under these terms
     fee = Y.management_fees(fund, assets.calls)
@@ -101,23 +117,27 @@ def run(fund: FundStructure | None = None, market: Market | None = None, *, asse
     sen_bal, sub_bal, reserve, arrears, owed = (np.zeros(n) for _ in range(5))
     for s in range(T):                                                       # 4. year by year
         last = s == T - 1
-        Y.capital_in(L, s, own, assets, fund)
-        cash = Y.operations(L, s, last, assets, fee[s])
-        cash, reserve, paths["cures"][:, s] = Y.cover_shortfall(L, s, cash, reserve, own)
-        due = service_due(s, last, fund, plan, rates, sen_bal, sub_bal)
+        reserve = reserve + Y.capital_in(L, s, own, assets, fund)
+        floor = np.where((sen_bal > 1e-9) | (assets.draws[s] > 0), dsra, 0.0)   # kept for debt service
+        due = service_due(s, last, fund, plan, rates, swap, sen_bal, sub_bal)
+        cash = Y.operations(L, s, last, assets, fee[s], due.swap_get)
+        cash, reserve, paths["cures"][:, s] = Y.cover_shortfall(L, s, cash, reserve, own, floor)
         sen_bal, sub_bal = roll_forward(fund, due, assets.draws[s], sen_bal, sub_bal)
-        paths["due"][:, s] = due.senior + due.sub
+        paths["due"][:, s] = due.bonds + due.swap_pay - due.swap_get + due.fee + due.sub
         paths["dscr"][:, s] = Y.cover_ratio(assets.cfads[:, s], due.scheduled)
-        cash, reserve, call = Y.pay_senior(L, s, cash, reserve, due.senior, exim)
-        cash, reserve, owed = Y.repay_guarantors(L, s, cash, reserve, owed, call, rates.senior[:, s] if s else 0.0, exim)
+        cash, reserve, call, fee_unpaid = Y.pay_senior(L, s, cash, reserve, due, exim)
+        cash, reserve, owed = Y.repay_guarantors(L, s, cash, reserve, owed, call + fee_unpaid,
+                                                 rates.senior[:, s] if s else 0.0, exim)
         cash, reserve, sub_bal, arrears = Y.pay_subordinated(L, s, cash, reserve, due.sub, arrears, sub_bal)
         trap = Y.locked_up(paths["due"][:, s], paths["dscr"][:, s], call, owed, arrears, test)
-        paths["distributable"][:, s], reserve = Y.lock_up(L, s, last, cash, reserve, trap)
+        paths["distributable"][:, s], reserve = Y.lock_up(L, s, last, cash, reserve, trap,
+                                                          np.where(sen_bal > 1e-9, dsra, 0.0))
         paths["senior"][:, s], paths["sub"][:, s], paths["arrears"][:, s] = sen_bal, sub_bal, arrears
         paths["exposure"][:, s] = sen_bal + owed
     wres = Y.distribute(L, assets.calls, paths["cures"], paths["distributable"], terms)   # 5. the waterfall
     fx_hedged, fx_path = fx_rates(inp)                                       # 6. the yen views' rates
     L.close()
-    return ChainResult(L, fund, inp.market, preset, inp.asset_return, rates.senior, rates.sub, assets.cfads,
+    return ChainResult(L, fund, inp.market, preset, inp.asset_return, rates.senior, rates.sub, swap.fixed,
+                       swap.notional, dsra, assets.cfads,
                        assets.exit_value, paths["due"], paths["dscr"], paths["senior"], paths["sub"], paths["arrears"],
                        paths["exposure"], sub_bal.copy(), owed.copy(), wres, fx_hedged, fx_path, T)

@@ -15,17 +15,19 @@ from dataclasses import dataclass
 import numpy as np
 
 from fundlib import assumptions as A
+from fundlib import projects as P
 from fundlib import scenarios as SC
 from fundlib import waterfall as W
-from fundlib._validate import InputError, check_choice, check_instance, check_number, check_range, check_whole
+from fundlib._validate import InputError, check_choice, check_instance, check_mapping, check_number, check_range
 from fundlib.market import Market
 from fundlib.structure import FundStructure
 
-__all__ = ["Shocks", "prepare", "MAX_HORIZON"]     # the checks and the flattened inputs serve the chain's steps
+__all__ = ["Shocks", "prepare", "MAX_HORIZON", "check_sector_delays"]     # the checks and the flattened inputs serve the chain's steps
 
 SOFR_BP = (-500.0, 3000.0)      # shocks: SOFR moves, bp
 AI_BUST = (0.0, 2.5)            # severity of the AI capex bust (1 = the named bust)
-DELAY = (0, 15)                 # whole years of delay
+DELAY = (0.0, 15.0)             # years of delay (months are fractions of a year)
+CURVE_SHIFT = (-0.2, 0.5)       # a parallel move of the USD curve the exit is valued on, decimal
 USDJPY = (40.0, 400.0)          # a USD/JPY level for a shock
 ASSET_RETURN = (-0.05, 0.5)     # the fund's gross return on assets
 SOFR_PATH = (-0.05, 0.5)        # a SOFR path, decimal
@@ -34,10 +36,10 @@ MAX_HORIZON = 70                # years the project cash flows are built over (l
 
 
 def shock_arrays(sofr_bp, usdjpy, ai_bust, delay_years):
-    """The shocks as arrays (sofr_bp, usdjpy or None, ai_bust, delay_years as ints), checked."""
+    """The shocks as arrays (sofr_bp, usdjpy or None, ai_bust, delay_years), checked."""
     sofr = np.asarray(check_range("sofr_bp", sofr_bp, *SOFR_BP), float)
     bust = np.asarray(check_range("ai_bust", ai_bust, *AI_BUST), float)
-    d = np.asarray(check_whole("delay_years", delay_years, *DELAY))
+    d = np.asarray(check_range("delay_years", delay_years, *DELAY), float)
     fx = None if usdjpy is None else np.asarray(check_range("usdjpy", usdjpy, *USDJPY), float)
     return sofr, fx, bust, d
 
@@ -58,7 +60,8 @@ class Shocks:
     """Shocks after financial close, each a number or an array over scenarios (arrays broadcast
     together): SOFR up ``sofr_bp`` (in [−500, 3000]) every year; USD/JPY at ``usdjpy`` (in
     [40, 400]) from year 1 (None: unchanged); an AI capex bust of severity ``ai_bust`` (in [0, 2.5];
-    1 = the named bust); every project ``delay_years`` late (whole years in [0, 15]). Checked when made."""
+    1 = the named bust); every project ``delay_years`` late (years in [0, 15]; a fraction is months:
+    0.5 = six months). Checked when made."""
 
     sofr_bp: object = 0.0
     usdjpy: object = None
@@ -69,8 +72,20 @@ class Shocks:
         scenario_shape(**dict(zip(("sofr_bp", "usdjpy", "ai_bust", "delay_years"), self.arrays())))
 
     def arrays(self):
-        """(sofr_bp, usdjpy or None, ai_bust, delay_years) as checked arrays (delays as ints)."""
+        """(sofr_bp, usdjpy or None, ai_bust, delay_years) as checked arrays."""
         return shock_arrays(self.sofr_bp, self.usdjpy, self.ai_bust, self.delay_years)
+
+
+def check_sector_delays(sector_delays) -> dict | None:
+    """``sector_delays``: None, or a dict sector → years late (a number or an array over scenarios,
+    each in [0, 15]) for some of the sectors (the others on time), replacing ``Shocks.delay_years``."""
+    if sector_delays is None:
+        return None
+    d = check_mapping("sector_delays", sector_delays, "a dict sector → years of delay")
+    unknown = sorted(set(d) - set(P.SECTORS))
+    if unknown:
+        raise InputError("sector_delays", unknown[0], f"one of the sectors {', '.join(P.SECTORS)}")
+    return {k: np.asarray(check_range(f"sector_delays[{k!r}]", v, *DELAY), float) for k, v in d.items()}
 
 
 def path(name: str, value, low_high: tuple, T: int) -> np.ndarray:
@@ -112,14 +127,17 @@ class RunInputs:
     asset_return: np.ndarray     # (n,)
     sofr_bp: np.ndarray          # (n,) the SOFR shock
     ai_bust: np.ndarray          # (n,)
-    delay: np.ndarray            # (n,) whole years
+    delay: np.ndarray            # (n,) years late, every sector
+    sector_delays: dict | None   # sector → (n,) years late, replacing ``delay`` where given
+    curve_shift: np.ndarray      # (n,) parallel move of the USD curve the exit is valued on (the SOFR shock included)
     usdjpy: np.ndarray | None    # the USD/JPY shock, scenario-shaped, or None
     sofr_path: np.ndarray | None  # (T,) or (..., T), checked
     fx_path: np.ndarray | None
     yen_appreciation: float
 
 
-def prepare(fund, market, shocks, weights, asset_return, preset, yen_appreciation, sofr_path, fx_path) -> RunInputs:
+def prepare(fund, market, shocks, weights, asset_return, preset, yen_appreciation, sofr_path, fx_path,
+            sector_delays=None, curve_shift=0.0) -> RunInputs:
     """Step 0 of the chain: check every input and flatten the scenario inputs to ``n`` rows."""
     fund, market, shocks, weights, r_a = run_inputs(fund, market, shocks, weights, asset_return, preset,
                                                     yen_appreciation)
@@ -127,12 +145,15 @@ def prepare(fund, market, shocks, weights, asset_return, preset, yen_appreciatio
     if fund.life_years + 1 > MAX_HORIZON - 15:
         raise InputError("life_years", fund.life_years, f"at most {MAX_HORIZON - 16} years")
     T = fund.life_years + 1
+    sector_delays = check_sector_delays(sector_delays)
+    shift = np.asarray(check_range("curve_shift", curve_shift, *CURVE_SHIFT), float)
     if sofr_path is not None:
         sofr_path = path("sofr_path", sofr_path, SOFR_PATH, T)
     if fx_path is not None:
         fx_path = path("fx_path", fx_path, FX_PATH, T)
     shape = scenario_shape(asset_return=r_a, **dict(zip(("shocks.sofr_bp", "shocks.usdjpy", "shocks.ai_bust",
                                                          "shocks.delay_years"), (d_sofr, fx_shock, bust, delay))),
+                           curve_shift=shift, **{f"sector_delays[{k!r}]": v for k, v in (sector_delays or {}).items()},
                            sofr_path=None if sofr_path is None else sofr_path[..., 0],
                            fx_path=None if fx_path is None else fx_path[..., 0])
     n = int(np.prod(shape)) if shape else 1
@@ -140,14 +161,15 @@ def prepare(fund, market, shocks, weights, asset_return, preset, yen_appreciatio
     def flat(a):
         return np.broadcast_to(np.asarray(a, float), shape).reshape(n)
 
-    return RunInputs(fund, market, weights, shape, n, T, flat(r_a), flat(d_sofr), flat(bust),
-                     np.broadcast_to(delay, shape).reshape(n), fx_shock, sofr_path, fx_path, yen_appreciation)
+    sd = None if sector_delays is None else {k: flat(v) for k, v in sector_delays.items()}
+    return RunInputs(fund, market, weights, shape, n, T, flat(r_a), flat(d_sofr), flat(bust), flat(delay), sd,
+                     flat(shift) + flat(d_sofr) * 1e-4, fx_shock, sofr_path, fx_path, yen_appreciation)
 
 
 def check_rates(senior_rate: np.ndarray, sub_rate: np.ndarray, sofr_path, d_sofr: np.ndarray) -> None:
-    """The chain's ledger takes no negative interest: SOFR (+ shock) + each tranche's margin ≥ 0."""
+    """The chain's ledger takes no negative interest: SOFR (+ shock) + each tranche's spread ≥ 0."""
     if np.any(senior_rate < 0) or np.any(sub_rate < 0):
         low = float(min(senior_rate.min(), sub_rate.min()))
         name = "sofr_path" if sofr_path is not None else "shocks.sofr_bp" if np.any(d_sofr < 0) else "market"
         raise InputError(name, f"SOFR that gives a debt rate of {low:.4%}",
-                         "SOFR (plus any shock) no lower than minus the debt's margin: the fund pays no negative interest")
+                         "SOFR (plus any shock) no lower than minus the debt's spread: the fund pays no negative interest")

@@ -15,9 +15,10 @@ from fundlib.structure import OWNER_LABELS, OWNERS
 
 __all__ = ["Ledger", "PARTIES", "PARTY_LABELS"]
 
-PARTIES = (*OWNERS, "manager", "senior_lenders", "sub_lenders", "exim", "jbic", "assets", "fund", "reserve")
+PARTIES = (*OWNERS, "manager", "senior_lenders", "sub_lenders", "swap_counterparty", "exim", "jbic", "assets", "fund",
+           "reserve")
 PARTY_LABELS = {**OWNER_LABELS, "manager": "Fund manager", "senior_lenders": "Senior bondholders",
-                "sub_lenders": "Subordinated lenders", "exim": "US Ex-Im Bank", "jbic": "JBIC",
+                "sub_lenders": "Subordinated lenders", "swap_counterparty": "Swap counterparty", "exim": "US Ex-Im Bank", "jbic": "JBIC",
                 "assets": "The projects", "fund": "The fund", "reserve": "Reserve account"}
 _PARTY_SET = frozenset(PARTIES)
 

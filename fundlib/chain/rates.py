@@ -2,9 +2,10 @@
 :func:`fundlib.chain.run`, each tranche's floating rate on the SOFR path, and the two ways Japan's
 dollars become yen (the forward for each year's date from the Market, or the unhedged FX path).
 
-Senior debt (guaranteed by Ex-Im Bank and JBIC) floats at SOFR + spread + guarantee fee; subordinated
-debt (unguaranteed) at SOFR + its own spread. The debt plan is sculpted at close on the snapshot's
-SOFR and the tranches' weighted margin (``base``).
+Senior bonds (guaranteed by Ex-Im Bank and JBIC) pay the bondholders SOFR + spread (the coupon); the
+guarantors earn the guarantee fee on the senior balance on top; subordinated debt (unguaranteed) pays
+SOFR + its own spread. The debt plan is sculpted at close on the snapshot's SOFR and the tranches'
+weighted all-in margin (``base`` = :meth:`fundlib.structure.FundStructure.debt_rate`).
 """
 
 from __future__ import annotations
@@ -20,25 +21,30 @@ __all__ = ["Rates", "floating_rates", "fx_rates"]
 
 @dataclass(frozen=True)
 class Rates:
-    """``senior`` and ``sub`` (n, T): each year's rate of each tranche, shocks included; ``base``: the
-    one rate the debt plan is sculpted on at close (the snapshot's SOFR + the weighted margin)."""
+    """(n, T) each, decimals: ``sofr`` each year's SOFR (shocks included), ``coupon`` the senior bonds'
+    SOFR + spread, ``senior`` the senior all-in cost (coupon + guarantee fee: the guarantors' claim
+    rate), ``sub`` the subordinated rate; ``fee`` the guarantee fee; ``base`` the one rate the debt
+    plan is sculpted on at close (the snapshot's SOFR + the weighted all-in margin)."""
 
+    sofr: np.ndarray
+    coupon: np.ndarray
     senior: np.ndarray
     sub: np.ndarray
+    fee: float
     base: float
 
 
 def floating_rates(inp: RunInputs) -> Rates:
-    """Step 2: SOFR (the snapshot's, or the given path) plus the shock, plus each tranche's margin;
-    InputError if any year's rate is negative."""
+    """Step 2: SOFR (the snapshot's, or the given path) plus the shock, plus each tranche's spread;
+    InputError if any year's coupon is negative."""
     fund, market, n, T = inp.fund, inp.market, inp.n, inp.T
     sofr = (np.broadcast_to(market.sofr, (n, T)) if inp.sofr_path is None else
             np.broadcast_to(inp.sofr_path, inp.shape + (T,)).reshape(n, T)) + inp.sofr_bp[:, None] * 1e-4
-    senior = sofr + fund.senior_margin
+    fee = fund.guarantee_fee_bp * 1e-4
+    coupon = sofr + fund.senior_spread_bp * 1e-4
     sub = sofr + fund.sub_margin
-    check_rates(senior, sub, inp.sofr_path, inp.sofr_bp)
-    base = market.sofr + fund.senior_margin * (1 - fund.sub_debt_share) + fund.sub_margin * fund.sub_debt_share
-    return Rates(senior, sub, base)
+    check_rates(coupon, sub, inp.sofr_path, inp.sofr_bp)
+    return Rates(sofr, coupon, coupon + fee, sub, fee, fund.debt_rate(market))
 
 
 def fx_rates(inp: RunInputs) -> tuple[np.ndarray, np.ndarray]:

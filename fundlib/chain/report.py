@@ -11,9 +11,9 @@ import pandas as pd
 
 from fundlib import assumptions as A
 from fundlib import waterfall as W
-from fundlib._validate import check_bool, check_choice, check_int
+from fundlib._validate import check_bool, check_choice, check_int, check_number
 from fundlib.finance import irr, moic
-from fundlib.chain.ledger import PARTIES
+from fundlib.chain.ledger import PARTIES, PARTY_LABELS
 from fundlib.structure import OWNERS, PAYEE_LABELS, PAYEES
 
 
@@ -32,11 +32,45 @@ class ChainReport:
         return self.ledger.net(check_choice("name", name, PARTIES))
 
     def guarantee_calls(self) -> np.ndarray:
-        """What Ex-Im Bank and JBIC paid the senior bondholders, per scenario and year (n, T)."""
-        return self.ledger.total("senior_lenders", "guarantee call", "in")
+        """What Ex-Im Bank and JBIC paid on calls (to the bondholders and, for the hedged service, the
+        swap counterparty), per scenario and year (n, T)."""
+        return self.ledger.total("exim", "guarantee call", "out") + self.ledger.total("jbic", "guarantee call", "out")
 
     def guarantee_recovered(self) -> np.ndarray:
+        """What the fund repaid the guarantors (calls and unpaid fees with interest), (n, T)."""
         return self.ledger.total("exim", "guarantee recovery", "in") + self.ledger.total("jbic", "guarantee recovery", "in")
+
+    def guarantee_fees(self) -> np.ndarray:
+        """The guarantee fee the fund paid Ex-Im Bank and JBIC, (n, T)."""
+        return self.ledger.total("exim", "guarantee fee", "in") + self.ledger.total("jbic", "guarantee fee", "in")
+
+    def any_call(self, min_usd_bn: float | None = None) -> np.ndarray:
+        """(n,) True where the guarantors paid a call of at least ``min_usd_bn`` in some year (None: the
+        register's ``guarantee_call_min_usd_bn``, $0.1bn)."""
+        m = A.value("guarantee_call_min_usd_bn") if min_usd_bn is None else check_number("min_usd_bn", min_usd_bn, 0.0, 1e4)
+        return np.any(self.guarantee_calls() >= max(m, 1e-12), axis=-1)
+
+    def guarantors(self, scenario: int = 0, rate: float | None = None) -> pd.DataFrame:
+        """Ex-Im Bank's and JBIC's result in one scenario, $bn: fees earned, calls paid, recoveries,
+        net (fees + recoveries − calls), what is still owed at the end (written off), and the PV of the
+        net at ``rate`` (None: the snapshot's US Treasury par yield at the fund's life, their funding
+        curve)."""
+        scenario = self._scenario(scenario)
+        if rate is None:
+            rate = float(self.market.par_yield("USD", float(self.ledger.T - 1)))
+        rate = check_number("rate", rate, -0.05, 0.5)
+        share = A.value("exim_share_of_guarantees")
+        rows = []
+        for g, sh in (("exim", share), ("jbic", 1.0 - share)):
+            fees = self.ledger.total(g, "guarantee fee", "in")[scenario]
+            calls = self.ledger.total(g, "guarantee call", "out")[scenario]
+            back = self.ledger.total(g, "guarantee recovery", "in")[scenario]
+            net = fees + back - calls
+            rows.append({"guarantor": PARTY_LABELS[g], "fees_usd_bn": fees.sum(), "calls_usd_bn": calls.sum(),
+                         "recovered_usd_bn": back.sum(), "net_usd_bn": net.sum(),
+                         "written_off_usd_bn": sh * float(self.guarantor_claim_unpaid[scenario]),
+                         "pv_net_usd_bn": float(net @ (1.0 + rate) ** -np.arange(net.size))})
+        return pd.DataFrame(rows)
 
     def payee_flows(self, scenario: int = 0) -> pd.DataFrame:
         """Each owner's and the manager's net cash flow by year ($bn) for one scenario: columns are the

@@ -4,19 +4,23 @@ Notebooks 01, 02, 03, 05 and 06 read it through the chain; 07 through the odds e
 Each step records its transfers in the ledger and returns what it leaves (cash in the fund's account,
 the reserve, what is owed). :func:`fundlib.chain.run` calls them in this order every year:
 
-1. :func:`capital_in`: the owners' calls, the debt drawn and the assets bought.
-2. :func:`operations`: the projects' cash (or a shortfall the fund pays), the sale at exit, the fee.
-3. :func:`cover_shortfall`: cash below zero is covered by the reserve, then by an **equity cure**
-   the owners pay pro rata.
-4. :func:`pay_senior`: senior service from cash, then the reserve, then the guarantors (a **call**,
-   shared by ``exim_share_of_guarantees``).
+1. :func:`capital_in`: the owners' calls, the debt drawn, the assets bought and, at close, the
+   debt-service reserve funded.
+2. :func:`operations`: the projects' cash (or a shortfall the fund pays), the sale at exit, what the
+   swap pays the fund, the management fee.
+3. :func:`cover_shortfall`: cash below zero is covered by the reserve above its floor (the debt-service
+   reserve is kept for debt service), then by an **equity cure** the owners pay pro rata.
+4. :func:`pay_senior`: the bondholders' service and the swap's payment from cash, then the reserve
+   (the debt-service reserve included), then the guarantors (a **call**, shared by
+   ``exim_share_of_guarantees``); then the guarantee fee to the guarantors (unpaid: owed to them).
 5. :func:`repay_guarantors`: the fund owes the guarantors what they paid, with interest at the senior
-   rate, before anything below; paid from cash, then from trapped cash.
+   all-in rate (SOFR + spread + fee), before anything below; paid from cash, then from the reserve.
 6. :func:`pay_subordinated`: this year's subordinated service and any arrears, from cash, then the
    reserve; what cannot be paid is deferred (paid from the first cash that allows, ahead of the owners).
 7. :func:`locked_up` and :func:`lock_up`: if the DSCR is below the lock-up test, or guarantors or
-   subordinated lenders are owed, the rest goes to the reserve; otherwise it is distributable, with
-   whatever the reserve holds (trapped cash is released once the test passes, and at the end).
+   subordinated lenders are owed, the rest goes to the reserve; otherwise the reserve is topped up to
+   its floor (the debt-service reserve, while senior debt is outstanding) and the rest is
+   distributable, with whatever the reserve holds above the floor (all of it at the end).
 
 Amounts are (n,) arrays over scenarios, $bn. :func:`distribute` then runs the waterfall once over all
 years on what was distributable.
@@ -44,9 +48,10 @@ def management_fees(fund: FundStructure, calls: np.ndarray) -> np.ndarray:
     return np.where(np.arange(T) >= 1, fees.management_fee * base, 0.0)
 
 
-def capital_in(L: Ledger, s: int, own: np.ndarray, assets: Assets, fund: FundStructure) -> None:
-    """The owners' capital calls (``own``: each owner's share of calls), the debt drawn by tranche
-    and the assets bought in year ``s``."""
+def capital_in(L: Ledger, s: int, own: np.ndarray, assets: Assets, fund: FundStructure) -> np.ndarray:
+    """The owners' capital calls (``own``: each owner's share of calls), the debt drawn by tranche,
+    the assets bought and (year 0) the debt-service reserve funded in year ``s``; returns what went
+    into the reserve (n,)."""
     call, draw = assets.calls[s], assets.draws[s]
     for i, o in enumerate(OWNERS):
         if own[i] and call:
@@ -54,15 +59,19 @@ def capital_in(L: Ledger, s: int, own: np.ndarray, assets: Assets, fund: FundStr
     if draw:
         L.add("debt drawn", "senior_lenders", "fund", (1.0 - fund.sub_debt_share) * draw, year=s)
         L.add("debt drawn", "sub_lenders", "fund", fund.sub_debt_share * draw, year=s)
-    if assets.purchases[s]:
-        L.add("assets bought", "fund", "assets", assets.purchases[s], year=s)
+    L.add("assets bought", "fund", "assets", assets.purchases[:, s], year=s)
+    funded = assets.reserve_funded if s == 0 else np.zeros_like(assets.reserve_funded)
+    L.add("debt-service reserve funded", "fund", "reserve", funded, year=s)
+    return funded
 
 
-def operations(L: Ledger, s: int, last: bool, assets: Assets, fee: float) -> np.ndarray:
-    """The projects' cash (a negative year is a shortfall the fund pays them), the sale at exit and
-    the manager's fee; returns the cash left (n,), which may be negative."""
+def operations(L: Ledger, s: int, last: bool, assets: Assets, fee: float, swap_get: np.ndarray) -> np.ndarray:
+    """The projects' cash (a negative year is a shortfall the fund pays them), the sale at exit, what
+    the swap pays the fund (``swap_get``) and the manager's fee; returns the cash left (n,), which may
+    be negative."""
     cfads = assets.cfads[:, s]
-    cf = cfads + assets.exit_value[:, s]
+    cf = cfads + assets.exit_value[:, s] + swap_get
+    L.add("swap settlement", "swap_counterparty", "fund", swap_get, year=s)
     L.add("cash from the projects", "assets", "fund", np.maximum(cfads, 0.0), year=s)
     L.add("project shortfall paid", "fund", "assets", np.maximum(-cfads, 0.0), year=s)
     if last:
@@ -71,10 +80,10 @@ def operations(L: Ledger, s: int, last: bool, assets: Assets, fee: float) -> np.
     return cf - fee
 
 
-def cover_shortfall(L: Ledger, s: int, cash: np.ndarray, reserve: np.ndarray, own: np.ndarray):
-    """Cash below zero paid from the reserve, then by an equity cure pro rata to ``own``.
-    Returns (cash ≥ 0, reserve, cure)."""
-    from_res = np.minimum(np.maximum(-cash, 0.0), reserve)
+def cover_shortfall(L: Ledger, s: int, cash: np.ndarray, reserve: np.ndarray, own: np.ndarray, floor: np.ndarray):
+    """Cash below zero paid from the reserve above its ``floor``, then by an equity cure pro rata to
+    ``own``. Returns (cash ≥ 0, reserve, cure)."""
+    from_res = np.minimum(np.maximum(-cash, 0.0), np.maximum(reserve - floor, 0.0))
     L.add("reserve released", "reserve", "fund", from_res, year=s)
     reserve = reserve - from_res
     cash = cash + from_res
@@ -94,22 +103,37 @@ def _from_cash_then_reserve(L: Ledger, s: int, cash: np.ndarray, reserve: np.nda
     return paid, res, cash - paid, reserve - res
 
 
-def pay_senior(L: Ledger, s: int, cash: np.ndarray, reserve: np.ndarray, due: np.ndarray, exim: float):
-    """Senior service from cash, then the reserve; what is left is called on the guarantors, ``exim``
-    of it on Ex-Im Bank and the rest on JBIC. Returns (cash, reserve, call)."""
-    paid, res, cash, reserve = _from_cash_then_reserve(L, s, cash, reserve, due)
-    L.add("senior debt service", "fund", "senior_lenders", paid + res, year=s)
-    call = due - paid - res
-    L.add("guarantee call", "exim", "senior_lenders", exim * call, year=s)
-    L.add("guarantee call", "jbic", "senior_lenders", (1 - exim) * call, year=s)
-    return cash, reserve, call
+def pay_senior(L: Ledger, s: int, cash: np.ndarray, reserve: np.ndarray, due, exim: float):
+    """The bondholders' service and the swap's payment (``due``: a :class:`fundlib.chain.debt.Due`)
+    from cash, then the reserve; what is left is called on the guarantors (the guarantee covers the
+    hedged senior service), ``exim`` of it on Ex-Im Bank and the rest on JBIC, each shortfall shared
+    pro rata between the bondholders and the swap counterparty. Then the guarantee fee, from cash,
+    then the reserve. Returns (cash, reserve, call, fee unpaid)."""
+    idc = np.maximum(-due.bonds, 0.0)           # construction: the bondholders lend the swap and the fee
+    L.add("debt drawn (interest during construction)", "senior_lenders", "fund", idc, year=s)
+    cash = cash + idc
+    bonds = np.maximum(due.bonds, 0.0)
+    owed = bonds + due.swap_pay
+    paid, res, cash, reserve = _from_cash_then_reserve(L, s, cash, reserve, owed)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        to_bonds = np.where(owed > 0, bonds / np.where(owed > 0, owed, 1.0), 1.0)
+    L.add("senior debt service", "fund", "senior_lenders", to_bonds * (paid + res), year=s)
+    L.add("swap settlement", "fund", "swap_counterparty", (1.0 - to_bonds) * (paid + res), year=s)
+    call = owed - paid - res
+    for g, share in (("exim", exim), ("jbic", 1.0 - exim)):
+        L.add("guarantee call", g, "senior_lenders", share * to_bonds * call, year=s)
+        L.add("guarantee call", g, "swap_counterparty", share * (1.0 - to_bonds) * call, year=s)
+    fee_cash, fee_res, cash, reserve = _from_cash_then_reserve(L, s, cash, reserve, due.fee)
+    L.add("guarantee fee", "fund", "exim", exim * (fee_cash + fee_res), year=s)
+    L.add("guarantee fee", "fund", "jbic", (1.0 - exim) * (fee_cash + fee_res), year=s)
+    return cash, reserve, call, due.fee - fee_cash - fee_res
 
 
 def repay_guarantors(L: Ledger, s: int, cash: np.ndarray, reserve: np.ndarray, owed: np.ndarray, call: np.ndarray,
                      rate, exim: float):
-    """What the guarantors are owed grows at ``rate`` (the senior rate) and by this year's ``call``;
-    it is paid from cash, then from the reserve (trapped cash serves the claims above equity).
-    Returns (cash, reserve, owed)."""
+    """What the guarantors are owed grows at ``rate`` (the senior all-in rate) and by this year's
+    ``call`` (and any unpaid fee); it is paid from cash, then from the reserve (the reserve serves the
+    claims above equity). Returns (cash, reserve, owed)."""
     owed = owed * (1.0 + rate) + call
     back, back_res, cash, reserve = _from_cash_then_reserve(L, s, cash, reserve, owed)
     back = back + back_res
@@ -141,18 +165,17 @@ def locked_up(due, dscr, call, owed, arrears, test: float) -> np.ndarray:
     return ((due > _DUST) & (dscr < test)) | (call > _DUST) | (owed > _DUST) | (arrears > _DUST)
 
 
-def lock_up(L: Ledger, s: int, last: bool, cash: np.ndarray, reserve: np.ndarray, trap: np.ndarray):
-    """Trap the cash in the reserve where the lock-up holds; elsewhere (and in the last year) release
-    the reserve with it. Returns (distributable, reserve)."""
-    release = reserve if last else np.where(trap, 0.0, reserve)
-    if last:
-        trap = np.zeros_like(trap)
+def lock_up(L: Ledger, s: int, last: bool, cash: np.ndarray, reserve: np.ndarray, trap: np.ndarray, floor: np.ndarray):
+    """Trap the cash in the reserve where the lock-up holds; elsewhere top the reserve up to its
+    ``floor`` from cash and release what it holds above the floor (everything in the last year).
+    Returns (distributable, reserve)."""
+    floor = np.zeros_like(reserve) if last else floor
+    trap = np.zeros_like(trap) if last else trap
+    release = np.where(trap, 0.0, np.maximum(reserve - floor, 0.0))
+    fill = np.where(trap, cash, np.minimum(cash, np.maximum(floor - reserve, 0.0)))
     L.add("reserve released", "reserve", "fund", release, year=s)
-    cash = cash + release
-    reserve = reserve - release
-    to_res = np.where(trap, cash, 0.0)
-    L.add("cash trapped", "fund", "reserve", to_res, year=s)
-    return np.where(trap, 0.0, cash), reserve + to_res
+    L.add("cash to the reserve", "fund", "reserve", fill, year=s)
+    return cash - fill + release, reserve - release + fill
 
 
 def distribute(L: Ledger, calls: np.ndarray, cures: np.ndarray, distributable: np.ndarray, terms) -> W.WaterfallResult:

@@ -124,7 +124,9 @@ def inputs_sheet(book: Book, spec: ExportSpec) -> InputsSheet:
     s.register("sub_spread_bp", "Subordinated spread over SOFR", "SubSpread_bp", f.sub_spread_bp)
     s.register("deploy_years", "Years over which the equity is called", "DeployYears", f.deploy_years)
     s.register("fund_life_years", "Fund life (structural: the number of year columns)", "Life", f.life_years, kind="structural")
-    s.register("fund_debt_tenor_years", "Debt tenor: the principal plan's years (at most 40)", "DebtTenor", f.debt_tenor_years)
+    s.register("debt_tenor_years", "Debt tenor: the principal plan's years (at most 40)", "DebtTenor", f.debt_tenor_years)
+    s.register("debt_hedge_share", "Share of the senior plan's balance swapped from SOFR to fixed", "HedgeShare", f.hedge_share)
+    s.register("dsra_months", "Debt-service reserve: months of the largest planned senior service", "DSRAMonths")
     s.register("lockup_dscr", "Lock-up test: distributions stop below this DSCR", "LockupDSCR")
     s.register("exim_share_of_guarantees", "Ex-Im Bank's share of guarantee calls (JBIC the rest)", "EximShare")
 
@@ -159,6 +161,7 @@ def inputs_sheet(book: Book, spec: ExportSpec) -> InputsSheet:
 
     s.heading("Portfolio")
     s.register("asset_return", "Gross return on the fund's assets (unlevered IRR)", "AssetReturn", spec.asset_return)
+    s.register("asset_risk_premium", "Asset risk premium over the USD forwards (the exit value's discount rate)", "AssetPremium")
     for sec, wid in SECTOR_WEIGHT_IDS.items():
         s.register(wid, f"Weight: {P.SECTOR_LABELS[sec]}", "W_" + "".join(x.title() for x in sec.split("_")),
                    spec.weights[sec])
@@ -190,10 +193,12 @@ def inputs_sheet(book: Book, spec: ExportSpec) -> InputsSheet:
     s.value("USD/JPY from year 1 when switched on", "jpy_per_usd", float(fx) if fx is not None else m.usdjpy, "UsdJpyShock",
             "fundlib.chain.Shocks.usdjpy")
     s.value("AI capex bust severity (shapes the Profile values)", "x", float(bust), source="fundlib.chain.Shocks.ai_bust", kind="reference")
-    s.value("Construction delay (shapes the Profile values)", "years", int(delay), source="fundlib.chain.Shocks.delay_years", kind="reference")
+    s.value("Construction delay (shapes the Profile values)", "years", float(delay), source="fundlib.chain.Shocks.delay_years", kind="reference")
 
     s.heading("Derived (formulas)")
     s.calc("Senior margin over SOFR: spread + guarantee fee", "decimal", "(SeniorSpread_bp+GuaranteeFee_bp)*BP", "SeniorMargin")
+    s.calc("Guarantee fee, paid to Ex-Im Bank and JBIC on the senior balance", "decimal", "GuaranteeFee_bp*BP", "GFee")
+    s.calc("Move of the USD curve the exit is valued on: the SOFR shock", "decimal", "SofrShock_bp*BP", "CurveShift")
     s.calc("Subordinated margin over SOFR", "decimal", "SubSpread_bp*BP", "SubMargin")
     s.calc("Cost of debt (the principal plan's rate; FundStructure.debt_rate)", "decimal",
            "SOFR+SeniorMargin*(1-SubShare)+SubMargin*SubShare", "DebtRate")
@@ -212,6 +217,11 @@ def inputs_sheet(book: Book, spec: ExportSpec) -> InputsSheet:
     s.value("¥bn in ¥1tn", "factor", 1000, "YenBnPerTn", "definition", kind="structural")
     s.value("Amounts below this count as zero (as in fundlib.chain)", "usd_bn", 1e-12, "Tiny", "fundlib.chain", kind="structural")
     s.value("A planned balance below this × the debt drawn is repaid", "factor", 1e-9, "PlanTolerance", "fundlib.chain", kind="structural")
+    s.value("Senior debt counts as outstanding above this (the reserve keeps its floor)", "usd_bn", 1e-9, "OwedTolerance",
+            "fundlib.chain", kind="structural")
+    s.value("Months in a year", "months", 12, "MonthsPerYear", "definition", kind="structural")
+    s.value("Years of the annual curves (the Curves sheet's columns; the Market's curve ends at 100)", "years", spec.N,
+            "Tenors", "fundlib.market.Market (annual zero curve to 100 years)", kind="structural")
 
     s.heading("Behind the CFADS profile (values: the Profile sheet was computed from them at export)")
     for sec, prefixes in _PROFILE_PREFIXES.items():
@@ -237,8 +247,9 @@ def annual_par(market, currency: str, years: int) -> np.ndarray:
     return np.full(grid.shape, yy[0])
 
 
-def profile_sheet(book: Book, spec: ExportSpec) -> str:
-    """Returns the key of the scaled CFADS row the fund's cash flows use (after any shock)."""
+def profile_sheet(book: Book, spec: ExportSpec) -> tuple[str, str]:
+    """Returns the keys of the scaled CFADS rows the fund's cash flows use (after any shock) and the
+    debt plan is sculpted on (after any delay)."""
     H = spec.H
     s = book.sheet("Profile", H, "Profile: the portfolio's CFADS per $1 of assets, by age of the assets",
                    "Grey rows are values from fundlib.projects (too detailed for formulas: see notebook 04); "
@@ -267,13 +278,29 @@ def profile_sheet(book: Book, spec: ExportSpec) -> str:
         s.row("prof_shock_scaled", "Scaled CFADS per $1 after the shock (what the fund receives)", "per $1 of assets",
               "{prof_shock}*{scale}")
         key = "prof_shock_scaled"
-    s.row("held_value", "Value of $1 of assets after this age: its later CFADS at the asset return (sale at exit)",
-          "per $1 of assets", "NPV(AssetReturn,{" + key + "@tail1})", width=H - 1)
+    plan_key = "prof_base_scaled"
+    if spec.late_profiles is not None:
+        s.heading("After the delay alone (values by sector): the debt is re-sculpted on it")
+        for sec in P.SECTORS:
+            s.row(f"late_{sec}", f"{P.SECTOR_LABELS[sec]}: CFADS per $1 of capex, late", "per $1 of assets",
+                  values=[float(v) for v in spec.late_profiles[sec]])
+        s.row("prof_late", "Portfolio CFADS per $1, late", "per $1 of assets",
+              "+".join(f"{weights[sec]}*{{late_{sec}}}" for sec in P.SECTORS))
+        s.row("prof_late_scaled", "Scaled CFADS per $1, late (the re-sculpted plan's base)", "per $1 of assets",
+              "{prof_late}*{scale}")
+        plan_key = "prof_late_scaled"
+    s.heading("The exit: the assets still held, valued on the USD forwards + the asset risk premium")
+    s.row("exit_df", "Discount factor k = age + 1 years after the exit: the one before ÷ (1 + USD forward for that "
+          "year + premium + curve move)", "factor",
+          "IF({age}=0,1,{exit_df@prev})/(1+INDEX({usd_df@row},MIN(Life+{age}+1,Tenors)-1)/INDEX({usd_df@row},"
+          "MIN(Life+{age}+1,Tenors))-1+AssetPremium+CurveShift)", width=H - 1)
+    s.row("held_value", "Value of $1 of assets after this age: its later CFADS on the exit's discount factors (sale at exit)",
+          "per $1 of assets", "SUMPRODUCT({" + key + "@tail1},{exit_df@lead})", width=H - 1)
     s.heading("Check")
     s.row("unlevered", "Unlevered cash flow per $1: −1 at purchase, then the scaled CFADS", "per $1 of assets",
           "{prof_base_scaled}-IF({age}=0,1,0)")
     s.scalar("unlevered_irr", "Unlevered IRR (equals the asset return)", "decimal", "IRR({unlevered@row})", style="check")
-    return key
+    return key, plan_key
 
 
 def curves_sheet(book: Book, spec: ExportSpec) -> None:

@@ -21,9 +21,11 @@ OTHERS = tuple(o for o in OWNERS if o not in RETAIL)
 LABELS = {**OWNER_LABELS, "manager": "Fund manager"}
 SEARCH_STEPS = 60       # halvings of the IRR bracket: [−99.99%, 10,000%] to under 1e-16
 # Parties with their own rows on the Parties sheet (ledger names), owners first.
-PARTY_ROWS = (*OWNERS, "manager", "senior_lenders", "sub_lenders", "exim", "jbic")
+PARTY_ROWS = (*OWNERS, "manager", "senior_lenders", "sub_lenders", "swap_counterparty", "exim", "jbic")
+# Parties whose flows change sign more than once (fees in, calls out, recoveries in): a PV, not an IRR.
+NO_IRR = ("swap_counterparty", "exim", "jbic")
 _PARTY_LABELS = {**LABELS, "senior_lenders": "Senior bondholders", "sub_lenders": "Subordinated lenders",
-                 "exim": "US Ex-Im Bank", "jbic": "JBIC"}
+                 "swap_counterparty": "Swap counterparty", "exim": "US Ex-Im Bank", "jbic": "JBIC"}
 
 
 @dataclass(frozen=True)
@@ -173,20 +175,26 @@ def parties_sheet(book: Book, spec: ExportSpec) -> None:
                    "and XIRR (on the Timeline's dates) of the net flow, and its PV at the US Treasury par yield on Inputs.")
     flows = {o: (f"{{own_{o}}}*{{calls}}+{{own_{o}}}*{{cure}}", f"{{dist_{o}}}") for o in OWNERS}
     flows["manager"] = ("0", "{fee}+{dist_manager}")
-    flows["senior_lenders"] = ("{draws_s}", "{service_s}+{call}")
+    flows["senior_lenders"] = ("{draws_s}+{idc}", "{service_s}+{call_bonds}")
     flows["sub_lenders"] = ("{draws_j}", "{service_j}")
-    flows["exim"] = ("{call_exim}", "{back_exim}")
-    flows["jbic"] = ("{call_jbic}", "{back_jbic}")
+    flows["swap_counterparty"] = ("{swap_get}", "{swap_paid}+{call_swap}")
+    flows["exim"] = ("{call_exim}", "{fee_exim}+{back_exim}")
+    flows["jbic"] = ("{call_jbic}", "{fee_jbic}+{back_jbic}")
     for p in PARTY_ROWS:
         out, back = flows[p]
         s.heading(_PARTY_LABELS[p])
         s.row(f"out_{p}", "Paid (capital in, debt lent, guarantee calls)", "usd_bn", out)
         s.row(f"in_{p}", "Received (distributions, fees, debt service, recoveries)", "usd_bn", back)
         s.row(f"net_{p}", "Net cash flow: received − paid", "usd_bn", f"{{in_{p}}}-{{out_{p}}}", style="result")
-    s.heading("Returns and present values (IRR and XIRR start from the root the IRR search sheet brackets)")
+    s.heading("Returns and present values (IRR and XIRR start from the root the IRR search sheet brackets; the swap "
+              "counterparty and the guarantors, whose flows change sign more than once, have a PV and no IRR)")
     for p in PARTY_ROWS:
         row, lab = f"{{net_{p}@row}}", _PARTY_LABELS[p]
         sign = f"AND(MAX({row})>0,MIN({row})<0)"
+        if p in NO_IRR:
+            s.scalar(f"pv_{p}", f"{lab}: PV of the net flow at the discount rate on Inputs", "usd_bn",
+                     f"{{net_{p}@0}}+NPV(PVRate,{{net_{p}@row1}})", style="result")
+            continue
         seed, xseed = f"{{seed_{p}}}", f"{{xseed_{p}}}"
         s.scalar(f"irr_{p}", f"{lab}: IRR", "decimal",
                  f'IF({sign},IF(ISNUMBER({seed}),IFERROR(IRR({row},{seed}),{seed}),IFERROR(IRR({row}),"")),"")',
@@ -208,7 +216,7 @@ def irr_search_sheet(book: Book, spec: ExportSpec) -> None:
                    "Each step halves the bracket [IRRLow, IRRHigh] on Inputs, keeping the half where the NPV (XNPV) of the net "
                    "flow changes sign. The Parties sheet's IRR and XIRR start from the result, so they find the same root.",
                    year_label="Step", start=1)
-    for p in PARTY_ROWS:
+    for p in (p for p in PARTY_ROWS if p not in NO_IRR):
         s.heading(_PARTY_LABELS[p])
         for tag, f, lab in (("", "({net_%s@0}+NPV(%s,{net_%s@row1}))", "NPV"),
                             ("x", "XNPV(%s,{net_%s@row},{date@row})", "XNPV")):

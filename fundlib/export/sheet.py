@@ -4,7 +4,8 @@ per row copied across the year columns, and the styles that tell inputs, values 
 A formula is written once per row as a template; ``{key}`` is the same year's cell of row ``key``
 (on any sheet), ``{key@prev}`` the year before (the "Opening" column before year 0), ``{key@row}``
 the whole row, ``{key@row1}`` years 1 on, ``{key@0}`` and ``{key@last}`` its first and last cells,
-``{key@c}`` the Total / value column.
+``{key@c}`` the Total / value column, ``{key@tail1}`` the years after this one and ``{key@lead}`` as
+many cells from the row's start.
 A scalar row's ``{key}`` is its value cell; an input's ``{key}`` is its defined name.
 """
 
@@ -141,6 +142,9 @@ class Book:
             return f"{pre}${last}${r}"
         if mod == "tail1":                     # from the next year to the row's end
             return f"{pre}{get_column_letter(col + 1)}{r}:${last}${r}"
+        if mod == "lead":                      # from the row's start, as long as a tail1 on this sheet
+            n = FIRST + here.width - 1 - col
+            return f"{pre}${first}${r}:${get_column_letter(FIRST + n - 1)}${r}"
         raise ValueError(f"unknown reference modifier {mod!r}")
 
     def render(self, template: str, col: int, here: Sheet) -> str:

@@ -44,6 +44,7 @@ class ExportSpec:
     result: CH.ChainResult
     sector_profiles: dict            # sector -> CFADS per $1 of capex, ages 0..H-1 (no shock)
     shocked_profiles: dict | None    # the same after the AI-bust / delay shocks, or None
+    late_profiles: dict | None       # the same after the delay alone (the debt is re-sculpted on it), or None
     register: dict = field(default_factory=dict)   # id -> Assumption in force (overrides applied)
 
     @property
@@ -60,7 +61,9 @@ class ExportSpec:
 
     @property
     def N(self) -> int:
-        return max(self.T - 1, CURVE_MIN_YEARS)
+        """Annual curve years: enough for the FILP tenor and the exit's discounting of the assets'
+        remaining cash flows (to year T − 1 + H − 1), at most the Market's 100."""
+        return min(max(self.T - 1 + self.H - 1, CURVE_MIN_YEARS), 100)
 
     @property
     def shocked(self) -> bool:
@@ -152,12 +155,13 @@ def resolve(overrides=None, *, scenario=None, fund=None, market=None, asset_retu
         result = CH.run(fund, market, asset_return=r_a, preset=preset, shocks=shocks, weights=w,
                         yen_appreciation=yen_appreciation, **kw)
         _, _, bust, delay = shocks.arrays()
-        base, shocked = {}, {}
+        base, shocked, late = {}, {}, {}
         for s in P.SECTORS:
             one = {k: float(k == s) for k in P.SECTORS}
             base[s] = np.asarray(CH.portfolio_cfads(one), float)
-            shocked[s] = np.asarray(CH.portfolio_cfads(one, float(bust), int(delay)), float)
-        any_shock = float(bust) != 0.0 or int(delay) != 0
+            shocked[s] = np.asarray(CH.portfolio_cfads(one, float(bust), float(delay)), float)
+            late[s] = np.asarray(CH.portfolio_cfads(one, 0.0, float(delay)), float)
+        any_shock = float(bust) != 0.0 or float(delay) != 0.0
         register = {id: A.get(id) for id in A.register()}
     return ExportSpec(fund, market, preset, r_a, w, shocks, yen_appreciation, merged, retail_pref_rate, deemed_rate,
-                      result, base, shocked if any_shock else None, register)
+                      result, base, shocked if any_shock else None, late if float(delay) != 0.0 else None, register)

@@ -11,11 +11,13 @@ paths; ρ > 0 makes rising rates coincide with bad project years. The register h
 the default is 0 (projects independent of the market). (3) The one chain, :func:`fundlib.chain.run`.
 The chain takes one asset return per scenario, not a scenario's own project cash flows, so a draw
 enters it as (a) the asset return: the register's ``asset_return`` plus the draw's portfolio IRR with
-no delays less the base portfolio IRR (kept in the chain's [−5%, 50%]), and (b) the delay shock: the
-weight-averaged delay of the sectors, rounded to whole years. Floating debt pays each year's average
-SOFR from the path; the chain's ledger cannot record a negative interest payment, so SOFR is held at
-−(lowest debt margin) in the years a path goes below it, and at 50% (the chain's limit) above (the
-share of scenarios is reported).
+no delays less the base portfolio IRR (kept in the chain's [−5%, 50%]), and (b) each sector's delay in
+whole months (the chain's ``sector_delays``: the debt is re-sculpted on the late cash flows, the
+debt-service reserve carries the gap). The exit is valued on the path's curve: the USD curve moved by
+the path's change in the 30-year Treasury yield (the chain's ``curve_shift``). Floating debt pays each
+year's average SOFR from the path on its unhedged share (the swap fixes the rest); the chain's ledger
+cannot record a negative interest payment, so SOFR is held at −(lowest debt spread) in the years a path
+goes below it, and at 50% (the chain's limit) above (the share of scenarios is reported).
 
 **Each party in its own money.** The US Treasury: its dollar flows from the ledger, PV at the
 snapshot's 30-year Treasury par yield. Japan's MoF, in yen: every call (and cure) funded by FILP
@@ -23,11 +25,12 @@ bonds at the FILP-tenor JGB yield of the snapshot moved by the path's 30-year JG
 date, coupons yearly, principal repaid when the fund ends (as :meth:`fundlib.chain.ChainResult.japan_yen`,
 but at each path's own rate); PV of yen distributions less FILP coupons and principal at the snapshot's
 30-year JGB par yield. Dollars become yen **unhedged** at the path's year-end USD/JPY, or **hedged**:
-each year's flow sold one year ahead, at the forward struck a year before on the path (spot and the
-1-year Treasury and JGB yields, with the snapshot's basis: :func:`fundlib.fx.forward_rate`); year 0
-at spot. Japan is "below its FILP cost" when its yen IRR (calls and cures out, distributions in) is
-below the call-weighted FILP yield, or has no IRR. Ex-Im Bank's and JBIC's loss: PV of guarantee calls
-paid less recoveries, at the 30-year Treasury yield, in $bn.
+at the forwards locked at the start for each year's date (:meth:`fundlib.market.Market.forward_usdjpy`:
+the snapshot's zero curves and basis; every path starts at the snapshot). Japan is "below its FILP
+cost" when its yen IRR (calls and cures out, distributions in) is below the call-weighted FILP yield,
+or has no IRR. Ex-Im Bank's and JBIC's loss: PV of guarantee calls paid less their fees and
+recoveries, at the 30-year Treasury yield, in $bn (negative: a gain). "Any call" counts a year in
+which they pay at least ``guarantee_call_min_usd_bn``.
 
 **Chunks.** A run is cut into chunks of ``chunk`` scenarios; each chunk is a pure function of
 (parameters, seed, chunk start, chunk size) (:func:`odds_chunk`) returning a
@@ -200,31 +203,33 @@ def simulate_chunk(spec: OddsSpec, seed: int, start: int, size: int, *, detail: 
     r_raw = spec.asset_return + (r_proj - base)
     r_a = np.clip(np.where(np.isfinite(r_raw), r_raw, -1.0), -0.05, 0.5)
     delay_w, capex_w, ai = np.zeros(size), np.zeros(size), np.ones(size)
+    delay = {}
     for k, (s, key) in enumerate(P.SECTORS.items()):
         a = P.archetype(key)
         inp = SC._sector_inputs(z, k, nsec, spec.unc, a)
-        delay_w += weights[s] * inp["delay"]
+        delay[s] = np.minimum(SC.sector_delay_months(z, k, nsec, spec.unc), CH.DELAY[1])   # late by whole months
+        delay_w += weights[s] * delay[s]
         capex_w += weights[s] * np.log(inp["capex_mult"])
         if s == "data_centres":
             ai = inp["price_mult"] * inp["utilization"] / a.utilization
-    delay = np.rint(delay_w).astype(int)
-    margins = [fund.senior_margin] + ([fund.sub_margin] if fund.sub_debt_share > 0 else [])
-    floor = -min(margins)
-    # the chain takes SOFR in [-5%, 50%] and no negative debt rate: a path is held inside for it
-    flows = _chain(spec, weights, r_a, np.clip(mp.sofr, floor, _SOFR_CAP), np.clip(mp.usdjpy, *_FX_RANGE), delay)
+    spreads = [fund.senior_spread_bp * 1e-4] + ([fund.sub_margin] if fund.sub_debt_share > 0 else [])
+    floor = -min(spreads)
+    # the exit is valued on the path's curve: the USD curve moves as the path's 30-year Treasury yield
+    shift = np.clip(mp.ust_30y[:, -1] - mp.ust_30y[:, 0], *CH.CURVE_SHIFT)
+    # the chain takes SOFR in [-5%, 50%] and no negative coupon: a path is held inside for it
+    flows = _chain(spec, weights, r_a, np.clip(mp.sofr, floor, _SOFR_CAP), np.clip(mp.usdjpy, *_FX_RANGE), delay,
+                   shift)
     us, jp_out, jp_in = flows["us_treasury"], flows["japan_out"], flows["japan_in"]
     ust, jgb = market.par_yield("USD", 30.0), market.par_yield("JPY", 30.0)
     calls = flows["calls"].sum(axis=1)
     us_irr = row_irr(us, guess=None)
     metrics = {"us_pv_usd_bn": npv(ust, us), "us_irr": us_irr}
-    events = {"any_guarantee_call": calls > 1e-9}
-    # Japan in yen
+    # a call counts when Ex-Im Bank and JBIC pay at least the register's minimum in some year
+    events = {"any_guarantee_call": np.any(flows["calls"] >= max(A.value("guarantee_call_min_usd_bn"), 1e-12), axis=1)}
+    # Japan in yen: hedged = the forwards locked at the start for each date (the Market's, as every
+    # path starts at the snapshot); unhedged = the path's spot
     S = mp.usdjpy
-    fwd = np.empty_like(S)
-    fwd[:, 0] = S[:, 0]
-    # F = S·(1 + jpy + basis)/(1 + usd) for one year (fundlib.fx.forward_rate), written out so an extreme
-    # path cannot stop a long run at that function's range check
-    fwd[:, 1:] = S[:, :-1] * (1.0 + mp.jgb_1y[:, :-1] + market.basis_bp * 1e-4) / (1.0 + mp.ust_1y[:, :-1])
+    fwd = np.broadcast_to(market.forward_usdjpy(np.arange(T, dtype=float)), S.shape)
     filp_rate = market.par_yield("JPY", float(A.value("filp_tenor_years"))) + (mp.jgb_30y - mp.jgb_30y[:, :1])
     yen = {}
     for view, rate in (("hedged", fwd), ("unhedged", S)):
@@ -258,7 +263,7 @@ def simulate_chunk(spec: OddsSpec, seed: int, start: int, size: int, *, detail: 
     return out
 
 
-def _chain(spec: OddsSpec, weights: dict, r_a, sofr, fx, delay) -> dict:
+def _chain(spec: OddsSpec, weights: dict, r_a, sofr, fx, delay: dict, shift) -> dict:
     """The chain for every scenario in one run. The rows are padded to a multiple of :data:`ALIGN`
     (with copies of the first), so no scenario falls in the ragged end of the BLAS kernel's blocks and
     its numbers do not depend on the scenarios it shares the run with."""
@@ -266,7 +271,8 @@ def _chain(spec: OddsSpec, weights: dict, r_a, sofr, fx, delay) -> dict:
     gi = np.concatenate([np.arange(n), np.zeros((-n) % ALIGN, dtype=np.int64)])
     with one_blas_thread():
         res = CH.run(spec.fund, spec.market, asset_return=r_a[gi], preset=spec.preset,
-                     shocks=CH.Shocks(delay_years=delay[gi]), weights=weights, sofr_path=sofr[gi], fx_path=fx[gi])
+                     sector_delays={s: d[gi] for s, d in delay.items()}, curve_shift=shift[gi], weights=weights,
+                     sofr_path=sofr[gi], fx_path=fx[gi])
     # one pass over the ledger's rows for the flows the odds need (as Ledger.net and Ledger.total give them)
     out = {k: np.zeros((n, sofr.shape[1])) for k in ("us_treasury", "japan_out", "japan_in", "exim", "jbic", "calls")}
     net = {"us_treasury": "us_treasury", "exim": "exim", "jbic": "jbic"}
@@ -280,7 +286,7 @@ def _chain(spec: OddsSpec, weights: dict, r_a, sofr, fx, delay) -> dict:
             out["japan_in"] += a
         if payer == "japan_mof":
             out["japan_out"] += a
-        if item == "guarantee call" and payee == "senior_lenders":
+        if item == "guarantee call" and payer in ("exim", "jbic"):
             out["calls"] += a
     out["chain"] = res
     return out
