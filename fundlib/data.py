@@ -216,7 +216,8 @@ def load_assumptions_table(path: str | Path | None = None) -> pd.DataFrame:
 
 
 def build_rates_monthly(raw_dir: str | Path, start: str = "2000-01", keep: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Rebuild the month-end rates table from the official source files in ``raw_dir``.
+    """Rebuild the monthly rates table from the official source files in ``raw_dir``: month-end yields and
+    USD/JPY, and SOFR and TONA as the month's average of the daily fixings.
 
     Expected layout (as downloaded): ``jgb_mof/jgbcm_all.csv``; optional
     ``jgb_mof_recent/JPY_BILL_{10,20}Y.csv`` to extend those tenors; ``ust_cmt/DGS*.csv``
@@ -248,10 +249,10 @@ def build_rates_monthly(raw_dir: str | Path, start: str = "2000-01", keep: pd.Da
         for ext in sorted((raw / "ust_cmt").glob(f"{sid}_to*.csv")):
             s = _splice(s, parse_fred_csv(ext))
         cols[f"ust_{key}_pct"] = month_end(s)
-    cols["sofr_pct"] = month_end(parse_fred_csv(raw / "sofr" / "SOFR.csv"))
+    cols["sofr_pct"] = month_end(parse_fred_csv(raw / "sofr" / "SOFR.csv"), how="mean").round(4)  # the month's average fixing
     tona = raw / "tona_boj" / "TONA.csv"
     if tona.exists() or keep is None:
-        cols["tona_pct"] = month_end(parse_daily_close_csv(tona), calendar="JP")
+        cols["tona_pct"] = month_end(parse_daily_close_csv(tona), calendar="JP", how="mean").round(4)
     fx = None
     for f in sorted((raw / "usdjpy").glob("DEXJPUS_*.csv")):
         fx = parse_fred_csv(f) if fx is None else _splice(fx, parse_fred_csv(f))

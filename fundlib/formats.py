@@ -167,8 +167,10 @@ def _last_business_day(day: pd.Timestamp, calendar: str) -> pd.Timestamp:
     return last
 
 
-def month_end(series: pd.Series, complete_only: bool = True, calendar: str = "US") -> pd.Series:
-    """Last available observation of each month, indexed by monthly Period.
+def month_end(series: pd.Series, complete_only: bool = True, calendar: str = "US", how: str = "last") -> pd.Series:
+    """Last available observation of each month (``how="last"``) or the average of the month's
+    observations (``how="mean"``: for overnight fixings such as SOFR and TONA, where one day's fixing
+    carries that day's noise, a month-end repo spike for one), indexed by monthly Period.
 
     With ``complete_only`` the final month is dropped unless the series reaches that month's last
     business day, so a half-finished month never masquerades as a month-end value. ``calendar``
@@ -181,10 +183,12 @@ def month_end(series: pd.Series, complete_only: bool = True, calendar: str = "US
     if not isinstance(complete_only, (bool, np.bool_)):
         raise TypeError(f"complete_only must be True or False; got {type(complete_only).__name__}")
     check_choice("calendar", calendar, ("US", "JP"))
+    check_choice("how", how, ("last", "mean"))
     s = series.dropna()
     if s.empty:
         return pd.Series(dtype=float, index=pd.PeriodIndex([], freq="M", name="month"), name=series.name)
-    out = s.groupby(s.index.to_period("M")).last()
+    g = s.groupby(s.index.to_period("M"))
+    out = g.last() if how == "last" else g.mean()
     out.index.name = "month"
     if complete_only:
         last_day = series.index.max().normalize()

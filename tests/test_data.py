@@ -9,6 +9,7 @@ import pytest
 
 from fundlib import data as D
 from fundlib.data import DataError
+from fundlib import InputError
 
 
 def test_rates_monthly_loads_with_decimals_and_coverage():
@@ -159,3 +160,18 @@ def test_build_rates_monthly_from_a_small_raw_folder(tmp_path):
     out.to_csv(path, index=False)
     loaded = D.load_rates_monthly(path)
     assert loaded["tona"].tolist() == pytest.approx([0.0073, 0.0072])
+
+
+def test_overnight_rates_are_the_months_average_fixing():
+    """SOFR and TONA enter the table as the month's average of the daily fixings (a month-end spike
+    is one day's noise); the yields stay month-end."""
+    import pandas as pd
+
+    from fundlib.formats import month_end
+
+    days = pd.to_datetime(["2025-10-01", "2025-10-15", "2025-10-30", "2025-10-31"])
+    s = pd.Series([4.20, 4.30, 4.04, 4.22], index=days)
+    assert month_end(s, how="mean").iloc[0] == pytest.approx((4.20 + 4.30 + 4.04 + 4.22) / 4, abs=1e-12)
+    assert month_end(s).iloc[0] == 4.22
+    with pytest.raises(InputError, match="how"):
+        month_end(s, how="median")

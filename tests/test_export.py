@@ -208,6 +208,7 @@ def _expected(ex, r) -> dict:
                     f"coupon_{tag}": jy["filp_coupon_jpy_tn"][0], f"repaid_{tag}": jy["filp_repaid_jpy_tn"][0],
                     f"jnet_{tag}": jy["net_jpy_tn"][0], f"jcum_{tag}": np.cumsum(jy["net_jpy_tn"][0]),
                     f"jpv_{tag}": [F.npv(jy["filp_yield"], jy["net_jpy_tn"][0])]})
+        out["bb_price"] = jy["filp_buyback_price"]
     n = ex.spec.N
     out["usd_zero"] = m.zero_rate("USD", np.arange(1, n + 1.0))
     out["jpy_zero"] = m.zero_rate("JPY", np.arange(1, n + 1.0))

@@ -174,6 +174,9 @@ def _samples(tmp: Path) -> dict:
         "odds.tally.exact_sum": {"x": [0.1, 0.2, 0.3]}, "odds.tally.sketch_tolerance": {"x": [1.0, -2.0], "scale": 100.0},
         "odds.tally.bin_edges": {"scale": 100.0}, "odds.vintages.vintage_flows": {"month": "2015-01"},
         "odds.paths.check_block_months": {"block_months": 24},
+        "chain.assets.exit_discount": {"T": 16, "H": 70, "shift": 0.0},
+        "chain.inputs.check_sector_delays": {"sector_delays": {"power": 1.5}},
+        "chain.report.filp_buyback_factor": {"T": 16, "tenor": 30.0, "coupon": 0.03},
     }
     instances = {  # result records: their own fields from a real instance
         "chain.engine.ChainResult": res, "waterfall.WaterfallResult": res.waterfall, "leverage.DebtSchedule": sched,

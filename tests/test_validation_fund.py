@@ -88,7 +88,7 @@ def test_a_sector_weight_over_100_percent_names_the_sector():
     (lambda: ST.Shock(usdjpy=[100, 120]), TypeError, "usdjpy must be a single number"),
     (lambda: ST.Shock(ai_bust=-1), InputError, r"ai_bust = -1 .*\[0, 2.5\]"),
     (lambda: CH.Shocks(delay_years="two"), TypeError, "delay_years must be a number"),
-    (lambda: CH.Shocks(delay_years=[1, 2.5]), InputError, "delay_years = 2.5 .*whole numbers"),
+    (lambda: CH.Shocks(delay_years=[1, 15.5]), InputError, r"delay_years = 15.5 .*\[0, 15\]"),
     (lambda: CH.Shocks(sofr_bp=[100, 200], ai_bust=[0, 1, 2]), InputError, "sofr_bp and ai_bust"),
     (lambda: SOLAR.with_(utilization=[[1.0, 2.0], [3.0]]), TypeError, "utilization must be a single number"),
     (lambda: SOLAR.with_(label=3), TypeError, "label must be text"),

@@ -13,6 +13,8 @@ from fundlib.chain.assets import exit_discount, portfolio_cfads
 from fundlib.chain.engine import ChainResult, run
 from fundlib.chain.inputs import CURVE_SHIFT, DELAY, MAX_HORIZON, Shocks
 from fundlib.chain.ledger import PARTIES, PARTY_LABELS, Ledger
+from fundlib.chain.report import filp_buyback_factor
 
 __all__ = ["run", "Shocks", "ChainResult", "Ledger", "PARTIES", "PARTY_LABELS", "portfolio_cfads", "exit_discount", "MAX_HORIZON",
-           "DELAY", "CURVE_SHIFT"]
+           "DELAY", "CURVE_SHIFT",
+           "filp_buyback_factor"]

@@ -25,8 +25,9 @@ import numpy as np
 from fundlib import assumptions as A
 from fundlib import projects as P
 from fundlib import scenarios as SC
-from fundlib._validate import check_int, check_range
-from fundlib.chain.inputs import DELAY, MAX_HORIZON, RunInputs, check_sector_delays, scenario_shape, shock_arrays
+from fundlib.market import Market
+from fundlib._validate import check_instance, check_int, check_range
+from fundlib.chain.inputs import CURVE_SHIFT, DELAY, MAX_HORIZON, RunInputs, check_sector_delays, scenario_shape, shock_arrays
 
 __all__ = ["portfolio_cfads", "exit_discount"]     # buy_assets and Assets are step 1 of fundlib.chain.run
 
@@ -89,7 +90,11 @@ def _portfolio(w: dict, ai_bust, d: dict, horizon: int) -> np.ndarray:
 
 def exit_discount(market, T: int, H: int, shift) -> np.ndarray:
     """Discount factors (n, H − 1) at the exit (year T − 1) for the CFADS 1..H − 1 years after it: the
-    Market's one-year USD forwards from the exit on, plus ``asset_risk_premium`` and ``shift`` (n,)."""
+    Market's one-year USD forwards from the exit on, plus ``asset_risk_premium`` and ``shift`` (a number
+    or (n,), in [−20%, 50%]). ``market`` a Market; ``T`` whole years in [1, 101]; ``H`` in [2, 200]."""
+    check_instance("market", market, Market)
+    T, H = check_int("T", T, 1, 101), check_int("H", H, 2, 200)
+    shift = np.asarray(check_range("shift", shift, *CURVE_SHIFT), float)
     years = np.arange(T - 1, T - 1 + H, dtype=float)
     D = np.asarray(market.discount("USD", np.minimum(years, 100.0)), float)
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -103,7 +103,8 @@ def run(fund: FundStructure | None = None, market: Market | None = None, *, asse
     rates = floating_rates(inp)                                              # 2. the rates
     close = sculpt_plan(fund, assets.draws, assets.purchases, assets.base_cfads, rates.base, T)   # 3. the plan at close
     swap = strike_swap(fund, close, inp.market)
-    dsra = A.value("dsra_months") / 12.0 * (1.0 - fund.sub_debt_share) * close.service.max(axis=-1)
+    dsra = np.minimum(A.value("dsra_months") / 12.0 * (1.0 - fund.sub_debt_share) * close.service.max(axis=-1),
+                      assets.purchases[:, 0])                           # never more than the first call buys
     assets = assets.less_reserve(dsra)
     plan = sculpt_plan(fund, assets.draws, assets.purchases, assets.plan_cfads, rates.base, T)
     terms = W.preset_terms(preset, fund, fund.fees, **preset_kw)            # (ownership, who pays calls, tiers)

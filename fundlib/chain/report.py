@@ -11,7 +11,7 @@ import pandas as pd
 
 from fundlib import assumptions as A
 from fundlib import waterfall as W
-from fundlib._validate import check_bool, check_choice, check_int, check_number
+from fundlib._validate import InputError, check_bool, check_choice, check_instance, check_int, check_number, check_range
 from fundlib.finance import irr, moic
 from fundlib.chain.ledger import PARTIES, PARTY_LABELS
 from fundlib.structure import OWNERS, PAYEE_LABELS, PAYEES
@@ -126,8 +126,12 @@ class ChainReport:
         return sum(self.ledger.net(o) for o in OWNERS)
 
     def japan_yen(self, hedged: bool = True) -> dict:
-        """Japan's MoF in ¥tn, (n, T) each: received, FILP issued, coupons, repaid, net; converted at
-        each date's forward (``hedged=True``) or on the unhedged FX path."""
+        """Japan's MoF in ¥tn, (n, T) each: received, FILP issued, coupons, bought back, net; converted at
+        each date's locked forward (``hedged=True``) or on the unhedged FX path. Each call is funded by
+        FILP bonds at the snapshot's par yield for the FILP tenor (register ``filp_tenor_years``); when
+        the fund ends Japan **buys back** the bonds still outstanding at their market value on the
+        Market's JGB curve (the forwards from the exit; :func:`filp_buyback_factor`), so no FILP debt
+        outlives the fund."""
         hedged = check_bool("hedged", hedged)
         out_usd = self.ledger.total("japan_mof", direction="out")   # calls and cures, gross
         in_usd = self.ledger.total("japan_mof", direction="in")     # distributions, gross
@@ -135,11 +139,46 @@ class ChainReport:
         fx = np.broadcast_to(self.fx_hedged, jp.shape) if hedged else self.fx_path
         paid = out_usd * fx / 1000.0                        # each call converted at its own date's rate
         got = in_usd * fx / 1000.0
-        y = self.market.par_yield("JPY", float(A.value("filp_tenor_years")))
+        tenor = float(A.value("filp_tenor_years"))
+        y = self.market.par_yield("JPY", tenor)
         issued = np.cumsum(paid, axis=-1)                   # FILP bonds outstanding after each call
         coupon = np.concatenate([np.zeros(jp.shape[:-1] + (1,)), issued[..., :-1]], axis=-1) * y
+        T = jp.shape[-1]
+        price = filp_buyback_factor(self.market, T, tenor, np.full(T, y))
         repaid = np.zeros_like(issued)
-        repaid[..., -1] = issued[..., -1]                   # retired at par when the fund ends
+        repaid[..., -1] = paid @ price                      # each year's bonds at their value at the exit
         return {"jpy_received_tn": got, "filp_issued_jpy_tn": paid, "filp_coupon_jpy_tn": coupon,
                 "filp_repaid_jpy_tn": repaid, "net_jpy_tn": got - coupon - repaid, "filp_yield": y,
-                "jpy_per_usd": fx}
+                "jpy_per_usd": fx, "filp_buyback_price": price}
+
+
+def filp_buyback_factor(market, T: int, tenor: float, coupon, shift=0.0) -> np.ndarray:
+    """The price at the fund's exit (year T − 1) per ¥1 of face of the FILP bonds issued in each year
+    t = 0..T − 1 (a ``tenor``-year bond paying ``coupon`` (..., T) a year): its remaining coupons and
+    principal discounted on the Market's JGB forwards from the exit, moved in parallel by ``shift``
+    (a number or (n,)); 1 (par) for a bond that has already matured (rolled at par until the exit).
+    ``market`` a Market; ``T`` whole years in [1, 101]; ``tenor`` in [1, 60]; ``coupon`` in [−5%, 50%],
+    ``shift`` in [−20%, 50%]."""
+    from fundlib.market import Market
+
+    check_instance("market", market, Market)
+    T = check_int("T", T, 1, 101)
+    tenor = check_number("tenor", tenor, 1.0, 60.0)
+    coupon = np.asarray(check_range("coupon", coupon, -0.05, 0.5), float)
+    shift = np.asarray(check_range("shift", shift, -0.2, 0.5), float)
+    if coupon.ndim and coupon.shape[-1] != T:
+        raise InputError("coupon", f"an array of shape {coupon.shape}", f"one number, or one per year ({T}) on the last axis")
+    coupon = np.broadcast_to(coupon, coupon.shape[:-1] + (T,)) if coupon.ndim else np.full(T, float(coupon))
+    if T - 1 + tenor > 100:
+        raise InputError("tenor", tenor, f"at most {101 - T} years: the Market's curve ends at 100 years")
+    t = np.arange(T)
+    left = np.rint(tenor - (T - 1 - t)).astype(int)                      # whole years to maturity at the exit
+    K = max(int(left.max(initial=0)), 1)
+    D = np.asarray(market.discount("JPY", np.arange(T - 1, T + K, dtype=float)), float)
+    step = (D[:-1] / D[1:])[None, :] * (1.0 + np.reshape(np.asarray(shift, float), (-1, 1)))   # 1 + forward + shift
+    dfw = 1.0 / np.cumprod(step, axis=-1)                                # (n, K): ¥1 in k years, k = 1..K
+    ann = np.cumsum(dfw, axis=-1)
+    k = np.clip(left, 1, K) - 1
+    price = np.asarray(coupon, float) * ann[..., k] + dfw[..., k]
+    out = np.where(left >= 1, price, 1.0)
+    return out[0] if np.ndim(shift) == 0 and out.shape[0] == 1 else out

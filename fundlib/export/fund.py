@@ -85,8 +85,9 @@ def plan_sheet(book: Book, spec: ExportSpec, plan_key: str) -> None:
     _sculpt(s, "close", "The plan at close: base CFADS of call × leverage (sizes the swap and the reserve)",
             "prof_base_scaled", "{purchase_per_call}")
     s.scalar("dsra", "Debt-service reserve: DSRAMonths ÷ 12 × the largest senior service of the plan at close in the "
-             "fund's years", "usd_bn",
-             "DSRAMonths/MonthsPerYear*(1-SubShare)*MAX(INDEX({close_ds@row},1):INDEX({close_ds@row},Life+1))",
+             "fund's years (at most what the first call buys)", "usd_bn",
+             "MIN(DSRAMonths/MonthsPerYear*(1-SubShare)*MAX(INDEX({close_ds@row},1):INDEX({close_ds@row},Life+1)),"
+             "{purchase_per_call})",
              style="result")
     _sculpt(s, "plan", "The plan the debt follows: the assets bought (after the reserve), late CFADS if late",
             plan_key, "{purchase_per_call}")

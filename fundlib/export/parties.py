@@ -235,13 +235,20 @@ def irr_search_sheet(book: Book, spec: ExportSpec) -> None:
 def japan_sheet(book: Book, spec: ExportSpec) -> None:
     s = book.sheet("Japan in yen", spec.T, "Japan in yen: the MoF stake funded by FILP bonds",
                    "Each dollar Japan pays in is raised in yen with FILP bonds at the FILP yield (coupons every year, "
-                   "retired at par when the fund ends); dollars are converted at each date's forward (hedged) or on the spot path.")
+                   "bought back at market value when the fund ends); dollars are converted at each date's locked forward "
+                   "(hedged) or on the spot path.")
     s.heading("Exchange rates (yen per dollar)")
     s.row("fx_h", "Forward for each year's date: spot × ((1 + JPY zero + basis) ÷ (1 + USD zero))^t", "jpy_per_usd",
           "IF({t}=0,USDJPY,USDJPY*((1+INDEX({jpy_zero@row},{t})+Basis_bp*BP)/(1+INDEX({usd_zero@row},{t})))^{t})",
           style="result")
     s.row("fx_u", "Spot path: spot × (1 − yen appreciation)^t, or the what-if rate from year 1", "jpy_per_usd",
           "IF(AND({t}>=1,FxShockOn=1),UsdJpyShock,USDJPY*(1-YenAppreciation)^{t})", style="result")
+    s.heading("FILP bonds bought back at the exit (at market value: no FILP debt outlives the fund)")
+    s.row("bb_left", "Years to maturity at the exit of the bonds issued this year (≤ 0: matured, rolled at par)",
+          "years", "ROUND(FilpTenor-(Life-{t}),0)")
+    s.row("bb_price", "Buy-back price per ¥1 of face: coupons and principal left, on the JGB forwards from the exit",
+          "factor", "IF({bb_left}<1,1,(FilpYield*SUM(INDEX({jpy_df@row},Life+1):INDEX({jpy_df@row},Life+{bb_left}))"
+          "+INDEX({jpy_df@row},Life+{bb_left}))/INDEX({jpy_df@row},Life))", style="result")
     s.heading("Japan MoF in dollars")
     s.row("jp_out", "Paid in (calls and cures)", "usd_bn", "{out_japan_mof}")
     s.row("jp_in", "Received (distributions)", "usd_bn", "{in_japan_mof}")
@@ -252,8 +259,8 @@ def japan_sheet(book: Book, spec: ExportSpec) -> None:
         s.row(f"out_{tag}", "FILP bonds outstanding (end of year)", "jpy_tn", f"{{out_{tag}@prev}}+{{issued_{tag}}}", total="")
         s.row(f"coupon_{tag}", "FILP coupons on the bonds outstanding a year before", "jpy_tn",
               f"{{out_{tag}@prev}}*FilpYield", style="result")
-        s.row(f"repaid_{tag}", "FILP principal retired at par when the fund ends", "jpy_tn",
-              f"IF({{final}}=1,{{out_{tag}}},0)", style="result")
+        s.row(f"repaid_{tag}", "FILP bonds bought back when the fund ends, at their value on the JGB forwards", "jpy_tn",
+              f"IF({{final}}=1,SUMPRODUCT({{issued_{tag}@row}},{{bb_price@row}}),0)", style="result")
         s.row(f"jnet_{tag}", "Net yen: received − coupons − principal", "jpy_tn",
               f"{{got_{tag}}}-{{coupon_{tag}}}-{{repaid_{tag}}}", style="result")
         s.row(f"jcum_{tag}", "Cumulative net yen", "jpy_tn", f"{{jcum_{tag}@prev}}+{{jnet_{tag}}}", total="")

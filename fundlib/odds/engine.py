@@ -22,8 +22,9 @@ goes below it, and at 50% (the chain's limit) above (the share of scenarios is r
 **Each party in its own money.** The US Treasury: its dollar flows from the ledger, PV at the
 snapshot's 30-year Treasury par yield. Japan's MoF, in yen: every call (and cure) funded by FILP
 bonds at the FILP-tenor JGB yield of the snapshot moved by the path's 30-year JGB change to the call's
-date, coupons yearly, principal repaid when the fund ends (as :meth:`fundlib.chain.ChainResult.japan_yen`,
-but at each path's own rate); PV of yen distributions less FILP coupons and principal at the snapshot's
+date, coupons yearly, the bonds still outstanding bought back when the fund ends at their value on the
+JGB forwards moved by the path's 30-year JGB change (as :meth:`fundlib.chain.ChainResult.japan_yen`, but
+at each path's own rates); PV of yen distributions less FILP coupons and principal at the snapshot's
 30-year JGB par yield. Dollars become yen **unhedged** at the path's year-end USD/JPY, or **hedged**:
 at the forwards locked at the start for each year's date (:meth:`fundlib.market.Market.forward_usdjpy`:
 the snapshot's zero curves and basis; every path starts at the snapshot). Japan is "below its FILP
@@ -231,6 +232,10 @@ def simulate_chunk(spec: OddsSpec, seed: int, start: int, size: int, *, detail: 
     S = mp.usdjpy
     fwd = np.broadcast_to(market.forward_usdjpy(np.arange(T, dtype=float)), S.shape)
     filp_rate = market.par_yield("JPY", float(A.value("filp_tenor_years"))) + (mp.jgb_30y - mp.jgb_30y[:, :1])
+    # FILP bonds still outstanding at the exit are bought back at their value on the JGB forwards moved by
+    # the path's change in the 30-year JGB yield
+    buyback = CH.filp_buyback_factor(market, T, float(A.value("filp_tenor_years")), np.clip(filp_rate, -0.05, 0.5),
+                                  np.clip(mp.jgb_30y[:, -1] - mp.jgb_30y[:, 0], *CH.CURVE_SHIFT))
     yen = {}
     for view, rate in (("hedged", fwd), ("unhedged", S)):
         paid, got = jp_out * rate / 1000.0, jp_in * rate / 1000.0
@@ -238,7 +243,7 @@ def simulate_chunk(spec: OddsSpec, seed: int, start: int, size: int, *, detail: 
         coupons = np.zeros_like(paid)
         coupons[:, 1:] = np.cumsum(cost, axis=1)[:, :-1]
         repaid = np.zeros_like(paid)
-        repaid[:, -1] = paid.sum(axis=1)
+        repaid[:, -1] = np.sum(paid * buyback, axis=1)              # bought back at market value at the exit
         net = got - coupons - repaid
         jirr = row_irr(got - paid, guess=None)
         with np.errstate(invalid="ignore", divide="ignore"):          # NaN when Japan has no stake
