@@ -412,8 +412,10 @@ def guarantee_economics(debt, years: int, annual_default_prob: float, loss_given
     the balance outstanding during each year 1..``years`` (an amortizing loan: pass the chain's
     ``senior_balance`` at the start of each year). Each year a default occurs with probability
     ``annual_default_prob`` (given survival), losing ``loss_given_default`` of that year's exposure.
-    Returns present values at ``discount_rate`` (in [−5%, 100%]) of: the guarantor's expected loss,
-    the fee it earns, its expected net cost; and the borrower's spread saving (net of the fee).
+    Returns present values at ``discount_rate`` (in [−5%, 100%]) of: the guarantor's expected loss
+    (the guarantee's actuarial cost), the fee it earns, its expected net cost; the borrower's spread
+    saving (net of the fee); and the guarantee's market value, the spread it removes (unguaranteed −
+    guaranteed spread, before the fee).
     Probabilities are single numbers in [0, 1]; the spreads and the fee single numbers (bp) within
     the register's ranges (senior_spread_bp, unguaranteed_spread_bp, guarantee_fee_bp).
     """
@@ -436,4 +438,4 @@ def guarantee_economics(debt, years: int, annual_default_prob: float, loss_given
     fee = np.sum(survive * (1.0 - p) * f_bp * 1e-4 * exposure * df)
     saving = np.sum(survive * (1.0 - p) * (u_bp - g_bp - f_bp) * 1e-4 * exposure * df)
     return {"expected_loss_pv": el, "fee_pv": fee, "guarantor_net_cost_pv": el - fee,
-            "borrower_saving_pv": saving, "annual_expected_loss_rate": p * lgd}
+            "borrower_saving_pv": saving, "market_value_pv": saving + fee, "annual_expected_loss_rate": p * lgd}

@@ -359,6 +359,27 @@ class Market:
         v = np.where(t == 0, self.usdjpy, self.usdjpy * ratio ** t)
         return float(v) if v.ndim == 0 else v
 
+    def hedged_yield(self, annual_yield, years, into: str = "JPY") -> np.ndarray | float:
+        """The suite's one meaning of "hedged": the annual yield of an investment earning
+        ``annual_yield`` (in [−50%, 100%]) for ``years`` (in (0, 100]), converted at the forward locked
+        today for that date (:meth:`forward_usdjpy`). ``into="JPY"``: a dollar yield seen in yen,
+        (1 + y)·(1 + z_JPY + b)/(1 + z_USD) − 1; ``into="USD"``: a yen yield (FILP funding) seen in
+        dollars, (1 + y)·(1 + z_USD)/(1 + z_JPY + b) − 1, with the zero rates for ``years``. A rolled
+        short hedge is a different view: :func:`fundlib.fx.hedged_yield` (a life insurer's carry)."""
+        y = np.asarray(check_range("annual_yield", annual_yield, -0.5, 1.0), float)
+        t = np.asarray(check_range("years", years, 0.0, MAX_YEARS, low_open=True), float)
+        check_choice("into", into, ("JPY", "USD"))
+        ratio = (1.0 + np.asarray(self.zero_rate("JPY", t)) + self.basis_bp * 1e-4) / (1.0 + np.asarray(self.zero_rate("USD", t)))
+        v = (1.0 + y) * (ratio if into == "JPY" else 1.0 / ratio) - 1.0
+        return float(v) if np.ndim(v) == 0 else v
+
+    def fair_value_rate(self, currency: str) -> float:
+        """The fair-value view's discount rate for equity risk in ``currency`` ("USD" or "JPY"): the
+        government's own funding curve at 30 years (the Treasury's UST, the MoF's JGB) + the register's
+        ``equity_risk_premium``. The budget view discounts at the funding curve alone."""
+        check_choice("currency", currency, ("USD", "JPY"))
+        return float(self.par_yield(currency, 30.0)) + A.value("equity_risk_premium")
+
     def summary(self) -> pd.DataFrame:
         """The snapshot as a reader's table: what, value, as of."""
         def fmt(v, pct=True):

@@ -297,14 +297,14 @@ def tornado(weights: dict | None = None, unc: Uncertainty | None = None, horizon
 
 def funding_costs(market=None, fund=None) -> dict:
     """The hurdles a portfolio must clear, on one market: the fund's debt cost (SOFR + spread +
-    guarantee fee, :meth:`FundStructure.debt_rate`) and Japan's FILP money in dollars (the 30-year
-    JGB yield plus the cost of a rolled 3-month hedge of yen funding into dollars)."""
-    from fundlib import fx
+    guarantee fee, :meth:`FundStructure.debt_rate`) and Japan's FILP money in dollars: the FILP
+    bonds' yield hedged into dollars at the forwards locked today for the fund's life
+    (:meth:`fundlib.market.Market.hedged_yield`, the suite's one meaning of "hedged")."""
     from fundlib.market import Market
     from fundlib.structure import FundStructure
 
     market = Market.current() if market is None else check_instance("market", market, Market)
     fund = FundStructure() if fund is None else check_instance("fund", fund, FundStructure)
-    swap = fx.hedge_cost(market.sofr, market.tona, market.basis_bp, A.value("hedge_tenor_months") / 12)
+    filp = market.par_yield("JPY", float(A.value("filp_tenor_years")))
     return {"Fund debt cost": fund.debt_rate(market),
-            "FILP 30Y hedged into USD": market.par_yield("JPY", 30.0) + swap}
+            "FILP hedged into USD": market.hedged_yield(filp, float(fund.life_years), into="USD")}

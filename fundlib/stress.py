@@ -95,11 +95,12 @@ def run_chain(sofr_bp=0.0, usdjpy=None, ai_bust=0.0, delay_years=0, *, fund: S.F
     out = {
         "equity_irr": irr(equity_cf), "equity_moic": moic(equity_cf),
         # what the owners get beyond the committed calls: distributions less any equity cures
-        "equity_value": npv(A.value("equity_discount_rate"),
+        "equity_value": npv(market.fair_value_rate("USD"),
                             np.concatenate([np.zeros((equity_cf.shape[0], 1)), (dist - cures)[:, 1:]], axis=-1)),
         "min_dscr": min_dscr, "lockup_years": lock.sum(axis=-1), "default_years": default.sum(axis=-1),
         "guarantee_calls": calls.sum(axis=-1), "guarantee_recovered": back.sum(axis=-1),
-        "guarantee_loss_pv": npv(ust, calls - back),
+        "guarantee_fees": res.guarantee_fees().sum(axis=-1),
+        "guarantee_loss_pv": npv(ust, calls - back - res.guarantee_fees()),     # net of the fees they earn
         "us_pv": npv(ust, us), "japan_pv_jpy_tn": npv(jgb, jp),
         "dscr": dscr, "distributions": dist, "cures": cures, "cfads": res.cfads, "debt_service": res.debt_service_due,
         "calls": calls, "recovered": back, "years": np.arange(T),
@@ -133,7 +134,7 @@ def stress_table(shocks: dict[str, Shock] | None = None, fund: S.FundStructure |
         "change in equity value ($bn)": r["equity_value"] - b["equity_value"],
         "min DSCR": r["min_dscr"], "lock-up years": r["lockup_years"], "default years": r["default_years"],
         "guarantee calls ($bn)": r["guarantee_calls"],
-        "guarantors' loss after recoveries ($bn PV)": r["guarantee_loss_pv"],
+        "guarantors' loss after fees and recoveries ($bn PV)": r["guarantee_loss_pv"],
         "US loss vs base ($bn PV)": b["us_pv"] - r["us_pv"],
         "Japan loss vs base (¥tn PV)": b["japan_pv_jpy_tn"] - r["japan_pv_jpy_tn"],
     }, index=pd.Index(names, name="scenario"))

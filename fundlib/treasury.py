@@ -2,9 +2,12 @@
 incentives, beside tariff revenue; and Japan's yen P&L against its FILP funding. Notebook 05.
 
 Every flow from the fund is a view of :mod:`fundlib.chain` on one :class:`~fundlib.market.Market`.
-Money in USD bn (¥tn where named); present values at the discount rate given (for the US the
-market's 30-year Treasury yield by default). "Per dollar of public money" = PV of what comes back ÷
-PV of what goes out.
+Money in USD bn (¥tn where named). Every PV names its curve: the **budget view** discounts at the
+government's own funding curve (the 30-year Treasury yield for the US, the FILP / 30-year JGB yield
+for Japan), as budget scoring under the Federal Credit Reform Act does; the **fair-value view** adds
+the register's ``equity_risk_premium`` for the equity risk the government bears
+(:meth:`fundlib.market.Market.fair_value_rate`), as the CBO's fair-value estimates do. "Per dollar of
+public money" = PV of what comes back ÷ PV of what goes out.
 """
 
 from __future__ import annotations
@@ -207,7 +210,10 @@ class GovernmentComparison:
     streams: pd.DataFrame          # yearly flows by route (USD bn)
     pv: pd.Series                  # PV of each route's flows
     per_dollar: pd.Series          # PV back per PV dollar out (NaN for tariffs: no outlay)
-    discount_rate: float
+    discount_rate: float           # the budget view's rate (the 30-year Treasury yield unless given)
+    fair_rate: float = float("nan")           # the fair-value view's rate: the budget rate + the equity risk premium
+    pv_fair: pd.Series | None = None          # PV of each route at the fair-value rate
+    per_dollar_fair: pd.Series | None = None  # PV back per PV dollar out at the fair-value rate
 
 
 _REGISTER_ID = {"credit_rate": "tax_credit_rate", "effective_tax_rate": "effective_tax_rate",
@@ -231,7 +237,8 @@ def compare_us(fund: S.FundStructure, asset_return: float, preset: str = "propos
     """The US Treasury's three routes, for the same public money as its fund stake:
     owning the fund, granting investment credits, and (beside them, with no outlay) a tariff.
 
-    ``discount_rate`` defaults to the market's 30-year Treasury yield. ``horizon`` (years) must cover
+    ``discount_rate`` (the budget view) defaults to the market's 30-year Treasury yield; the fair-value
+    view discounts at it + the register's ``equity_risk_premium``. ``horizon`` (years) must cover
     the fund's life, so that the capital's return is never cut off. A fund in which the US holds
     nothing gives the fund route no flows (per dollar: NaN) and spends nothing on tax credits.
     ``result``: a chain already run for this fund, return and terms (saves running it again).
@@ -267,4 +274,7 @@ def compare_us(fund: S.FundStructure, asset_return: float, preset: str = "propos
     streams.index.name = "year"
     pv = streams.apply(lambda c: npv(r, c.to_numpy()))
     per = pd.Series({c: pv_per_dollar(streams[c].to_numpy(), r) for c in streams.columns})
-    return GovernmentComparison(np.arange(T), streams, pv, per, r)
+    fair = r + A.value("equity_risk_premium")
+    pv_fair = streams.apply(lambda c: npv(fair, c.to_numpy()))
+    per_fair = pd.Series({c: pv_per_dollar(streams[c].to_numpy(), fair) for c in streams.columns})
+    return GovernmentComparison(np.arange(T), streams, pv, per, r, fair, pv_fair, per_fair)

@@ -131,3 +131,38 @@ def test_property_every_month_gives_finite_positive_forwards_and_discounts(month
     for cur in ("USD", "JPY"):
         d = m.discount(cur, t)
         assert 0 < d < 5
+
+
+def test_hedged_means_forwards_locked_for_the_date():
+    """Market.hedged_yield is the forward locked today for the cash flow's date: a dollar yield seen in
+    yen and back is the same yield; at the 30-year Treasury yield hedged into yen over 30 years it is
+    the yen zero rate + basis (CIP), far from the rolled 3-month carry (fundlib.fx.hedged_yield)."""
+    from fundlib import fx
+
+    m = Market.latest()
+    y = 0.07
+    back = m.hedged_yield(m.hedged_yield(y, 15.0, "JPY"), 15.0, "USD")
+    assert back == pytest.approx(y, abs=1e-14)
+    z = m.zero_rate("USD", 30.0)
+    assert m.hedged_yield(z, 30.0, "JPY") == pytest.approx(m.zero_rate("JPY", 30.0) + m.basis_bp * 1e-4, abs=1e-12)
+    F = m.forward_usdjpy(15.0) / m.usdjpy
+    assert m.hedged_yield(y, 15.0) == pytest.approx((1 + y) * F ** (1 / 15) - 1, abs=1e-12)
+    carry = fx.hedged_yield(y, m.sofr, m.tona, m.basis_bp, 0.25)
+    assert abs(carry - m.hedged_yield(y, 15.0)) > 0.005        # two views, two numbers
+    with pytest.raises(InputError, match="into"):
+        m.hedged_yield(y, 15.0, into="EUR")
+
+
+def test_swap_rate_is_the_par_rate_of_its_notional():
+    """A constant notional gives the par yield; an amortizing one prices both legs equal on the curve."""
+    m = Market.latest()
+    assert m.swap_rate(years=10) == pytest.approx(m.par_yield("USD", 10.0), abs=1e-12)
+    N = np.array([100.0, 80.0, 60.0, 40.0, 20.0])
+    K = m.swap_rate(notional=N)
+    D = m.discount("USD", np.arange(6.0))
+    floating = sum(N[i] * (D[i] / D[i + 1] - 1) * D[i + 1] for i in range(5))
+    assert sum(N[i] * K * D[i + 1] for i in range(5)) == pytest.approx(floating, rel=1e-12)
+    with pytest.raises(InputError, match="notional"):
+        m.swap_rate()
+    with pytest.raises(InputError, match="notional"):
+        m.swap_rate(notional=[0.0, 0.0])

@@ -153,10 +153,13 @@ def test_funding_costs_come_from_one_market_and_the_funds_one_debt_rate():
     m = Market.latest()
     assert m.as_of == "2025-10"
     f = SC.funding_costs(m)
-    assert f["Fund debt cost"] == pytest.approx(0.0422 + 0.0120 + 0.0030, abs=1e-12)
+    assert f["Fund debt cost"] == pytest.approx(0.042009 + 0.0120 + 0.0030, abs=1e-12)
     assert f["Fund debt cost"] == FundStructure().debt_rate(m)
-    # 30-year JGB of the same month, plus a rolled 3-month hedge: (SOFR - TONA - basis) / (1 + SOFR/4)
-    assert f["FILP 30Y hedged into USD"] == pytest.approx(0.03068 + (0.0422 - 0.00477 + 0.002) / (1 + 0.0422 * 0.25), abs=1e-12)
+    # 30-year JGB of the same month, hedged at the forward locked for the fund's 15 years: by CIP,
+    # (1 + y)·F_15/S over 15 years equals (1 + y)·(1 + z_USD)/(1 + z_JPY + basis) a year
+    F = m.forward_usdjpy(15.0) / m.usdjpy
+    assert f["FILP hedged into USD"] == pytest.approx((1 + 0.03068) / F ** (1 / 15) - 1, abs=1e-12)
+    assert 0.05 < f["FILP hedged into USD"] < 0.06            # not the 6.97% a rolled 3-month hedge gives
 
 
 def test_delays_leave_about_half_on_time_and_sectors_correlate_at_the_loading_squared():

@@ -51,8 +51,8 @@ def render_odds(w_data_centres_pct: float, w_power_pct: float, w_chip_packaging_
         ("Japan: PV P5 · P50 · P95", f"{_jpy(ja['pv_p5'])} · {_jpy(ja['pv_p50'])} · {jpy_tn(ja['pv_p95'])}"),
         ("Japan: expected shortfall 5%", jpy_tn(ja["pv_es5"])),
         ("Japan: P(yen IRR below FILP cost)", _pct(ja["prob_below_filp"])),
-        ("P(any guarantee call)", _pct(res.probability("any_guarantee_call"))),
-        ("Ex-Im Bank, JBIC: expected loss", " · ".join(usd_bn(x) for x in q["loss_mean_usd_bn"])),
+        ("P(any guarantee call of $0.1bn or more)", _pct(res.probability("any_guarantee_call"))),
+        ("Ex-Im Bank, JBIC: expected loss net of fees (negative: a gain)", " · ".join(usd_bn(x) for x in q["loss_mean_usd_bn"])),
         ("Ex-Im Bank, JBIC: P99 loss", " · ".join(usd_bn(x) for x in q["loss_p99_usd_bn"])),
         ("Scenarios · block", f"{n:,} · {int(block_months)} months"),
     ]

@@ -166,17 +166,17 @@ def render_hedging(usd_yield_pct: float, sofr_pct: float, tona_pct: float, basis
     be = FX.breakeven_depreciation(y, f)
     rows = [
         ("USD asset yield", f"{y:.2%}"),
-        ("Hedge cost ≈ SOFR − TONA − basis", f"{cost:.2%} a year"),
-        ("Hedged yield in yen", f"{hedged:.2%}"),
+        ("A life insurer's carry: rolled hedge cost ≈ SOFR − TONA − basis", f"{cost:.2%} a year"),
+        ("Yield in yen with that rolled hedge", f"{hedged:.2%}"),
         ("FILP funding cost (JGB of the same maturity)", f"{f:.2%}"),
-        ("Pickup over FILP, hedged", f"{(hedged - f) * 1e4:+,.0f} bp"),
+        ("Pickup over FILP, with the rolled hedge", f"{(hedged - f) * 1e4:+,.0f} bp"),
         ("Pickup over FILP, unhedged (if USD/JPY is flat)", f"{(y - f) * 1e4:+,.0f} bp"),
         ("Yearly yen appreciation that wipes out the unhedged pickup", f"{be:.2%}"),
     ]
     hist = FX.hedge_cost_history(_rates_table(), basis_bp, tau)
     hist["hedged_yield"] = FX.hedged_yield(y, hist["sofr"].to_numpy(), hist["tona"].to_numpy(), basis_bp, tau)
-    return View(table_html(rows, "Yen into dollars, hedged or not"),
-                {"hedge": C.hedge_history_chart(hist, cost, "A dollar asset hedged into yen, against the FILP cost",
+    return View(table_html(rows, "Yen into dollars: a life insurer's rolled hedge, or none"),
+                {"hedge": C.hedge_history_chart(hist, cost, "A dollar asset with a rolled hedge into yen, against the FILP cost",
                                                 usd_yield=y, filp=f)})
 
 
@@ -190,7 +190,8 @@ def build_hedging_app() -> LiveApp:
         "filp_pct": pct_slider("jgb_30y", "FILP cost: JGB 30Y (%)", 0.05, ".2f"),
     }
     return LiveApp("Does a dollar asset pay for yen funding?", controls, render_hedging,
-                   intro="A rolled 3-month hedge (the carry view; notebook 05 locks a forward for each cash flow's date). "
+                   intro="A life insurer's annual carry: a short hedge rolled at each period's short rates. The suite's "
+                         "\"hedged\" locks a forward for each cash flow's date instead (section 5's checked cell, notebooks 04, 05, 07). "
                          f"Default USD asset: the 30-year Treasury; try the fund's equity IRR ({_fund_irr():.1%}, notebooks 01, 02 and 06). "
                          f"Market numbers of month-end {Market.current().as_of}.")
 

@@ -31,6 +31,7 @@ def render_who_gets_paid(asset_return_pct: float, us_share_pct: float, preset: s
     jp = {label: res.japan_yen(hedged) for label, hedged in (("Hedged", True), ("Unhedged", False))}
     y = jp["Hedged"]["filp_yield"]
     jp_pv = pd.Series({k: float(npv(y, v["net_jpy_tn"][0])) for k, v in jp.items()})
+    jp_fair = pd.Series({k: float(npv(y + A.value("equity_risk_premium"), v["net_jpy_tn"][0])) for k, v in jp.items()})
     be_h, be_u = TR.breakeven_fund_returns(fund, yen_appreciation_pct / 100, preset, market)
 
     def pct(x):
@@ -40,13 +41,19 @@ def render_who_gets_paid(asset_return_pct: float, us_share_pct: float, preset: s
     per_fund = us.per_dollar["Own the fund"]
     rows = [
         ("US: public money in the fund", usd_bn(us_in) if us_in > 0 else "none under these terms"),
-        ("US: PV per $1, owning the fund", f"${per_fund:.2f}" if per_fund == per_fund else
+        ("US: PV per $1, owning the fund (budget view / fair value)",
+         f"${per_fund:.2f} / ${us.per_dollar_fair['Own the fund']:.2f}" if per_fund == per_fund else
          f"no outlay; receives {usd_bn(us.pv['Own the fund'])} in PV"),
-        ("US: PV per $1, tax-credit playbook", f"${us.per_dollar['Tax-credit playbook']:.2f}"
+        ("US: PV per $1, tax-credit playbook (budget view / fair value)",
+         f"${us.per_dollar['Tax-credit playbook']:.2f} / ${us.per_dollar_fair['Tax-credit playbook']:.2f}"
          if us_in > 0 else "n/a (no public money to spend at this US share)"),
-        (f"US: tariff PV ({tariff_pct:.0f}% vs 0%, no outlay)", usd_bn(us.pv["Tariff (no outlay)"])),
-        ("Discount rate (US)", f"{us.discount_rate:.2%}"),
-        ("Japan: surplus over FILP, hedged / unhedged", f"¥{jp_pv['Hedged']:,.1f}tn / ¥{jp_pv['Unhedged']:,.1f}tn"),
+        (f"US: tariff PV ({tariff_pct:.0f}% vs 0%, no outlay; budget view)", usd_bn(us.pv["Tariff (no outlay)"])),
+        ("US discount rate: budget view (your slider) / fair value (+ equity risk premium)",
+         f"{us.discount_rate:.2%} / {us.fair_rate:.2%}"),
+        ("Japan: surplus over FILP, hedged / unhedged (budget view, at the FILP yield)",
+         f"¥{jp_pv['Hedged']:,.1f}tn / ¥{jp_pv['Unhedged']:,.1f}tn"),
+        ("Japan: the same at fair value (FILP yield + equity risk premium)",
+         f"¥{jp_fair['Hedged']:,.1f}tn / ¥{jp_fair['Unhedged']:,.1f}tn"),
         ("Japan: break-even fund return, hedged / unhedged", f"{pct(be_h)} / {pct(be_u)}"),
     ]
     us_cum = us.streams

@@ -64,7 +64,7 @@ def stress_losses_chart(table: pd.DataFrame) -> vl.Spec:
     t = table.reset_index()[["scenario", eq_f, us_f, jp_f]]
     sign = {"condition": {"test": f"datum['{eq_f}'] < 0", "value": "#D55E00"}, "value": "#0072B2"}
     return vl.top({"data": vl.values(t), "hconcat": [
-        _loss_bars(t, eq_f, "Fund equity value vs base", "$bn, at the equity discount rate", "Change in equity value ($bn)",
+        _loss_bars(t, eq_f, "Fund equity value vs base", "$bn PV at fair value (30-year UST + equity risk premium)", "Change in equity value ($bn)",
                    "$,.0f", ",.1f", 230, sign, True),
         _loss_bars(t, us_f, "US Treasury loss", "$bn PV vs base, incl. Ex-Im calls", "Loss ($bn PV)", "$,.0f", ",.1f",
                    170, {"value": "#0072B2"}, False),

@@ -37,7 +37,7 @@ EVENTS = {
     "japan_below_filp_hedged": "Japan's yen IRR (hedged) below its FILP cost",
     "japan_below_filp_unhedged": "Japan's yen IRR (unhedged) below its FILP cost",
     "asset_return_clipped": "The project draw's asset return held inside the chain's [-5%, 50%]",
-    "sofr_floored": "SOFR held at minus the debt margin (the chain takes no negative interest) or at 50% in some year",
+    "sofr_floored": "SOFR held at minus the debt spread (the chain takes no negative interest) or at 50% in some year",
 }
 INPUT_LABELS = {
     "sofr_change": "SOFR: average change over the fund's life",
@@ -99,7 +99,8 @@ class OddsResult:
         return pd.DataFrame(rows).set_index("party")
 
     def guarantors(self) -> pd.DataFrame:
-        """Ex-Im Bank's and JBIC's loss ($bn PV of calls net of recoveries): mean, P95, P99, P(loss > 0)."""
+        """Ex-Im Bank's and JBIC's loss ($bn PV of calls net of their fees and recoveries; negative: a gain):
+        mean, P95, P99, P(loss > 0)."""
         rows = []
         for who, m in (("US Ex-Im Bank", "exim_loss_usd_bn"), ("JBIC", "jbic_loss_usd_bn")):
             s = self.tally.stats(m)
@@ -112,7 +113,7 @@ class OddsResult:
         g, q = self.governments(), self.guarantors()
         rows = [(f"P(loss): {p}", g.loc[p, "prob_loss"]) for p in g.index]
         rows += [("P(any guarantee call)", self.probability("any_guarantee_call"))]
-        rows += [(f"{w}: expected loss ($bn PV)", q.loc[w, "loss_mean_usd_bn"]) for w in q.index]
+        rows += [(f"{w}: expected loss net of fees ($bn PV)", q.loc[w, "loss_mean_usd_bn"]) for w in q.index]
         rows += [(f"P(Japan below its FILP cost), {v}", self.probability(f"japan_below_filp_{v}")) for v in ("hedged", "unhedged")]
         rows += [(f"{p}: median PV ({'$bn' if g.loc[p, 'currency'] == 'USD' else '¥tn'})", g.loc[p, "pv_p50"]) for p in g.index]
         return pd.DataFrame(rows, columns=["measure", "value"]).set_index("measure")

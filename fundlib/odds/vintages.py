@@ -10,10 +10,11 @@ register's base ``asset_return`` (no project randomness, no delays), on what rea
   stand-ins) and floats each year at the **realised SOFR**, the average of the fund year's twelve
   month-ends: SOFR from 2018-04, before that the 3-month Treasury bill (:data:`fundlib.odds.paths.STAND_INS`);
 - each capital call (and cure) is funded by FILP bonds at the FILP-tenor JGB yield of its month (the
-  30-year JGB at the default tenor), coupons yearly, principal repaid when the fund ends;
+  30-year JGB at the default tenor), coupons yearly, the bonds bought back when the fund ends at their
+  market value on that month's JGB curve;
 - dollars become yen **unhedged** at the month-end USD/JPY of each flow's date, or **hedged** at the
-  one-year forward struck twelve months before (that month's spot and 1-year Treasury and JGB yields,
-  with the basis assumption), as in :mod:`fundlib.odds`; year 0 at spot.
+  forward locked at launch for each date (:meth:`fundlib.market.Market.forward_usdjpy` on the launch
+  month's market, with the basis assumption), as in :mod:`fundlib.odds`; year 0 at spot.
 
 Beyond the last month of data every series is held at its last value; that only matters for the value
 of what is still to come.
@@ -21,7 +22,8 @@ of what is still to come.
 **P&L to date** (¥tn at the last data month D, plain sums without interest): yen distributions
 received by D − FILP coupons paid by D (and accrued since the last one) − capital called by D (the FILP
 principal raised, whether repaid or still owed) + the **remaining value**: Japan's dollar flows still to
-come, discounted to D at the register's ``equity_discount_rate`` and converted at D's spot (the same for
+come, discounted to D at the fair-value rate (the snapshot's 30-year Treasury + the register's
+``equity_risk_premium``: :meth:`fundlib.market.Market.fair_value_rate`) and converted at D's spot (the same for
 both views). For a vintage whose fund has ended by D the remaining value and the accrual are zero and the
 P&L is the sum of the yen flows: distributions − coupons − principal repaid.
 """
@@ -75,17 +77,22 @@ def vintage_flows(month, fund: FundStructure | None = None) -> dict:
     at = iv + 12 * np.arange(T)                                 # each fund year's month-end
     sofr = np.array([market.sofr] + [x["sofr"][a - 11:a + 1].mean() for a in at[1:]])
     spot = x["usdjpy"][at]
-    fwd = spot.copy()
-    prev = at[:-1]
-    b = market.basis_bp * 1e-4
-    fwd[1:] = x["usdjpy"][prev] * (1.0 + x["jgb_1y"][prev] + b) / (1.0 + x["ust_1y"][prev])
+    fwd = np.asarray(market.forward_usdjpy(np.arange(T, dtype=float)), float)   # hedged: locked at launch
     tenor = float(A.value("filp_tenor_years"))
     filp = market.par_yield("JPY", tenor) + (x["jgb_30y"][at] - x["jgb_30y"][iv])
+    buyback = None
+    if iv + 12 * (T - 1) <= iD:                                 # the fund has ended: its FILP bonds bought back
+        exit_m = Market.at(str(hist[iv + 12 * (T - 1)]), stand_ins=True)
+        left = np.rint(tenor - (T - 1 - np.arange(T))).astype(int)
+        D = np.asarray(exit_m.discount("JPY", np.arange(0, max(int(left.max()), 1) + 1, dtype=float)), float)
+        ann = np.cumsum(D[1:])
+        k = np.clip(left, 1, None)
+        buyback = np.where(left >= 1, filp * ann[k - 1] + D[k], 1.0)
     res = CH.run(fund, market, sofr_path=sofr[None, :], fx_path=spot[None, :])
     led = res.ledger
     return {"month": m, "market": market, "chain": res, "sofr": sofr, "usdjpy": spot, "forward": fwd, "filp_rate": filp,
             "called_usd_bn": led.total("japan_mof", direction="out")[0], "received_usd_bn": led.total("japan_mof", direction="in")[0],
-            "elapsed_years": (iD - iv) / 12.0, "spot_end": x["usdjpy"][iD],
+            "elapsed_years": (iD - iv) / 12.0, "spot_end": x["usdjpy"][iD], "buyback": buyback,
             "sofr_stand_in": any(name == "sofr" for name, _ in market.stand_ins)}
 
 
@@ -111,7 +118,8 @@ def _pnl(v: dict, rate: np.ndarray, rho: float) -> dict:
     rest_usd = float(np.sum((v["received_usd_bn"] - v["called_usd_bn"])[later]
                             * (1.0 + rho) ** -(t[later] - v["elapsed_years"])))
     rest = rest_usd * v["spot_end"] / 1000.0
-    pnl = got[done].sum() - coupons[done].sum() - accrued - paid[done].sum() + rest
+    principal = paid[done].sum() if not ended or v.get("buyback") is None else float(paid @ v["buyback"])
+    pnl = got[done].sum() - coupons[done].sum() - accrued - principal + rest
     return {"received": float(got[done].sum()), "called": float(paid[done].sum()),
             "coupons": float(coupons[done].sum() + accrued), "remaining_usd": rest_usd, "remaining": rest, "pnl": float(pnl),
             "ended": ended, "flows": {"received_jpy_tn": got, "called_jpy_tn": paid, "filp_coupon_jpy_tn": coupons}}
@@ -123,7 +131,7 @@ _TABLES: dict = {}
 def _table(fund: FundStructure, min_years: int) -> pd.DataFrame:
     hist = PA.history_levels().index
     last = hist[-1] - 12 * min_years
-    rho = A.value("equity_discount_rate")
+    rho = Market.latest().fair_value_rate("USD")
     rows = []
     for m in hist[hist <= last]:
         v = vintage_flows(m, fund)
