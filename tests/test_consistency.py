@@ -30,6 +30,7 @@ def ref():
         "breakeven": f"{hedged:.2%} / {flat:.2%}",
         "breakeven_hedged": f"{hedged:.2%}", "breakeven_flat": f"{flat:.2%}",
         "us_per_dollar": f"${TR.compare_us(fund, 0.07, market=m).per_dollar['Own the fund']:.2f}",
+        "us_per_dollar_fair": f"${TR.compare_us(fund, 0.07, market=m).per_dollar_fair['Own the fund']:.2f}",
     }
 
 
@@ -58,7 +59,7 @@ def test_the_apps_agree(ref):
     assert _row(r, "Debt cost") == ref["debt"] and _row(r, "The fund's equity IRR") == ref["equity_irr"]
     assert f"{apps.build_risk_app().controls['debt_rate_pct'].value:.2f}%" == ref["debt"]
     w = apps.build_who_gets_paid_app().numbers.value
-    assert _row(w, "US: PV per $1, owning the fund") == ref["us_per_dollar"]
+    assert _row(w, "US: PV per $1, owning the fund") == f"{ref['us_per_dollar']} / {ref['us_per_dollar_fair']}"
     assert _row(w, "Japan: break-even fund return") == ref["breakeven"]
     st = apps.build_stress_app().numbers.value
     base = re.search(r"Base</th>(.*?)</tr>", st).group(1)
@@ -70,7 +71,8 @@ def test_the_dashboard_agrees(ref):
     assert _row(d.panels["Fund structure and the waterfall"].numbers.value, "Owners' equity IRR") == ref["equity_irr"]
     assert _row(d.panels["Leverage and the return on equity"].numbers.value, "Debt cost") == ref["debt"]
     assert _row(d.panels["Who gets paid"].numbers.value, "Japan: break-even fund return") == ref["breakeven"]
-    assert _row(d.panels["Who gets paid"].numbers.value, "US: PV per $1, owning the fund") == ref["us_per_dollar"]
+    assert (_row(d.panels["Who gets paid"].numbers.value, "US: PV per $1, owning the fund")
+            == f"{ref['us_per_dollar']} / {ref['us_per_dollar_fair']}")
 
 
 def test_the_notebooks_agree(ref):
@@ -81,7 +83,8 @@ def test_the_notebooks_agree(ref):
     assert f"owners' equity IRR {ref['equity_irr']}" in n01
     assert f"through the whole chain (projects build first, the debt amortizes): {ref['equity_irr']}" in n02
     assert re.search(rf"Base\s+equity IRR\s+{re.escape(ref['equity_irr'])}", n06)
-    assert f"PV back per $1 out: {ref['us_per_dollar']}" in n05
+    assert (f"PV back per $1 out: {ref['us_per_dollar']} (budget view) / {ref['us_per_dollar_fair']} (fair value)"
+            in n05)
     assert f"break-even fund return {ref['breakeven_hedged']}" in n05 and f"break-even fund return {ref['breakeven_flat']}" in n05
     n03 = _checked("03_filp_vs_jgb")
     assert f"the fund's equity IRR (notebooks 01, 02, 06) {ref['equity_irr']}" in n03

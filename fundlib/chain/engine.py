@@ -129,10 +129,10 @@ def run(fund: FundStructure | None = None, market: Market | None = None, *, asse
         cash, reserve, call, fee_unpaid = Y.pay_senior(L, s, cash, reserve, due, exim)
         cash, reserve, owed = Y.repay_guarantors(L, s, cash, reserve, owed, call + fee_unpaid,
                                                  rates.senior[:, s] if s else 0.0, exim)
-        cash, reserve, sub_bal, arrears = Y.pay_subordinated(L, s, cash, reserve, due.sub, arrears, sub_bal)
+        floor = np.where(sen_bal > 1e-9, dsra, 0.0) * (not last)          # after this year's senior service
+        cash, reserve, sub_bal, arrears = Y.pay_subordinated(L, s, cash, reserve, due.sub, arrears, sub_bal, floor)
         trap = Y.locked_up(paths["due"][:, s], paths["dscr"][:, s], call, owed, arrears, test)
-        paths["distributable"][:, s], reserve = Y.lock_up(L, s, last, cash, reserve, trap,
-                                                          np.where(sen_bal > 1e-9, dsra, 0.0))
+        paths["distributable"][:, s], reserve = Y.lock_up(L, s, last, cash, reserve, trap, floor)
         paths["senior"][:, s], paths["sub"][:, s], paths["arrears"][:, s] = sen_bal, sub_bal, arrears
         paths["exposure"][:, s] = sen_bal + owed
     wres = Y.distribute(L, assets.calls, paths["cures"], paths["distributable"], terms)   # 5. the waterfall

@@ -175,7 +175,7 @@ def filp_buyback_factor(market, T: int, tenor: float, coupon, shift=0.0) -> np.n
     left = np.rint(tenor - (T - 1 - t)).astype(int)                      # whole years to maturity at the exit
     K = max(int(left.max(initial=0)), 1)
     D = np.asarray(market.discount("JPY", np.arange(T - 1, T + K, dtype=float)), float)
-    step = (D[:-1] / D[1:])[None, :] * (1.0 + np.reshape(np.asarray(shift, float), (-1, 1)))   # 1 + forward + shift
+    step = (D[:-1] / D[1:])[None, :] + np.reshape(np.asarray(shift, float), (-1, 1))   # 1 + forward + shift
     dfw = 1.0 / np.cumprod(step, axis=-1)                                # (n, K): ¥1 in k years, k = 1..K
     ann = np.cumsum(dfw, axis=-1)
     k = np.clip(left, 1, K) - 1

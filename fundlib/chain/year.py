@@ -16,7 +16,7 @@ the reserve, what is owed). :func:`fundlib.chain.run` calls them in this order e
 5. :func:`repay_guarantors`: the fund owes the guarantors what they paid, with interest at the senior
    all-in rate (SOFR + spread + fee), before anything below; paid from cash, then from the reserve.
 6. :func:`pay_subordinated`: this year's subordinated service and any arrears, from cash, then the
-   reserve; what cannot be paid is deferred (paid from the first cash that allows, ahead of the owners).
+   reserve above its floor; what cannot be paid is deferred (paid from the first cash that allows, ahead of the owners).
 7. :func:`locked_up` and :func:`lock_up`: if the DSCR is below the lock-up test, or guarantors or
    subordinated lenders are owed, the rest goes to the reserve; otherwise the reserve is topped up to
    its floor (the debt-service reserve, while senior debt is outstanding) and the rest is
@@ -143,11 +143,15 @@ def repay_guarantors(L: Ledger, s: int, cash: np.ndarray, reserve: np.ndarray, o
 
 
 def pay_subordinated(L: Ledger, s: int, cash: np.ndarray, reserve: np.ndarray, due: np.ndarray, arrears: np.ndarray,
-                     balance: np.ndarray):
+                     balance: np.ndarray, floor: np.ndarray):
     """This year's subordinated service and the arrears (never more than the balance), from cash,
-    then the reserve; the rest is deferred. Returns (cash, reserve, balance, arrears)."""
+    then the reserve above its ``floor`` (the debt-service reserve stands in front of the senior debt
+    and the guarantors, not the junior lenders); the rest is deferred. Returns (cash, reserve,
+    balance, arrears)."""
     due_all = np.minimum(due + arrears, balance)
-    paid, res, cash, reserve = _from_cash_then_reserve(L, s, cash, reserve, due_all)
+    above = np.maximum(reserve - floor, 0.0)
+    paid, res, cash, above = _from_cash_then_reserve(L, s, cash, above, due_all)
+    reserve = reserve - res
     paid = paid + res
     L.add("subordinated debt service", "fund", "sub_lenders", paid, year=s)
     return cash, reserve, balance - paid, due_all - paid

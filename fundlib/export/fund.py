@@ -192,7 +192,8 @@ def debt_sheet(book: Book, spec: ExportSpec) -> None:
           "{bal_j@prev}+{int_j}+SubShare*{draws}", total="")
     s.row("due_j_all", "Subordinated due with arrears (at most the balance)", "usd_bn", "MIN({due_j}+{arrears@prev},{sub_mid})")
     s.row("paid_j1", "Paid from cash", "usd_bn", "MIN({cash4},{due_j_all})")
-    s.row("res_j", "… from the reserve", "usd_bn", "MIN({res3},{due_j_all}-{paid_j1})")
+    s.row("res_j", "… from the reserve above its floor at the year's end", "usd_bn",
+          "MIN(MAX({res3}-{floor1},0),{due_j_all}-{paid_j1})")
     s.row("service_j", "Subordinated debt service paid", "usd_bn", "{paid_j1}+{res_j}", style="result")
     s.row("arrears", "Subordinated service deferred, unpaid (end of year)", "usd_bn", "{due_j_all}-{service_j}",
           total="", style="result")
