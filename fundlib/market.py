@@ -324,11 +324,14 @@ class Market:
         v = np.where(t < 1.0, short + (z[0] - short) * t, np.interp(t, nodes, z))
         return float(v) if v.ndim == 0 else v
 
-    def discount(self, currency: str, years) -> np.ndarray | float:
-        """Discount factor (1 + z)^−years for a payment in ``years`` (1 at 0)."""
+    def discount(self, currency: str, years, premium: float = 0.0) -> np.ndarray | float:
+        """Discount factor (1 + z + premium)^−years for a payment in ``years`` (1 at 0): the zero curve
+        (the budget view) or, with ``premium`` (in [0, 20%]: the fair-value view's equity risk
+        premium), the zero curve + that premium."""
         t = np.asarray(check_range("years", years, 0.0, MAX_YEARS), float)
+        premium = check_range("premium", premium, 0.0, 0.2)
         z = self.zero_rate(currency, np.maximum(t, 1e-9))
-        v = np.where(t == 0, 1.0, (1.0 + np.asarray(z)) ** (-t))
+        v = np.where(t == 0, 1.0, (1.0 + np.asarray(z) + premium) ** (-t))
         return float(v) if v.ndim == 0 else v
 
     def swap_rate(self, notional=None, years: float | None = None) -> float:
@@ -360,9 +363,10 @@ class Market:
         return float(v) if v.ndim == 0 else v
 
     def hedged_yield(self, annual_yield, years, into: str = "JPY") -> np.ndarray | float:
-        """The suite's one meaning of "hedged": the annual yield of an investment earning
-        ``annual_yield`` (in [−50%, 100%]) for ``years`` (in (0, 100]), converted at the forward locked
-        today for that date (:meth:`forward_usdjpy`). ``into="JPY"``: a dollar yield seen in yen,
+        """The suite's one meaning of "hedged", for a single payment: the annual yield of a zero-coupon
+        investment compounding at ``annual_yield`` (in [−50%, 100%]) for ``years`` (in (0, 100]),
+        converted at the forward locked today for that one date (:meth:`forward_usdjpy`); for flows
+        over many dates (a coupon bond, the fund) convert each at its own forward (:meth:`hedged_flows`). ``into="JPY"``: a dollar yield seen in yen,
         (1 + y)·(1 + z_JPY + b)/(1 + z_USD) − 1; ``into="USD"``: a yen yield (FILP funding) seen in
         dollars, (1 + y)·(1 + z_USD)/(1 + z_JPY + b) − 1, with the zero rates for ``years``. A rolled
         short hedge is a different view: :func:`fundlib.fx.hedged_yield` (a life insurer's carry)."""
@@ -372,6 +376,15 @@ class Market:
         ratio = (1.0 + np.asarray(self.zero_rate("JPY", t)) + self.basis_bp * 1e-4) / (1.0 + np.asarray(self.zero_rate("USD", t)))
         v = (1.0 + y) * (ratio if into == "JPY" else 1.0 / ratio) - 1.0
         return float(v) if np.ndim(v) == 0 else v
+
+    def hedged_flows(self, usd_flows) -> np.ndarray:
+        """Dollar flows for years 0..n − 1 (a flat array, or (..., n)) converted to yen at the forward
+        locked today for each year's date (:meth:`forward_usdjpy`): the suite's "hedged". The yen
+        IRR of a coupon bond or of the fund's equity is :func:`fundlib.finance.irr` of these flows."""
+        f = np.asarray(check_range("usd_flows", usd_flows, -1e7, 1e7), float)
+        if f.ndim == 0 or f.shape[-1] > MAX_YEARS + 1:
+            raise InputError("usd_flows", f"an array of shape {f.shape}", f"one flow a year on the last axis (at most {int(MAX_YEARS) + 1})")
+        return f * np.asarray(self.forward_usdjpy(np.arange(f.shape[-1], dtype=float)), float)
 
     def fair_value_rate(self, currency: str) -> float:
         """The fair-value view's discount rate for equity risk in ``currency`` ("USD" or "JPY"): the

@@ -88,7 +88,7 @@ def run_chain(sofr_bp=0.0, usdjpy=None, ai_bust=0.0, delay_years=0, *, fund: S.F
         lock = servicing & (dscr < A.value("lockup_dscr"))
         default = servicing & (dscr < A.value("default_dscr"))
         min_dscr = np.where(servicing.any(axis=-1), np.nanmin(np.where(servicing, dscr, np.inf), axis=-1), np.nan)
-    ust, jgb = market.par_yield("USD", 30.0), market.par_yield("JPY", 30.0)
+    ust = market.par_yield("USD", 30.0)
     us = res.party("us_treasury") + res.party("exim")
     jp = (res.party("japan_mof") + res.party("jbic")) * res.fx_path / 1000.0
     calls, back = res.guarantee_calls(), res.guarantee_recovered()
@@ -101,7 +101,7 @@ def run_chain(sofr_bp=0.0, usdjpy=None, ai_bust=0.0, delay_years=0, *, fund: S.F
         "guarantee_calls": calls.sum(axis=-1), "guarantee_recovered": back.sum(axis=-1),
         "guarantee_fees": res.guarantee_fees().sum(axis=-1),
         "guarantee_loss_pv": npv(ust, calls - back - res.guarantee_fees()),     # net of the fees they earn
-        "us_pv": npv(ust, us), "japan_pv_jpy_tn": npv(jgb, jp),
+        "us_pv": npv(ust, us), "japan_pv_jpy_tn": jp @ market.discount("JPY", np.arange(T, dtype=float)),
         "dscr": dscr, "distributions": dist, "cures": cures, "cfads": res.cfads, "debt_service": res.debt_service_due,
         "calls": calls, "recovered": back, "years": np.arange(T),
     }

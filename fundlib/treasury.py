@@ -3,8 +3,8 @@ incentives, beside tariff revenue; and Japan's yen P&L against its FILP funding.
 
 Every flow from the fund is a view of :mod:`fundlib.chain` on one :class:`~fundlib.market.Market`.
 Money in USD bn (¥tn where named). Every PV names its curve: the **budget view** discounts at the
-government's own funding curve (the 30-year Treasury yield for the US, the FILP / 30-year JGB yield
-for Japan), as budget scoring under the Federal Credit Reform Act does; the **fair-value view** adds
+government's own funding curve (the 30-year Treasury yield for the US, the JGB zero curve for Japan,
+on which its FILP coupons and their buy-back at the exit are worth exactly what the bonds raised), as budget scoring under the Federal Credit Reform Act does; the **fair-value view** adds
 the register's ``equity_risk_premium`` for the equity risk the government bears
 (:meth:`fundlib.market.Market.fair_value_rate`), as the CBO's fair-value estimates do. "Per dollar of
 public money" = PV of what comes back ÷ PV of what goes out.
@@ -145,17 +145,23 @@ def japan_yen_pnl(fund: S.FundStructure, asset_return: float, hedged: bool, yen_
     return df
 
 
-def japan_surplus_pv(df: pd.DataFrame, filp_yield: float) -> float:
-    """PV at the FILP yield of Japan's net yen flows (¥tn): zero means the stake exactly pays its funding.
-    ``df`` is :func:`japan_yen_pnl`'s table (its ``net_jpy_tn`` column, one row a year)."""
+def japan_surplus_pv(df: pd.DataFrame, market: Market | None = None, premium: float = 0.0) -> float:
+    """Japan's budget view: the PV of its net yen flows (¥tn) on the Market's JGB zero curve (its
+    own funding curve; ``premium`` > 0, e.g. the register's ``equity_risk_premium``: the fair-value
+    view). Zero means the stake exactly pays its FILP funding: on that curve the FILP coupons and the
+    buy-back at the exit are worth what the bonds raised. ``df`` is :func:`japan_yen_pnl`'s table
+    (its ``net_jpy_tn`` column, one row a year)."""
     check_frame("df", df, ["net_jpy_tn"])
     flows = as_cashflows("df['net_jpy_tn']", df["net_jpy_tn"].to_numpy())
-    return float(npv(check_number("filp_yield", filp_yield, -0.05, 0.3), flows))
+    market = Market.current() if market is None else check_instance("market", market, Market)
+    check_number("premium", premium, 0.0, 0.2)
+    return float(flows @ market.discount("JPY", np.arange(flows.size, dtype=float), premium))
 
 
 def breakeven_fund_return(fund: S.FundStructure, hedged: bool, yen_appreciation: float = 0.0,
                           preset: str = "proposal", market: Market | None = None) -> float:
-    """The gross return on the fund's assets at which Japan's stake exactly pays its FILP funding.
+    """The gross return on the fund's assets at which Japan's stake exactly pays its FILP funding
+    (PV of its net yen flows on the JGB zero curve = 0).
 
     NaN if no return between −3% and 30% breaks even. See :func:`breakeven_fund_returns`.
     """
@@ -179,9 +185,9 @@ def breakeven_fund_returns(fund: S.FundStructure, yen_appreciation: float = 0.0,
     def surplus(r):
         res = CH.run(fund, market, asset_return=r, preset=preset, yen_appreciation=yen_appreciation)
         out = []
+        df = market.discount("JPY", np.arange(res.ledger.T, dtype=float))     # Japan's budget view: its JGB curve
         for hedged in (True, False):
-            jy = res.japan_yen(hedged)
-            out.append(npv(jy["filp_yield"], jy["net_jpy_tn"]))
+            out.append(res.japan_yen(hedged)["net_jpy_tn"] @ df)
         return out
 
     def bracket(grid, v):

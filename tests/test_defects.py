@@ -1,6 +1,8 @@
 """One test per defect found when the pieces were first chained together; each failed on the code
 before the one-market, one-fund, one-ledger chain."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -32,7 +34,8 @@ def test_one_as_of_month_for_every_market_number():
     """SOFR 2026-06, TONA 2026-07, JGB 2026-02, UST 2025-10, USD/JPY 2026-04 were mixed."""
     from fundlib import assumptions as A
 
-    months = {A.get(i).source.split("month-end ")[1][:7] for i in ("sofr", "tona", "jgb_30y", "ust_30y", "usdjpy")}
+    months = {re.search(r"(?:month-end|fixings of) (\d{4}-\d{2})", A.get(i).source).group(1)
+              for i in ("sofr", "tona", "jgb_30y", "ust_30y", "usdjpy")}
     assert months == {M.as_of}
 
 

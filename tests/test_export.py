@@ -207,7 +207,7 @@ def _expected(ex, r) -> dict:
         out.update({f"issued_{tag}": jy["filp_issued_jpy_tn"][0], f"got_{tag}": jy["jpy_received_tn"][0],
                     f"coupon_{tag}": jy["filp_coupon_jpy_tn"][0], f"repaid_{tag}": jy["filp_repaid_jpy_tn"][0],
                     f"jnet_{tag}": jy["net_jpy_tn"][0], f"jcum_{tag}": np.cumsum(jy["net_jpy_tn"][0]),
-                    f"jpv_{tag}": [F.npv(jy["filp_yield"], jy["net_jpy_tn"][0])]})
+                    f"jpv_{tag}": [jy["net_jpy_tn"][0] @ m.discount("JPY", np.arange(T, dtype=float))]})
         out["bb_price"] = jy["filp_buyback_price"]
     n = ex.spec.N
     out["usd_zero"] = m.zero_rate("USD", np.arange(1, n + 1.0))

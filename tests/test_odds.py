@@ -180,7 +180,9 @@ def test_the_ledger_balances_in_every_scenario(detail):
     np.testing.assert_allclose(sum(dist.values()), res.waterfall.paid[:, :len(OWNERS), :n].sum(axis=(0, 1)), atol=1e-9)
     for view in ("hedged", "unhedged"):
         y = detail["yen"][view]
-        np.testing.assert_allclose(y["filp_repaid_jpy_tn"].sum(axis=1), y["called_jpy_tn"].sum(axis=1))
+        # the bonds are bought back in the last year only, at a positive price
+        np.testing.assert_allclose(y["filp_repaid_jpy_tn"][:, :-1], 0.0)
+        assert np.all((y["filp_repaid_jpy_tn"][:, -1] > 0) == (y["called_jpy_tn"].sum(axis=1) > 0))
         np.testing.assert_allclose(y["net_jpy_tn"], y["received_jpy_tn"] - y["filp_coupon_jpy_tn"] - y["filp_repaid_jpy_tn"])
 
 
@@ -202,8 +204,17 @@ def test_pv_and_irr_against_pyxirr_and_numpy_financial(detail):
         rate = jgb + mp.jgb_30y[i] - mp.jgb_30y[i, 0]
         coupons = np.r_[0.0, np.cumsum(paid * rate)[:-1]]
         net = got - coupons
-        net[-1] -= paid.sum()
-        assert m["japan_pv_unhedged_jpy_tn"][i] == pytest.approx(npf.npv(jgb, net), rel=1e-10, abs=1e-9)
+        # the bonds bought back at the exit: coupons and principal left, on the JGB forwards moved by the path
+        T = paid.size
+        left = np.rint(30 - (T - 1 - np.arange(T))).astype(int)
+        D = mk.discount("JPY", np.arange(T - 1, T + left.max(), dtype=float))
+        shift = np.clip(mp.jgb_30y[i, -1] - mp.jgb_30y[i, 0], -0.2, 0.5)
+        dfw = 1 / np.cumprod(D[:-1] / D[1:] + shift)
+        price = np.where(left >= 1, rate * np.cumsum(dfw)[np.clip(left, 1, None) - 1] + dfw[np.clip(left, 1, None) - 1], 1.0)
+        net[-1] -= paid @ price
+        # Japan's budget view: PV on the snapshot's JGB zero curve
+        want = net @ mk.discount("JPY", np.arange(T, dtype=float))
+        assert m["japan_pv_unhedged_jpy_tn"][i] == pytest.approx(want, rel=1e-10, abs=1e-9)
         want = pyxirr.irr(got - paid)
         assert (want is None and np.isnan(m["japan_irr_unhedged"][i])) or m["japan_irr_unhedged"][i] == pytest.approx(want, abs=1e-8)
 
@@ -341,11 +352,12 @@ def test_a_finished_vintage_is_the_sum_of_its_yen_flows(vint):
         for col, rate in (("pnl_unhedged_jpy_tn", v["usdjpy"]), ("pnl_hedged_jpy_tn", v["forward"])):
             paid, got = v["called_usd_bn"] * rate / 1000, v["received_usd_bn"] * rate / 1000
             coupons = np.r_[0.0, np.cumsum(paid * v["filp_rate"])[:-1]]
-            assert vint.loc[m, col] == pytest.approx(got.sum() - coupons.sum() - paid.sum(), rel=1e-12)
+            # the FILP bonds bought back at the exit at their value on that month's JGB curve
+            assert vint.loc[m, col] == pytest.approx(got.sum() - coupons.sum() - paid @ v["buyback"], rel=1e-12)
         assert v["forward"][0] == v["usdjpy"][0]
     # a fund still running: the P&L adds the remaining value to what has happened
     row = vint.iloc[-1]
     assert not row["fund_ended"] and row["remaining_value_jpy_tn"] > 0
-    for view in ("hedged", "unhedged"):
+    for view, rest in (("hedged", "remaining_value_hedged_jpy_tn"), ("unhedged", "remaining_value_jpy_tn")):
         assert row[f"pnl_{view}_jpy_tn"] == pytest.approx(row[f"received_{view}_jpy_tn"] - row[f"filp_coupons_{view}_jpy_tn"]
-                                                          - row[f"called_{view}_jpy_tn"] + row["remaining_value_jpy_tn"], rel=1e-12)
+                                                          - row[f"called_{view}_jpy_tn"] + row[rest], rel=1e-12)

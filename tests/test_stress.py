@@ -27,7 +27,7 @@ def test_zero_shock_reproduces_the_base_exactly():
 
 def test_each_government_is_a_view_of_the_ledger():
     """The stress figures are read off the chain's ledger: the US Treasury with Ex-Im Bank at the
-    30-year Treasury yield, Japan's MoF with JBIC in yen on the shocked FX path at the JGB yield."""
+    30-year Treasury yield, Japan's MoF with JBIC in yen on the shocked FX path on the JGB zero curve."""
     from fundlib import chain as CH
     from fundlib.finance import npv
 
@@ -38,7 +38,8 @@ def test_each_government_is_a_view_of_the_ledger():
     np.testing.assert_allclose(r["us_pv"], npv(m.par_yield("USD", 30.0), us), rtol=1e-12)
     fx = np.column_stack([np.full(3, m.usdjpy), np.repeat([[m.usdjpy], [130.0], [110.0]], c.ledger.T - 1, axis=1)])
     jp = (c.party("japan_mof") + c.party("jbic")) * fx / 1000
-    np.testing.assert_allclose(r["japan_pv_jpy_tn"], npv(m.par_yield("JPY", 30.0), jp), rtol=1e-12)
+    # Japan's budget view: its JGB zero curve
+    np.testing.assert_allclose(r["japan_pv_jpy_tn"], jp @ m.discount("JPY", np.arange(c.ledger.T, dtype=float)), rtol=1e-12)
     assert np.all(r["distributions"] >= 0) and np.all(r["calls"] >= 0)
 
 
@@ -102,7 +103,7 @@ def test_equity_value_counts_the_owners_cures():
     so the equity is worth less than nothing (not the distributions' PV alone)."""
     r = ST.run_chain(ai_bust=2.5, weights={"data_centres": 1.0})
     assert r["cures"].sum() > 100.0
-    rate = A.value("equity_discount_rate")
+    rate = Market.current().fair_value_rate("USD")          # fair value: the 30-year UST + the equity risk premium
     net = (r["distributions"] - r["cures"])[1:]
     expected = float(np.sum(net / (1 + rate) ** np.arange(1, len(net) + 1)))
     assert r["equity_value"] == pytest.approx(expected, rel=1e-12)

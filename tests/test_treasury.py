@@ -47,18 +47,24 @@ def test_us_comparison_uses_the_same_public_money():
     assert np.isnan(mou.per_dollar["Own the fund"]) and mou.pv["Own the fund"] > 0
 
 
-def test_japan_breakeven_unhedged_flat_fx_is_the_filp_yield_in_equity_terms():
-    """With the yen flat and unhedged, converting both ways at one rate: Japan breaks even exactly
-    when its stake's dollar IRR equals the FILP yield (the 30-year JGB of the market's month)."""
+def test_japan_breakeven_is_a_zero_pv_on_its_own_curve_and_the_filp_liability_is_worth_its_proceeds():
+    """Japan's budget view is its JGB zero curve: on it the FILP coupons and the buy-back at the exit
+    (at market value on the same curve's forwards) are worth exactly what the bonds raised, so the
+    break-even return is where the yen distributions are worth the yen called."""
     from fundlib import chain as CH
-    from fundlib.finance import irr
     from fundlib.market import Market
 
     fund, m = S.FundStructure(), Market.current()
-    b = TR.breakeven_fund_return(fund, hedged=False)
-    y = m.par_yield("JPY", 30.0)
-    assert irr(CH.run(fund, m, asset_return=b).party("japan_mof")[0]) == pytest.approx(y, abs=2e-6)
-    assert TR.japan_surplus_pv(TR.japan_yen_pnl(fund, b, False), y) == pytest.approx(0.0, abs=1e-3)
+    for hedged in (True, False):
+        jy = CH.run(fund, m, asset_return=0.07).japan_yen(hedged)
+        D = m.discount("JPY", np.arange(jy["net_jpy_tn"].shape[-1], dtype=float))
+        liability = (jy["filp_coupon_jpy_tn"][0] + jy["filp_repaid_jpy_tn"][0]) @ D
+        assert liability == pytest.approx(jy["filp_issued_jpy_tn"][0] @ D, rel=1e-12)
+        b = TR.breakeven_fund_return(fund, hedged=hedged)
+        df = TR.japan_yen_pnl(fund, b, hedged)
+        assert TR.japan_surplus_pv(df, m) == pytest.approx(0.0, abs=2e-3)
+        paid = CH.run(fund, m, asset_return=b).japan_yen(hedged)
+        assert (paid["jpy_received_tn"][0] - paid["filp_issued_jpy_tn"][0]) @ D == pytest.approx(0.0, abs=2e-3)
 
 
 def test_japan_hedging_and_appreciation_move_the_breakeven_the_right_way():
@@ -70,7 +76,10 @@ def test_japan_hedging_and_appreciation_move_the_breakeven_the_right_way():
     m = Market.current()
     assert hedged["jpy_per_usd"].iloc[1] < m.usdjpy                  # forwards below spot: USD rates above JPY
     assert hedged["jpy_per_usd"].iloc[10] == pytest.approx(m.forward_usdjpy(10.0))   # locked per cash-flow date
-    assert hedged["filp_repaid_jpy_tn"].sum() == pytest.approx(150 * m.usdjpy / 1000)
+    # the ¥23.1tn of FILP bonds raised at close are bought back at the exit at their market value
+    price = hedged["filp_buyback_price"].iloc[0]
+    assert 0.5 < price < 1.0                                          # the JGB forwards lie above the coupon
+    assert hedged["filp_repaid_jpy_tn"].sum() == pytest.approx(150 * m.usdjpy / 1000 * price)
 
 
 def test_compare_us_defects_fixed():

@@ -177,10 +177,14 @@ def test_pv_per_dollar_wants_one_row_of_finite_flows():
 
 def test_japan_surplus_pv_names_the_missing_column():
     with pytest.raises(InputError, match=r"df = .* the column\(s\) 'net_jpy_tn'"):
-        T.japan_surplus_pv(pd.DataFrame({"x": [1.0]}), 0.03)
+        T.japan_surplus_pv(pd.DataFrame({"x": [1.0]}))
     with pytest.raises(TypeError, match="df must be a pandas DataFrame; got dict"):
-        T.japan_surplus_pv({"net_jpy_tn": [1.0]}, 0.03)
-    assert T.japan_surplus_pv(pd.DataFrame({"net_jpy_tn": [-1.0, 1.03]}), 0.03) == pytest.approx(0.0, abs=1e-12)
+        T.japan_surplus_pv({"net_jpy_tn": [1.0]})
+    from fundlib.market import Market
+
+    m = Market.current()
+    one_year = 1.0 / m.discount("JPY", 1.0)              # ¥1 grows to this on the JGB curve in a year
+    assert T.japan_surplus_pv(pd.DataFrame({"net_jpy_tn": [-1.0, one_year]}), m) == pytest.approx(0.0, abs=1e-12)
 
 
 def test_compare_us_checks_register_values_against_the_register():

@@ -31,6 +31,7 @@ SHARED = {  # shared-panel control -> (register id, scale to the slider's unit, 
     "leverage": ("leverage_x", 1, "Leverage (assets / equity, ×)", 0.1, ".1f"),
     "us_share": ("us_treasury_share", 100, "US Treasury share (%)", 5, ".0f"),
     "usdjpy": ("usdjpy", 1, "USD/JPY (¥ per $)", 1, ".0f"),
+    "hedge": ("debt_hedge_share", 100, "Senior debt swapped to fixed (%)", 5, ".0f"),
 }
 
 

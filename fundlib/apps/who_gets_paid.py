@@ -5,6 +5,7 @@ Japan's yen P&L over its FILP funding, hedged and unhedged.
 from __future__ import annotations
 
 import ipywidgets as widgets
+import numpy as np
 import pandas as pd
 
 from fundlib import assumptions as A
@@ -13,7 +14,6 @@ from fundlib import charts as C
 from fundlib import treasury as TR
 from fundlib.apps.display import table_html, usd_bn
 from fundlib.apps.live import LiveApp, View, fund_from_sliders, pct_slider, preset_picker, slider
-from fundlib.finance import npv
 from fundlib.market import Market
 
 
@@ -29,9 +29,10 @@ def render_who_gets_paid(asset_return_pct: float, us_share_pct: float, preset: s
                        tariff=tariff_pct / 100, import_base=import_base_usd_bn, discount_rate=discount_pct / 100,
                        market=market, result=res)
     jp = {label: res.japan_yen(hedged) for label, hedged in (("Hedged", True), ("Unhedged", False))}
-    y = jp["Hedged"]["filp_yield"]
-    jp_pv = pd.Series({k: float(npv(y, v["net_jpy_tn"][0])) for k, v in jp.items()})
-    jp_fair = pd.Series({k: float(npv(y + A.value("equity_risk_premium"), v["net_jpy_tn"][0])) for k, v in jp.items()})
+    t = np.arange(res.ledger.T, dtype=float)
+    jp_pv = pd.Series({k: float(v["net_jpy_tn"][0] @ market.discount("JPY", t)) for k, v in jp.items()})
+    jp_fair = pd.Series({k: float(v["net_jpy_tn"][0] @ market.discount("JPY", t, A.value("equity_risk_premium")))
+                         for k, v in jp.items()})
     be_h, be_u = TR.breakeven_fund_returns(fund, yen_appreciation_pct / 100, preset, market)
 
     def pct(x):
@@ -50,9 +51,9 @@ def render_who_gets_paid(asset_return_pct: float, us_share_pct: float, preset: s
         (f"US: tariff PV ({tariff_pct:.0f}% vs 0%, no outlay; budget view)", usd_bn(us.pv["Tariff (no outlay)"])),
         ("US discount rate: budget view (your slider) / fair value (+ equity risk premium)",
          f"{us.discount_rate:.2%} / {us.fair_rate:.2%}"),
-        ("Japan: surplus over FILP, hedged / unhedged (budget view, at the FILP yield)",
+        ("Japan: surplus over FILP, hedged / unhedged (budget view, on the JGB curve)",
          f"¥{jp_pv['Hedged']:,.1f}tn / ¥{jp_pv['Unhedged']:,.1f}tn"),
-        ("Japan: the same at fair value (FILP yield + equity risk premium)",
+        ("Japan: the same at fair value (JGB curve + equity risk premium)",
          f"¥{jp_fair['Hedged']:,.1f}tn / ¥{jp_fair['Unhedged']:,.1f}tn"),
         ("Japan: break-even fund return, hedged / unhedged", f"{pct(be_h)} / {pct(be_u)}"),
     ]

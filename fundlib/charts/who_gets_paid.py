@@ -36,9 +36,9 @@ def _bars(pv: pd.Series, title: str, subtitle: str, x_title: str, fmt: str, tip:
 
 def government_pv_chart(us_pv: pd.Series, japan_pv: pd.Series) -> vl.Spec:
     """Side by side: the US Treasury's PV by route ($bn) and Japan's PV surplus over FILP funding (¥tn)."""
-    left = _bars(us_pv, "US Treasury: present value by route", "Same public money as its fund stake; $bn",
+    left = _bars(us_pv, "US Treasury: present value by route", "Same public money; budget view, PV at your rate; $bn",
                  "Net present value ($bn)", "$,.0f", ("Route", "NPV $bn", ",.1f"), 260, label_limit=200)
-    right = _bars(japan_pv, "Japan MoF: value over FILP funding", "PV at the FILP yield; ¥tn",
+    right = _bars(japan_pv, "Japan MoF: value over FILP funding", "Budget view, PV on the JGB curve; ¥tn",
                   "Surplus over FILP cost (¥tn)", ",.1f", ("FX", "¥tn", ",.2f"), 220)
     return vl.top({"hconcat": [left, right], "resolve": {"scale": {"x": "independent", "color": "independent"}}})
 

@@ -249,6 +249,7 @@ def japan_sheet(book: Book, spec: ExportSpec) -> None:
     s.row("bb_price", "Buy-back price per ¥1 of face: coupons and principal left, on the JGB forwards from the exit",
           "factor", "IF({bb_left}<1,1,(FilpYield*SUM(INDEX({jpy_df@row},Life+1):INDEX({jpy_df@row},Life+{bb_left}))"
           "+INDEX({jpy_df@row},Life+{bb_left}))/INDEX({jpy_df@row},Life))", style="result")
+    s.row("jdf", "JGB discount factor for the year (Curves; 1 at year 0)", "factor", "IF({t}=0,1,INDEX({jpy_df@row},{t}))")
     s.heading("Japan MoF in dollars")
     s.row("jp_out", "Paid in (calls and cures)", "usd_bn", "{out_japan_mof}")
     s.row("jp_in", "Received (distributions)", "usd_bn", "{in_japan_mof}")
@@ -264,5 +265,5 @@ def japan_sheet(book: Book, spec: ExportSpec) -> None:
         s.row(f"jnet_{tag}", "Net yen: received − coupons − principal", "jpy_tn",
               f"{{got_{tag}}}-{{coupon_{tag}}}-{{repaid_{tag}}}", style="result")
         s.row(f"jcum_{tag}", "Cumulative net yen", "jpy_tn", f"{{jcum_{tag}@prev}}+{{jnet_{tag}}}", total="")
-        s.scalar(f"jpv_{tag}", "PV of the net yen at the FILP yield (0: the stake exactly pays its funding)", "jpy_tn",
-                 f"{{jnet_{tag}@0}}+NPV(FilpYield,{{jnet_{tag}@row1}})", style="result")
+        s.scalar(f"jpv_{tag}", "PV of the net yen on the JGB zero curve, Japan's budget view (0: the stake exactly "
+                 "pays its funding)", "jpy_tn", f"SUMPRODUCT({{jnet_{tag}@row}},{{jdf@row}})", style="result")

@@ -221,7 +221,7 @@ def simulate_chunk(spec: OddsSpec, seed: int, start: int, size: int, *, detail: 
     flows = _chain(spec, weights, r_a, np.clip(mp.sofr, floor, _SOFR_CAP), np.clip(mp.usdjpy, *_FX_RANGE), delay,
                    shift)
     us, jp_out, jp_in = flows["us_treasury"], flows["japan_out"], flows["japan_in"]
-    ust, jgb = market.par_yield("USD", 30.0), market.par_yield("JPY", 30.0)
+    ust = market.par_yield("USD", 30.0)
     calls = flows["calls"].sum(axis=1)
     us_irr = row_irr(us, guess=None)
     metrics = {"us_pv_usd_bn": npv(ust, us), "us_irr": us_irr}
@@ -236,6 +236,7 @@ def simulate_chunk(spec: OddsSpec, seed: int, start: int, size: int, *, detail: 
     # the path's change in the 30-year JGB yield
     buyback = CH.filp_buyback_factor(market, T, float(A.value("filp_tenor_years")), np.clip(filp_rate, -0.05, 0.5),
                                   np.clip(mp.jgb_30y[:, -1] - mp.jgb_30y[:, 0], *CH.CURVE_SHIFT))
+    jdf = np.asarray(market.discount("JPY", np.arange(T, dtype=float)), float)
     yen = {}
     for view, rate in (("hedged", fwd), ("unhedged", S)):
         paid, got = jp_out * rate / 1000.0, jp_in * rate / 1000.0
@@ -248,7 +249,7 @@ def simulate_chunk(spec: OddsSpec, seed: int, start: int, size: int, *, detail: 
         jirr = row_irr(got - paid, guess=None)
         with np.errstate(invalid="ignore", divide="ignore"):          # NaN when Japan has no stake
             filp_cost = cost.sum(axis=1) / paid.sum(axis=1)
-        metrics[f"japan_pv_{view}_jpy_tn"] = npv(jgb, net)
+        metrics[f"japan_pv_{view}_jpy_tn"] = np.sum(net * jdf, axis=1)   # the budget view: the JGB zero curve (row by row: chunk-invariant)
         metrics[f"japan_irr_{view}"] = jirr
         events[f"japan_below_filp_{view}"] = ~(jirr >= filp_cost)
         yen[view] = {"jpy_per_usd": rate, "received_jpy_tn": got, "called_jpy_tn": paid, "filp_coupon_jpy_tn": coupons,

@@ -23,8 +23,8 @@ of what is still to come.
 received by D − FILP coupons paid by D (and accrued since the last one) − capital called by D (the FILP
 principal raised, whether repaid or still owed) + the **remaining value**: Japan's dollar flows still to
 come, discounted to D at the fair-value rate (the snapshot's 30-year Treasury + the register's
-``equity_risk_premium``: :meth:`fundlib.market.Market.fair_value_rate`) and converted at D's spot (the same for
-both views). For a vintage whose fund has ended by D the remaining value and the accrual are zero and the
+``equity_risk_premium``: :meth:`fundlib.market.Market.fair_value_rate`) and converted at the rate of each
+flow's date: the forward locked at launch (hedged) or D's spot, held (unhedged). For a vintage whose fund has ended by D the remaining value and the accrual are zero and the
 P&L is the sum of the yen flows: distributions − coupons − principal repaid.
 """
 
@@ -115,9 +115,9 @@ def _pnl(v: dict, rate: np.ndarray, rho: float) -> dict:
     accrued = 0.0 if ended else float(cost[: k + 1].sum()) * (v["elapsed_years"] - k)
     t = np.arange(T)
     later = ~done
-    rest_usd = float(np.sum((v["received_usd_bn"] - v["called_usd_bn"])[later]
-                            * (1.0 + rho) ** -(t[later] - v["elapsed_years"])))
-    rest = rest_usd * v["spot_end"] / 1000.0
+    pv = (1.0 + rho) ** -(t[later] - v["elapsed_years"])
+    rest_usd = float(np.sum((v["received_usd_bn"] - v["called_usd_bn"])[later] * pv))
+    rest = float(np.sum((v["received_usd_bn"] - v["called_usd_bn"])[later] * pv * rate[later])) / 1000.0
     principal = paid[done].sum() if not ended or v.get("buyback") is None else float(paid @ v["buyback"])
     pnl = got[done].sum() - coupons[done].sum() - accrued - principal + rest
     return {"received": float(got[done].sum()), "called": float(paid[done].sum()),
@@ -141,7 +141,8 @@ def _table(fund: FundStructure, min_years: int) -> pd.DataFrame:
                "sofr_is_stand_in": v["sofr_stand_in"], "sofr_avg_to_date": float(v["sofr"][1:yrs + 1].mean()),
                "usdjpy_at_launch": float(v["usdjpy"][0]), "usdjpy_last": float(v["spot_end"]),
                "years_to_date": v["elapsed_years"], "fund_ended": u["ended"],
-               "remaining_value_usd_bn": u["remaining_usd"], "remaining_value_jpy_tn": u["remaining"]}
+               "remaining_value_usd_bn": u["remaining_usd"], "remaining_value_jpy_tn": u["remaining"],
+               "remaining_value_hedged_jpy_tn": h["remaining"]}
         for view, x in (("hedged", h), ("unhedged", u)):
             row.update({f"called_{view}_jpy_tn": x["called"], f"received_{view}_jpy_tn": x["received"],
                         f"filp_coupons_{view}_jpy_tn": x["coupons"], f"pnl_{view}_jpy_tn": x["pnl"]})
