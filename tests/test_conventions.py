@@ -44,22 +44,26 @@ def _pct(s: str) -> float:
 
 
 def test_notebook_03_hedged_is_locked_and_the_carry_is_named():
-    """03's checked figures: "hedged" equals Market.hedged_yield over the stated years; "a life
-    insurer's carry" equals fundlib.fx.hedged_yield with the rolled 3-month hedge."""
+    """03's checked figures: "hedged" is the yen IRR of each flow sold at its locked forward
+    (Market.hedged_flows); "a life insurer's carry" is fundlib.fx.hedged_yield with the rolled
+    3-month hedge; a zero-coupon Treasury hedged at its forward yields the JGB zero + the basis."""
     m = Market.current()
     out = "\n".join(o for _, o in _checked_cells(ROOT / "notebooks" / "03_filp_vs_jgb.ipynb"))
-    rows = re.findall(r"(UST 30Y|equity IRR[^%]*?)\s+(\d+\.\d+%): hedged \(forwards locked for (\d+) years\) (\d+\.\d+%).*?"
-                      r"a life insurer's carry (\d+\.\d+%)", out)
+    rows = re.findall(r"(UST 30Y|equity IRR[^%]*?)\s+(\d+\.\d+%): hedged \(each flow at its locked forward\) "
+                      r"(\d+\.\d+%).*?a life insurer's carry (\d+\.\d+%)", out)
     assert len(rows) == 2, out
     tau = A.value("hedge_tenor_months") / 12
-    values = {"UST 30Y": m.par_yield("USD", 30.0)}
-    values["equity"] = irr(CH.run(market=m).equity_flows()[0])
-    for name, y, years, locked, carry in rows:
-        y_true = values["UST 30Y"] if name == "UST 30Y" else values["equity"]
+    ust = m.par_yield("USD", 30.0)
+    flows = {"UST 30Y": np.r_[-1.0, np.full(29, ust), 1.0 + ust], "equity": CH.run(market=m).equity_flows()[0]}
+    for name, y, locked, carry in rows:
+        f = flows["UST 30Y" if name == "UST 30Y" else "equity"]
+        y_true = ust if name == "UST 30Y" else irr(f)
         assert f"{y_true:.2%}" == y
-        assert f"{m.hedged_yield(y_true, float(years)):.2%}" == locked
+        assert f"{irr(m.hedged_flows(f)):.2%}" == locked
         assert f"{FX.hedged_yield(y_true, m.sofr, m.tona, m.basis_bp, tau):.2%}" == carry
         assert locked != carry                                   # two conventions, two numbers
+    z = m.zero_rate("USD", 30.0)
+    assert m.hedged_yield(z, 30.0) == pytest.approx(m.zero_rate("JPY", 30.0) + m.basis_bp * 1e-4, abs=1e-12)
 
 
 def test_notebook_04_hurdle_is_hedged_at_locked_forwards():
