@@ -189,8 +189,8 @@ def test_fund_structure_runs_and_responds(lab, page):
     _bad_input_shows_message(page, app, sliders.nth(1), 10, "at most 100%")
     # Fees on (exercise 1: 1.5% fee, 20% carry): more waterfall tiers, still one screen
     app.locator(".lm-TabBar-tab", has_text="Fees").click()
-    nudge_slider(page, sliders.nth(10), presses=6)     # management fee 0 -> 1.5%
-    nudge_slider(page, sliders.nth(11), presses=20)    # carry 0 -> 20%
+    nudge_slider(page, sliders.nth(11), presses=6)     # management fee 0 -> 1.5%
+    nudge_slider(page, sliders.nth(12), presses=20)    # carry 0 -> 20%
     page.wait_for_timeout(1500)
     assert app.evaluate("e => e.getBoundingClientRect().height") <= 900
     # The three-terms app responds to the fund-return slider
@@ -222,7 +222,7 @@ def test_leverage_math_runs_and_responds(lab, page):
     pf.scroll_into_view_if_needed()
     life = pf.locator(".widget-slider").nth(1)
     n0 = pf.locator(".fundlib-numbers").text_content()
-    nudge_slider(page, life, presses=15, key="ArrowLeft")  # life 25 -> 10 years
+    nudge_slider(page, life, presses=20, key="ArrowLeft")  # life 30 -> 10 years
     wait_changed(page, pf.locator(".fundlib-numbers").text_content, n0)
     assert pf.locator(".fundlib-error").count() == 0
     pf.locator(".lm-TabBar-tab", has_text="Debt").click()

@@ -50,14 +50,12 @@ def render_roe(leverage: float, asset_return_pct: float, sofr_pct: float, spread
     })
     rows = [
         ("Stress applied", stress),
-        ("Debt cost: SOFR + spread + guarantee fee", f"{r_d:.2%}"),
+        ("Debt cost: SOFR + spread + fee", f"{r_d:.2%}"),
         ("Asset return", f"{r_a:.2%}"),
         ("Return on equity, L·r_A − (L−1)·r_D", f"{roe:.2%}"),
-        ("The fund's equity IRR through the whole chain", f"{chain_irr:.2%}" if np.isfinite(chain_irr) else "n/a (never paid back)"),
-        ("… with the senior debt swapped to fixed", f"{hedge:.0%} at {chain.swap_fixed[0]:.2%} (the rest floats)"
-         if hedge and chain.swap_fixed[0] else "none: all floating"),
-        ("… Ex-Im Bank + JBIC: guarantee fees earned / calls paid", f"{usd_bn(chain.guarantee_fees()[0].sum())} / "
-                                                                   f"{usd_bn(chain.guarantee_calls()[0].sum())}"),
+        ("The fund's equity IRR, whole chain", f"{chain_irr:.2%}" if np.isfinite(chain_irr) else "n/a (never paid back)"),
+        ("… its debt swapped to fixed", f"{hedge:.0%} at {chain.swap_fixed[0]:.2%}" if hedge and chain.swap_fixed[0]
+         else "none: all floating"),
         ("Asset return at which equity earns 0", f"{LV.breakeven_asset_return(r_d, leverage):.2%}"),
         ("Spread over debt cost the assets earn", f"{(r_a - r_d) * 1e4:,.0f} bp"),
         ("Asset-value fall that wipes out equity", f"{LV.wipeout_fall(leverage):.1%}"),

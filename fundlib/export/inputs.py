@@ -267,28 +267,24 @@ def profile_sheet(book: Book, spec: ExportSpec) -> tuple[str, str]:
     s.scalar("scale", "Scale: 1 ÷ PV of the profile at the asset return, so the unlevered IRR is the asset return",
              "factor", "1/({prof_base@0}+NPV(AssetReturn,{prof_base@row1}))")
     s.row("prof_base_scaled", "Scaled CFADS per $1 (the debt plan's base case)", "per $1 of assets", "{prof_base}*{scale}")
-    key = "prof_base_scaled"
+    def shocked_rows(tag, heading, profiles, what, scaled_label):
+        """A block of sector values, their weighted portfolio and its scaled row; returns the scaled key."""
+        s.heading(heading)
+        for sec in P.SECTORS:
+            s.row(f"{tag}_{sec}", f"{P.SECTOR_LABELS[sec]}: CFADS per $1 of capex{what}", "per $1 of assets",
+                  values=[float(v) for v in profiles[sec]])
+        s.row(f"prof_{tag}", f"Portfolio CFADS per $1{what}", "per $1 of assets",
+              "+".join(f"{weights[sec]}*{{{tag}_{sec}}}" for sec in P.SECTORS))
+        s.row(f"prof_{tag}_scaled", scaled_label, "per $1 of assets", f"{{prof_{tag}}}*{{scale}}")
+        return f"prof_{tag}_scaled"
+
+    key = plan_key = "prof_base_scaled"
     if spec.shocked:
-        s.heading("After the AI-bust / delay shock (values by sector)")
-        for sec in P.SECTORS:
-            s.row(f"shk_{sec}", f"{P.SECTOR_LABELS[sec]}: CFADS per $1 of capex after the shock", "per $1 of assets",
-                  values=[float(v) for v in spec.shocked_profiles[sec]])
-        s.row("prof_shock", "Portfolio CFADS per $1 after the shock", "per $1 of assets",
-              "+".join(f"{weights[sec]}*{{shk_{sec}}}" for sec in P.SECTORS))
-        s.row("prof_shock_scaled", "Scaled CFADS per $1 after the shock (what the fund receives)", "per $1 of assets",
-              "{prof_shock}*{scale}")
-        key = "prof_shock_scaled"
-    plan_key = "prof_base_scaled"
+        key = shocked_rows("shk", "After the AI-bust / delay shock (values by sector)", spec.shocked_profiles,
+                           " after the shock", "Scaled CFADS per $1 after the shock (what the fund receives)")
     if spec.late_profiles is not None:
-        s.heading("After the delay alone (values by sector): the debt is re-sculpted on it")
-        for sec in P.SECTORS:
-            s.row(f"late_{sec}", f"{P.SECTOR_LABELS[sec]}: CFADS per $1 of capex, late", "per $1 of assets",
-                  values=[float(v) for v in spec.late_profiles[sec]])
-        s.row("prof_late", "Portfolio CFADS per $1, late", "per $1 of assets",
-              "+".join(f"{weights[sec]}*{{late_{sec}}}" for sec in P.SECTORS))
-        s.row("prof_late_scaled", "Scaled CFADS per $1, late (the re-sculpted plan's base)", "per $1 of assets",
-              "{prof_late}*{scale}")
-        plan_key = "prof_late_scaled"
+        plan_key = shocked_rows("late", "After the delay alone (values by sector): the debt is re-sculpted on it",
+                                spec.late_profiles, ", late", "Scaled CFADS per $1, late (the re-sculpted plan's base)")
     s.heading("The exit: the assets still held, valued on the USD forwards + the asset risk premium")
     s.row("exit_df", "Discount factor k = age + 1 years after the exit: the one before ÷ (1 + USD forward for that "
           "year + premium + curve move)", "factor",
