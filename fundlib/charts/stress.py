@@ -47,7 +47,7 @@ def dscr_paths_chart(long: pd.DataFrame, lockup: float, default: float,
         "width": _WIDTH, "height": 200, "layer": [lines, rules, label(th[0], -7), label(th[1], 12)]})
 
 
-def _loss_bars(t: pd.DataFrame, field: str, title: str, subtitle: str, x_title: str, fmt: str, tip_fmt: str,
+def _loss_bars(t: pd.DataFrame, field: str, title: str, subtitle: str | list, x_title: str, fmt: str, tip_fmt: str,
                width: int, color, first: bool) -> dict:
     y = {"field": "scenario", "type": "nominal", "sort": list(t["scenario"]), "title": None,
          "axis": {"labelLimit": 200} if first else None}
@@ -64,9 +64,9 @@ def stress_losses_chart(table: pd.DataFrame) -> vl.Spec:
     t = table.reset_index()[["scenario", eq_f, us_f, jp_f]]
     sign = {"condition": {"test": f"datum['{eq_f}'] < 0", "value": "#D55E00"}, "value": "#0072B2"}
     return vl.top({"data": vl.values(t), "hconcat": [
-        _loss_bars(t, eq_f, "Fund equity value vs base", "$bn PV at fair value (30-year UST + equity risk premium)", "Change in equity value ($bn)",
-                   "$,.0f", ",.1f", 230, sign, True),
-        _loss_bars(t, us_f, "US Treasury loss", "$bn PV vs base, incl. Ex-Im calls", "Loss ($bn PV)", "$,.0f", ",.1f",
-                   170, {"value": "#0072B2"}, False),
-        _loss_bars(t, jp_f, "Japan MoF loss", "¥tn PV vs base, incl. JBIC calls", "Loss (¥tn PV)", ",.0f", ",.2f",
-                   170, {"value": "#D55E00"}, False)]})
+        _loss_bars(t, eq_f, "Fund equity value vs base", ["$bn PV at fair value", "(30-year UST + equity risk premium)"],
+                   "Change in equity value ($bn)", "$,.0f", ",.1f", 230, sign, True),
+        _loss_bars(t, us_f, "US Treasury loss", ["$bn PV vs base, with Ex-Im", "at the 30-year UST"], "Loss ($bn PV)",
+                   "$,.0f", ",.1f", 170, {"value": "#0072B2"}, False),
+        _loss_bars(t, jp_f, "Japan MoF loss", ["¥tn PV vs base, with JBIC", "unhedged, on the JGB curve"], "Loss (¥tn PV)",
+                   ",.0f", ",.2f", 170, {"value": "#D55E00"}, False)]})
