@@ -334,3 +334,31 @@ def test_the_debt_service_reserve_stands_in_front_of_the_senior_debt_not_the_jun
                                                      np.array([0.0]), np.array([100.0]), np.array([8.0]))
     assert cash[0] == 0.0 and reserve[0] == pytest.approx(8.0) and arrears[0] == pytest.approx(2.0)
     assert L.total("sub_lenders", "subordinated debt service")[0, 1] == pytest.approx(3.0)
+
+
+def test_a_late_portfolio_is_the_on_time_one_built_late():
+    """portfolio_cfads shifts each sector's on-time CFADS (built once) by the delay: it equals the
+    project model run with that delay, per sector, bit for bit, and months blend the years either side."""
+    from fundlib import assumptions as A
+    from fundlib import projects as P
+
+    w = {"data_centres": 0.4, "power": 0.3, "chip_packaging": 0.15, "logistics": 0.15}
+    bust, cut, up = 0.7, A.value("ai_bust_utilization_cut"), A.value("ai_bust_capex_up")
+
+    def direct(delays):
+        out = np.zeros(CH.MAX_HORIZON)
+        for s, key in P.SECTORS.items():
+            a = P.archetype(key)
+            ai = bust if s == "data_centres" else 0.0
+            c = P.cashflows(a, CH.MAX_HORIZON, delay=delays.get(s, 0), utilization=a.utilization * (1 - cut * ai),
+                            maintenance_mult=1 + up * ai, components=True)
+            out += w[s] / a.capex_usd_bn * (c["operating"] - c["maintenance"] - c["refresh"] + c["terminal"])
+        return out
+
+    np.testing.assert_array_equal(CH.portfolio_cfads(w, bust, {"power": 3.0, "logistics": 1.0}),
+                                  direct({"power": 3, "logistics": 1}))
+    half = CH.portfolio_cfads(w, bust, 2.5)
+    np.testing.assert_allclose(half, 0.5 * direct(dict.fromkeys(P.SECTORS, 2)) + 0.5 * direct(dict.fromkeys(P.SECTORS, 3)),
+                               rtol=1e-12, atol=1e-15)
+    many = CH.portfolio_cfads(w, np.array([0.0, bust]), np.array([4.0, 0.0]))
+    np.testing.assert_array_equal(many[1], direct({}))

@@ -64,26 +64,32 @@ def _portfolio_cached(w_items, ai_bust, delays, horizon, _overrides):
 
 
 def _portfolio(w: dict, ai_bust, d: dict, horizon: int) -> np.ndarray:
+    """The weighted CFADS per $1; a sector late by whole years is its on-time CFADS shifted right (every
+    term of it depends only on the years since operations began), so each sector's cash flows are
+    built once and gathered per scenario, months blending the whole years either side."""
     n = np.broadcast_shapes(np.shape(ai_bust), *(np.shape(v) for v in d.values()))
     out = np.zeros(n + (horizon,))
     cut, up = A.value("ai_bust_utilization_cut"), A.value("ai_bust_capex_up")
+    t = np.arange(horizon)
     for s, key in P.SECTORS.items():
         if not w[s]:
             continue
         a = P.archetype(key)
-        ai = np.asarray(ai_bust, float) if s == "data_centres" else np.zeros(n)
-        late = np.asarray(d[s], float)
+        ai = np.asarray(ai_bust, float) if s == "data_centres" else 0.0
+        c = P.cashflows(a, horizon, utilization=a.utilization * np.clip(1 - cut * ai, 0, 1),
+                        maintenance_mult=1 + up * ai, components=True)
+        on_time = np.broadcast_to(c["operating"] - c["maintenance"] - c["refresh"] + c["terminal"], n + (horizon,))
+        late = np.broadcast_to(np.asarray(d[s], float), n)
         whole = np.floor(late)
         frac = (late - whole)[..., None]
 
-        def flows(years):
-            c = P.cashflows(a, horizon, delay=years.astype(int), utilization=a.utilization * np.clip(1 - cut * ai, 0, 1),
-                            maintenance_mult=1 + up * ai, components=True)
-            return c["operating"] - c["maintenance"] - c["refresh"] + c["terminal"]
+        def shifted(years):
+            idx = t - years[..., None].astype(int)
+            return np.where(idx >= 0, np.take_along_axis(on_time, np.clip(idx, 0, horizon - 1), axis=-1), 0.0)
 
-        cf = flows(whole)
+        cf = shifted(whole) if np.any(whole > 0) else on_time
         if np.any(frac > 0):                           # months: blend the whole years either side
-            cf = cf + frac * (flows(whole + 1) - cf)
+            cf = cf + frac * (shifted(whole + 1) - cf)
         out += w[s] / a.capex_usd_bn * cf
     return out
 
@@ -157,7 +163,12 @@ def buy_assets(inp: RunInputs) -> Assets:
     delay = inp.delay if inp.sector_delays is None else inp.sector_delays
     shocked = portfolio_cfads(inp.weights, inp.ai_bust, delay) * scale[:, None]   # (n, H)
     late = np.any(inp.delay > 0) if inp.sector_delays is None else any(np.any(v > 0) for v in inp.sector_delays.values())
-    plan = portfolio_cfads(inp.weights, 0.0, delay) * scale[:, None] if late else base[None, :] * scale[:, None]
+    if not late:
+        plan = base[None, :] * scale[:, None]
+    elif not np.any(inp.ai_bust):                                        # no bust: the late plan is the shocked profile
+        plan = shocked
+    else:
+        plan = portfolio_cfads(inp.weights, 0.0, delay) * scale[:, None]
     df_exit = exit_discount(inp.market, T, H, inp.curve_shift)           # (n, H−1)
     cfads = np.zeros((n, T))
     gross = np.zeros(n)
