@@ -152,13 +152,14 @@ class ChainReport:
                 "jpy_per_usd": fx, "filp_buyback_price": price}
 
 
-def filp_buyback_factor(market, T: int, tenor: float, coupon, shift=0.0) -> np.ndarray:
+def filp_buyback_factor(market, T: int, tenor: float, coupon, shift=0.0, at: float | None = None) -> np.ndarray:
     """The price at the fund's exit (year T − 1) per ¥1 of face of the FILP bonds issued in each year
     t = 0..T − 1 (a ``tenor``-year bond paying ``coupon`` (..., T) a year): its remaining coupons and
     principal discounted on the Market's JGB forwards from the exit, moved in parallel by ``shift``
     (a number or (n,)); 1 (par) for a bond that has already matured (rolled at par until the exit).
     ``market`` a Market; ``T`` whole years in [1, 101]; ``tenor`` in [1, 60]; ``coupon`` in [−5%, 50%],
-    ``shift`` in [−20%, 50%]."""
+    ``shift`` in [−20%, 50%]. ``at``: the year on ``market``'s curve where the exit falls (None: T − 1,
+    the market of the launch; 0: a market observed at the exit itself, as the historical vintages have)."""
     from fundlib.market import Market
 
     check_instance("market", market, Market)
@@ -174,7 +175,8 @@ def filp_buyback_factor(market, T: int, tenor: float, coupon, shift=0.0) -> np.n
     t = np.arange(T)
     left = np.rint(tenor - (T - 1 - t)).astype(int)                      # whole years to maturity at the exit
     K = max(int(left.max(initial=0)), 1)
-    D = np.asarray(market.discount("JPY", np.arange(T - 1, T + K, dtype=float)), float)
+    at = float(T - 1) if at is None else check_number("at", at, 0.0, 100.0 - K)
+    D = np.asarray(market.discount("JPY", at + np.arange(K + 1, dtype=float)), float)
     step = (D[:-1] / D[1:])[None, :] + np.reshape(np.asarray(shift, float), (-1, 1))   # 1 + forward + shift
     dfw = 1.0 / np.cumprod(step, axis=-1)                                # (n, K): ¥1 in k years, k = 1..K
     ann = np.cumsum(dfw, axis=-1)

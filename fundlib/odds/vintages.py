@@ -83,11 +83,7 @@ def vintage_flows(month, fund: FundStructure | None = None) -> dict:
     buyback = None
     if iv + 12 * (T - 1) <= iD:                                 # the fund has ended: its FILP bonds bought back
         exit_m = Market.at(str(hist[iv + 12 * (T - 1)]), stand_ins=True)
-        left = np.rint(tenor - (T - 1 - np.arange(T))).astype(int)
-        D = np.asarray(exit_m.discount("JPY", np.arange(0, max(int(left.max()), 1) + 1, dtype=float)), float)
-        ann = np.cumsum(D[1:])
-        k = np.clip(left, 1, None)
-        buyback = np.where(left >= 1, filp * ann[k - 1] + D[k], 1.0)
+        buyback = CH.filp_buyback_factor(exit_m, T, tenor, filp, at=0.0)
     res = CH.run(fund, market, sofr_path=sofr[None, :], fx_path=spot[None, :])
     led = res.ledger
     return {"month": m, "market": market, "chain": res, "sofr": sofr, "usdjpy": spot, "forward": fwd, "filp_rate": filp,
