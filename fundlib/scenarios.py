@@ -3,7 +3,7 @@ Used by notebook 04 (the Monte Carlo app, the tornado).
 
 For every scenario and sector six uncertain inputs are drawn: capex overrun, delay, utilization,
 price, margin and exit value. Each sector's shock to each input loads on one shared macro factor with
-loading ρ = ``macro_corr``, so two sectors' shocks correlate at ρ² (0.25 at ρ = 0.5). Capex is a
+loading ρ = ``macro_corr``, so two sectors' shocks correlate at ρ² (0.0625 at the default ρ = 0.25). Capex is a
 lognormal multiple of the plan with median 1 (half over budget, half under; mean e^(σ²/2)); a delay is
 ceil(e × delay_years) whole years for a standard normal e (under 0.05 years counts as on time), so
 about half the projects finish on time.
@@ -30,7 +30,8 @@ from fundlib._validate import (InputError, as_numbers, check_bool, check_instanc
                                check_mapping, check_number)
 from fundlib.finance import irr
 
-__all__ = ["FACTORS", "Uncertainty", "draw_normals", "portfolio_cashflows", "MonteCarloResult", "run_monte_carlo",
+__all__ = ["FACTORS", "projects_per_sector", "irr_correlation", "diversified_normals",
+           "portfolio_delay_years", "Uncertainty", "draw_normals", "portfolio_cashflows", "MonteCarloResult", "run_monte_carlo",
            "tornado", "deterministic_irr", "check_weights", "funding_costs"]
 
 FACTORS = ("capex", "delay", "utilization", "price", "margin", "exit")
@@ -164,6 +165,99 @@ def _sector_inputs(z: np.ndarray, k: int, n_sectors: int, unc: Uncertainty, a: P
     }
 
 
+def _check_normals(z) -> np.ndarray:
+    """Normals as :func:`draw_normals` gives them: finite, shape (n, D) with n ≥ 1."""
+    z = as_numbers("z", z, "standard normal draws, an array of shape (n, D)")
+    D = _n_draws(len(P.SECTORS))
+    if z.ndim != 2 or z.shape[0] < 1 or z.shape[1] < D:
+        raise InputError("z", f"an array of shape {z.shape}", f"shape (n, {D}) with n ≥ 1, as draw_normals gives")
+    if not np.all(np.isfinite(z)):
+        raise InputError("z", z, "finite numbers (no NaN or inf)")
+    return z
+
+
+def _check_n_projects(n_projects) -> dict:
+    n = check_mapping("n_projects", n_projects, "a dict of sector → number of projects (at least 1)")
+    missing = [s for s in P.SECTORS if s not in n]
+    if missing:
+        raise InputError("n_projects", missing[0], "a number of projects for every sector: " + ", ".join(P.SECTORS))
+    return {s: check_number(f"n_projects[{s!r}]", n[s], 1.0, 1e9) for s in P.SECTORS}
+
+
+def projects_per_sector(weights: dict, assets_usd_bn: float, archetypes: dict | None = None) -> dict:
+    """How many projects of its archetype's size each sector's share of ``assets_usd_bn`` buys (a real
+    number, at least 1): N_s = w_s · assets / capex_s."""
+    w = check_weights(weights)
+    assets = check_number("assets_usd_bn", assets_usd_bn, 0.0, 1e6)
+    arch = _archetypes(archetypes)
+    return {s: max(1.0, w[s] * assets / arch[s].capex_usd_bn) for s in P.SECTORS}
+
+
+def diversified_normals(z: np.ndarray, n_projects: dict) -> np.ndarray:
+    """The normals of a sector *portfolio* of N_s projects instead of one, in the single-factor model of
+    Basel II's credit risk weights: project i's shock to an input is ±ρ·macro + √(1 − ρ²)·e_i, the e_i
+    independent, so the sector's average shock keeps the macro term and its own part shrinks to
+    √(1 − ρ²)·ē with ē ~ N(0, 1/N_s): each own column is divided by √N_s. The delay is not an average of
+    shocks (a late project is late, an early one is not early): see :func:`portfolio_delay_years`.
+    Approximation: an input's average is taken as the input at the average shock (for a lognormal input,
+    e^(σ·ē) instead of the mean of the e^(σ·e_i))."""
+    z = _check_normals(z).copy()
+    n_projects = _check_n_projects(n_projects)
+    for k, s in enumerate(P.SECTORS):
+        n = n_projects[s]
+        for f in FACTORS:
+            if f == "delay":
+                continue
+            z[:, 1 + k * len(FACTORS) + FACTORS.index(f)] /= np.sqrt(n)
+    return z
+
+
+def portfolio_delay_years(z: np.ndarray, k: int, unc: Uncertainty, n_projects: float) -> np.ndarray:
+    """Sector ``k``'s average delay in years over N independent projects, given the macro draw: each
+    project is late by D·max(X, 0) with X = ρ·macro + √(1 − ρ²)·e (D = ``delay_years``), so the average
+    is D·E[max(X, 0) | macro] = D·(μΦ(μ/σ) + σφ(μ/σ)) with μ = ρ·macro, σ = √(1 − ρ²), plus the sampling
+    error of N projects, √(Var[max(X, 0)] / N) times the sector's own delay draw. At least zero."""
+    from scipy.special import ndtr
+
+    z = _check_normals(z)
+    k = check_int("k", k, 0, len(P.SECTORS) - 1)
+    unc = check_instance("unc", unc, Uncertainty, "an Uncertainty")
+    n_projects = check_number("n_projects", n_projects, 1.0, 1e9)
+    rho = unc.macro_corr
+    mu = rho * z[:, 0]
+    sig = np.sqrt(1.0 - rho**2)
+    a = mu / sig
+    phi = np.exp(-0.5 * a * a) / np.sqrt(2.0 * np.pi)
+    mean = mu * ndtr(a) + sig * phi
+    second = (mu * mu + sig * sig) * ndtr(a) + mu * sig * phi
+    sd = np.sqrt(np.maximum(second - mean * mean, 0.0) / n_projects)
+    e = z[:, 1 + k * len(FACTORS) + FACTORS.index("delay")]
+    return unc.delay_years * np.maximum(mean + sd * e, 0.0)
+
+
+def irr_correlation(sector: str, macro_corr: float | None = None, n: int = 20_000, seed: int = 2025) -> float:
+    """The correlation of two projects' IRRs in one sector when they share the macro draw and nothing
+    else (delays aside): what Basel II's asset correlation R measures for two borrowers, so the loading
+    ρ (``macro_corr``, default the register's) is set where this equals R. The two projects' own draws
+    come from ``seed`` and ``seed + 1``."""
+    if not isinstance(sector, str) or sector not in P.SECTORS:
+        raise InputError("sector", sector, "one of " + ", ".join(P.SECTORS))
+    seed = check_int("seed", seed, 0, 2**63 - 2)
+    unc = replace(Uncertainty(), delay_years=0.0)
+    if macro_corr is not None:
+        unc = replace(unc, macro_corr=check_assumption("mc_macro_corr", macro_corr, "macro_corr"))
+    n = check_int("n", n, 100, 1_000_000)
+    D = _n_draws(len(P.SECTORS))
+    a = draw_normals(seed, 0, n, len(P.SECTORS))
+    b = draw_normals(seed + 1, 0, n, len(P.SECTORS))
+    b[:, 0] = a[:, 0]
+    w = {s: (1.0 if s == sector else 0.0) for s in P.SECTORS}
+    H = default_horizon(unc)
+    x, y = (irr(portfolio_cashflows(z[:, :D], w, unc, H)) for z in (a, b))
+    ok = np.isfinite(x) & np.isfinite(y)
+    return float(np.corrcoef(x[ok], y[ok])[0, 1])
+
+
 def portfolio_cashflows(z: np.ndarray, weights: dict, unc: Uncertainty, horizon: int,
                         archetypes: dict | None = None) -> np.ndarray:
     """Portfolio cash flows per $1 of planned capex, shape (n, horizon + 1), from normals ``z``
@@ -172,12 +266,7 @@ def portfolio_cashflows(z: np.ndarray, weights: dict, unc: Uncertainty, horizon:
     w = check_weights(weights)
     unc = check_instance("unc", unc, Uncertainty, "an Uncertainty")
     horizon = check_int("horizon", horizon, 2, 200)
-    z = as_numbers("z", z, "standard normal draws, an array of shape (n, D)")
-    D = _n_draws(len(P.SECTORS))
-    if z.ndim != 2 or z.shape[0] < 1 or z.shape[1] < D:
-        raise InputError("z", f"an array of shape {z.shape}", f"shape (n, {D}) with n ≥ 1, as draw_normals gives")
-    if not np.all(np.isfinite(z)):
-        raise InputError("z", z, "finite numbers (no NaN or inf)")
+    z = _check_normals(z)
     arch = _archetypes(archetypes)
     T = horizon + 1
     out = np.zeros((z.shape[0], T))

@@ -212,6 +212,24 @@ def test_the_odds_app_shows_its_progress_and_agrees_with_the_engine():
     assert f"{g.loc['Japan MoF, unhedged', 'prob_loss']:.1%}" in text and "Japan MoF (unhedged)" in text
 
 
+def test_the_odds_app_rolls_the_hedge_switches_the_rate_model_and_checks_the_anchors():
+    from fundlib import odds as OD
+    from fundlib.apps import odds as AO
+
+    assert set(AO.SHORT) == set(OD.ANCHORS)                       # every anchor has its short label
+    app = apps.build_odds_app()
+    app.controls["view"].value = "Rolled hedge"
+    text = re.sub(r"<[^>]+>", " ", app.numbers.value)
+    r = OD.run_odds(n=2_000)
+    assert f"{r.governments().loc['Japan MoF, rolled hedge', 'prob_loss']:.1%}" in text and "(rolled hedge)" in text
+    c = r.calibration()
+    assert f"{c.loc['p_any_call', 'engine']:.1%} (anchor 0.0%–{c.loc['p_any_call', 'anchor_high']:.1%}: within)" in text
+    app.controls["rate_model"].value = "Random walk"
+    text = re.sub(r"<[^>]+>", " ", app.numbers.value)
+    w = OD.run_odds(n=2_000, model="walk").calibration()
+    assert f"{w.loc['sofr_below_zero', 'engine']:.1%} (anchor 0.0%–0.0%: above)" in text and "random walk" in text
+
+
 def test_every_app_chart_loads_the_shared_vega_bundle():
     """Each chart's widget module is the few-line loader (it must load within anywidget's two-second
     deadline); the offline Vega bundle travels as a trait, the same for every chart, keyed by its hash;

@@ -88,3 +88,20 @@ def test_the_notebooks_agree(ref):
     assert f"break-even fund return {ref['breakeven_hedged']}" in n05 and f"break-even fund return {ref['breakeven_flat']}" in n05
     n03 = _checked("03_filp_vs_jgb")
     assert f"the fund's equity IRR (notebooks 01, 02, 06) {ref['equity_irr']}" in n03
+
+
+def test_the_readmes_odds_are_notebook_07s_calibration_table():
+    """The README quotes 07's headline call probability and its anchor; both come from 07's checked
+    calibration cell, and from the library at the defaults."""
+    readme = (ROOT / "README.md").read_text()
+    m = re.search(r"P\(any guarantee call\) (\d+\.\d)% against (\d+\.\d)% for one project loan over 15 years", readme)
+    assert m, "README: the odds row lost its calibration figures"
+    nb = nbformat.read(ROOT / "notebooks" / "07_the_odds.ipynb", as_version=4)
+    out = "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" and "cal = res.calibration()" in c.source
+                    for o in c.get("outputs", []))
+    row = re.search(r"P\(any guarantee call\) over the fund's life\n\s+engine (\d+\.\d)%\s+anchor 0\.0%–(\d+\.\d)%", out)
+    assert row and row.groups() == m.groups(), (row and row.groups(), m.groups())
+    from fundlib import odds
+
+    c = odds.run_odds(20_000, 2025, exact_cap=0).calibration()
+    assert (f"{c.loc['p_any_call', 'engine']:.1%}", f"{c.loc['p_any_call', 'anchor_high']:.1%}") == (m.group(1) + "%", m.group(2) + "%")

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fundlib import InputError
+from fundlib import assumptions as A
 from fundlib import odds as O
 from fundlib.odds import paths as PA
 from fundlib.odds import tally as TL
@@ -58,7 +59,7 @@ def test_bootstrap_resamples_only_observed_months_in_consecutive_blocks():
 @pytest.mark.parametrize("block", [24, 12, 5, 1, 30])
 def test_annual_paths_are_the_monthly_changes_added_up(block):
     n, years = 25, 12
-    mp = PA.simulate(n, years, seed=9, block_months=block)
+    mp = PA.simulate(n, years, seed=9, block_months=block, model="walk")
     ch = PA.monthly_changes(n, 12 * years, seed=9, block_months=block)
     lv0 = PA.start_levels()
     x0 = np.array([np.log(lv0[s]) if s == "usdjpy" else lv0[s] for s in PA.SERIES])
@@ -79,17 +80,118 @@ def test_paths_are_seeded_and_chunk_invariant(method):
     assert not np.array_equal(whole.sofr, PA.simulate(500, 15, seed=4, method=method).sofr)
 
 
-def test_rates_may_go_negative_and_centred_changes_add_no_drift():
-    mp = PA.simulate(20_000, 15, seed=1)
+def test_the_walk_may_go_negative_and_centred_changes_add_no_drift():
+    mp = PA.simulate(20_000, 15, seed=1, model="walk")
     assert (mp.sofr < 0).any()                               # no floor
     lv0 = PA.start_levels()
     # circular blocks weight every month alike: centred changes leave the mean where it started
     for s in ("jgb_30y", "ust_30y", "sofr"):
         x = getattr(mp, s)[:, -1]
         assert abs(x.mean() - lv0[s]) < 5 * x.std() / np.sqrt(x.size)
-    g = PA.simulate(20_000, 1, seed=1, method="gaussian")
+    g = PA.simulate(20_000, 1, seed=1, method="gaussian", model="walk")
     sd = PA.history_changes(demean=True)["jgb_30y"].std()
     assert g.jgb_30y[:, 1].std() == pytest.approx(np.sqrt(12) * sd, rel=0.05)
+
+
+def _pulled_by_hand(n, years, seed, block, pull_scale=1.0, fx_drift="none"):
+    """The pulled model written out scenario by scenario, month by month, in plain Python."""
+    t = PA.rate_model()
+    E = PA.shocks().to_numpy()
+    rows = PA.resample_rows(n, 12 * years, seed=seed, block_months=block)
+    h = A.value("odds_vol_full_distance")
+    lv0 = PA.start_levels()
+    out = {s: np.zeros((n, years + 1)) for s in PA.SERIES}
+    for i in range(n):
+        x = {s: lv0[s] for s in PA.RATES}
+        fx = np.log(lv0["usdjpy"])
+        acc = {s: 0.0 for s in PA.SERIES}
+        for s in PA.SERIES:
+            out[s][i, 0] = lv0[s]
+        for m in range(12 * years):
+            e = E[rows[i, m]]
+            drift = (x["tona"] - x["sofr"]) / 12.0 if fx_drift == "uip" else 0.0
+            for j, s in enumerate(PA.RATES):
+                k, th, b = t.loc[s, "kappa_month"] * pull_scale, t.loc[s, "long_run_level"], t.loc[s, "lower_bound"]
+                g = min(1.0, max(0.2, np.sqrt(max(x[s] - b, 0.0) / h))) if t.loc[s, "shrinks_near_bound"] else 1.0
+                x[s] = max(b, x[s] + k * (th - x[s]) + g * e[j])
+            fx += e[-1] + drift
+            for s in PA.SERIES:
+                acc[s] += fx if s == "usdjpy" else x[s]
+            if (m + 1) % 12 == 0:
+                y = (m + 1) // 12
+                for s in PA.SERIES:
+                    v = fx if s == "usdjpy" else x[s]
+                    out[s][i, y] = acc[s] / 12.0 if s in PA.AVERAGED else (np.exp(v) if s == "usdjpy" else v)
+                    acc[s] = 0.0
+    return out
+
+
+@pytest.mark.parametrize("block,pull,fx", [(24, 1.0, "none"), (7, 2.0, "uip"), (1, 0.0, "none")])
+def test_the_pulled_paths_equal_the_model_written_out_by_hand(block, pull, fx):
+    mp = PA.simulate(6, 4, seed=5, block_months=block, pull_scale=pull, fx_drift=fx)
+    want = _pulled_by_hand(6, 4, 5, block, pull, fx)
+    for s in PA.SERIES:
+        np.testing.assert_allclose(getattr(mp, s), want[s], rtol=1e-12, atol=1e-15)
+
+
+def test_pulled_rates_stay_above_their_bounds_and_stop_spreading():
+    t = PA.rate_model()
+    mp = PA.simulate(20_000, 40, seed=1)
+    for s in PA.RATES:
+        # a year's average or year-end of month-ends that are each at or above the bound
+        assert getattr(mp, s).min() >= t.loc[s, "lower_bound"] - 1e-15
+    assert t.loc["sofr", "lower_bound"] == A.value("rate_lower_bound_usd") == 0.0
+    assert t.loc["tona", "lower_bound"] == A.value("rate_lower_bound_jpy")
+    assert t.loc["jgb_30y", "lower_bound"] == PA.history_levels()["jgb_30y"].min()
+    assert 0.9 < mp.sofr[:, 40].std() / mp.sofr[:, 10].std() < 1.2        # a walk gives 2
+    walk = PA.simulate(20_000, 40, seed=1, model="walk")
+    assert walk.sofr[:, 40].std() / walk.sofr[:, 10].std() > 1.8
+    # pulled toward the long-run level: after 40 years the median sits near it
+    assert np.median(mp.sofr[:, 40]) == pytest.approx(A.value("rate_long_run_sofr"), abs=0.006)
+
+
+def test_the_speeds_are_statsmodels_ols_with_newey_west_errors():
+    import statsmodels.api as sm
+
+    t = PA.rate_model()
+    x = PA.history_levels()["ust_30y"].to_numpy()
+    dx, lag = np.diff(x), x[:-1]
+    beta = np.polyfit(lag, dx, 1)[0]                         # an independent least-squares fit
+    assert t.loc["ust_30y", "kappa_month"] == pytest.approx(-beta, rel=1e-9)
+    fit = sm.OLS(dx, sm.add_constant(lag)).fit(cov_type="HAC", cov_kwds={"maxlags": 12})
+    assert t.loc["ust_30y", "kappa_se"] == pytest.approx(fit.bse[1], rel=1e-12)
+    assert t.loc["ust_30y", "speed_per_year"] == pytest.approx(-12 * np.log(1 + beta), rel=1e-9)
+    # each yield's long-run level: its currency's anchor plus its 2000-2025 average spread over the short rate
+    lv = PA.history_levels()
+    assert t.loc["ust_30y", "long_run_level"] == pytest.approx(A.value("rate_long_run_sofr") + lv["ust_30y"].mean() - lv["sofr"].mean())
+    assert t.loc["jgb_30y", "long_run_level"] == pytest.approx(A.value("rate_long_run_tona") + lv["jgb_30y"].mean() - lv["tona"].mean())
+
+
+def test_uip_drift_moves_the_yen_by_the_rate_gap():
+    none = PA.simulate(4_000, 10, seed=2)
+    uip = PA.simulate(4_000, 10, seed=2, fx_drift="uip")
+    gap = np.log(uip.usdjpy[:, -1] / none.usdjpy[:, -1])
+    # the same shocks; the drift is the sum of (TONA - SOFR)/12 over the months, about the years' averages
+    approx = (none.tona[:, 1:] - none.sofr[:, 1:]).sum(axis=1)
+    assert np.corrcoef(gap, approx)[0, 1] > 0.99 and abs(np.mean(gap - approx)) < 0.01
+    assert np.median(gap) < -0.1                             # dollar rates above yen rates: the yen gains
+
+
+def test_bad_model_arguments_name_themselves():
+    for kw, name in [(dict(model="random"), "model"), (dict(fx_drift="ppp"), "fx_drift"), (dict(pull_scale=9), "pull_scale")]:
+        with pytest.raises(InputError, match=name):
+            PA.simulate(10, 2, **kw)
+    with pytest.raises(TypeError, match="pull_scale"):
+        PA.simulate(10, 2, pull_scale="fast")
+
+
+def test_politis_white_equals_arch():
+    from arch.bootstrap import optimal_block_length
+
+    for x in (PA.history_changes(demean=True), PA.shocks()):
+        for s in PA.SERIES:
+            want = float(optimal_block_length(x[s].to_numpy())["circular"].iloc[0])
+            assert PA._politis_white(x[s].to_numpy()) == pytest.approx(want, rel=1e-12)
 
 
 def test_the_default_block_length_covers_measured_persistence():
@@ -132,7 +234,8 @@ def test_progress_callback_and_what_the_result_holds(base):
     for p in r.events.values():
         assert 0.0 <= p <= 1.0
     g = base.governments()
-    assert list(g.index) == ["US Treasury", "Japan MoF, hedged", "Japan MoF, unhedged"]
+    assert list(g.index) == ["US Treasury", "Japan MoF, hedged", "Japan MoF, rolled hedge", "Japan MoF, unhedged"]
+    assert (g["prob_nominal_loss"] <= 1).all() and (g["prob_nominal_loss"] >= 0).all()
     assert set(base.headline()) >= {"p_loss_us", "p_any_guarantee_call", "p_japan_below_filp_hedged"}
     t = base.tornado()
     assert set(t["input"]) == set(O.INPUT_LABELS) and t["rank_correlation"].abs().is_monotonic_decreasing
@@ -361,3 +464,88 @@ def test_a_finished_vintage_is_the_sum_of_its_yen_flows(vint):
     for view, rest in (("hedged", "remaining_value_hedged_jpy_tn"), ("unhedged", "remaining_value_jpy_tn")):
         assert row[f"pnl_{view}_jpy_tn"] == pytest.approx(row[f"received_{view}_jpy_tn"] - row[f"filp_coupons_{view}_jpy_tn"]
                                                           - row[f"called_{view}_jpy_tn"] + row[rest], rel=1e-12)
+
+
+# ------------------------------------------------------------------ views, losses and calibration
+
+def test_the_rolled_hedge_rolls_one_year_forwards_at_the_paths_own_rates(detail):
+    mp, m = detail["paths"], O.make_spec().market
+    r = detail["yen"]["rolled"]["jpy_per_usd"]
+    for i in range(3):
+        rate = mp.usdjpy[i, 0]
+        assert r[i, 0] == rate
+        for t in range(1, mp.sofr.shape[1]):
+            rate *= (1 + mp.jgb_1y[i, t - 1] + m.basis_bp * 1e-4) / (1 + mp.ust_1y[i, t - 1])   # one more year rolled
+            assert r[i, t] == pytest.approx(rate, rel=1e-13)
+    # on the snapshot's own one-year rates held flat, rolling equals a forward locked a year at a time
+    one = (1 + m.zero_rate("JPY", 1.0) + m.basis_bp * 1e-4) / (1 + m.zero_rate("USD", 1.0))
+    assert m.forward_usdjpy(1.0) == pytest.approx(mp.usdjpy[0, 0] * one, rel=1e-12)
+
+
+def test_nominal_losses_and_the_guarantors_credit_loss_come_from_the_ledger(detail):
+    res = detail["chain"]
+    L, n = res.ledger, 60
+    us = L.net("us_treasury")[:n]
+    assert np.array_equal(detail["events"]["us_nominal_loss"], us.sum(axis=1) < 0)
+    for view in ("hedged", "rolled", "unhedged"):
+        net = detail["yen"][view]["net_jpy_tn"]
+        assert np.array_equal(detail["events"][f"japan_nominal_loss_{view}"], net.sum(axis=1) < 0)
+    calls = sum(L.total(g, "guarantee call", "out")[:n] for g in ("exim", "jbic"))
+    back = sum(L.total(g, "guarantee recovery", "in")[:n] for g in ("exim", "jbic"))
+    ust = O.make_spec().market.par_yield("USD", 30.0)
+    t = np.arange(calls.shape[1])
+    np.testing.assert_allclose(detail["metrics"]["guarantee_credit_loss_usd_bn"], ((calls - back) * (1 + ust) ** -t).sum(axis=1),
+                               rtol=1e-12, atol=1e-12)
+
+
+def test_the_calibration_table_reads_the_run(base):
+    c = base.calibration()
+    assert list(c.index) == list(O.ANCHORS)
+    assert c.loc["p_any_call", "engine"] == base.probability("any_guarantee_call")
+    assert c.loc["sofr_above_10pct", "engine"] == base.probability("sofr_above_10pct")
+    assert c.loc["p_owners_nothing", "engine"] == pytest.approx(base.governments().loc["US Treasury", "prob_no_irr"])
+    for _, r in c.iterrows():
+        want = ("within" if r.anchor_low - 1e-12 <= r.engine <= r.anchor_high + 1e-12
+                else "above" if r.engine > r.anchor_high else "below")
+        assert r.verdict == want and r.source and r.anchor
+    # the pulled model keeps SOFR at or above zero; the walk does not
+    assert c.loc["sofr_below_zero", "verdict"] == "within"
+    walk = O.run_odds(600, 11, model="walk").calibration()
+    assert walk.loc["sofr_below_zero", "engine"] > 0 and walk.loc["sofr_sd_ratio", "verdict"] == "above"
+
+
+def test_the_backtest_pit_is_the_share_of_paths_below_what_happened():
+    from fundlib.odds import backtest as BT
+
+    b = BT.backtest(n=40, seed=3)
+    cov = b.coverage()
+    assert cov.loc[("sofr", 1), "launches"] == 252 and cov.loc[("sofr", 10), "launches"] == 190
+    lv = PA.history_levels()
+    launches = lv.index[(lv.index >= pd.Period("2000-01", "M")) & (lv.index <= pd.Period("2020-12", "M"))]
+    j = list(launches).index(pd.Period("2007-06", "M"))
+    rows = PA.resample_rows(252 * 40, 120, seed=3)[j * 40:(j + 1) * 40]
+    x0 = np.repeat(np.array([[lv.loc["2007-06", s]] for s in PA.RATES] + [[np.log(lv.loc["2007-06", "usdjpy"])]]), 40, axis=1)
+    from fundlib.odds.pull import _step_months
+
+    kept = _step_months(x0, rows, 60, keep=(60,))
+    sims = kept[60][PA.SERIES.index("ust_30y")]
+    real = lv.loc["2012-06", "ust_30y"]
+    want = ((sims < real).sum() + 0.5 * (sims == real).sum()) / 40
+    assert b.pit[("ust_30y", 5)].loc["2007-06"] == want
+    v = b.pit[("sofr", 5)].to_numpy()
+    assert cov.loc[("sofr", 5), "inside_p5_p95"] == np.mean((v > 0.05) & (v < 0.95))
+    h = b.histogram("sofr")
+    assert h.groupby("horizon_years")["count"].sum().to_dict() == {1: 252, 5: 250, 10: 190}
+    f = BT.fan("2015-01", "sofr", n=200, years=2)
+    assert len(f) == 25 and (f.p5 <= f.p50).all() and (f.p50 <= f.p95).all() and f.realised.iloc[0] == lv.loc["2015-01", "sofr"]
+
+
+def test_the_sensitivity_rows_are_runs_of_the_engine():
+    s = O.sensitivity(300, 4, knobs=("hedge_share",))
+    assert list(s["setting"]) == [0.0, 0.75, 1.0]
+    r = O.run_odds(300, 4, exact_cap=0)
+    row = s[s.setting == 0.75].iloc[0]
+    assert row.p_any_call == r.probability("any_guarantee_call")
+    assert row.p_loss_us == r.governments().loc["US Treasury", "prob_loss"]
+    with pytest.raises(InputError, match="knobs"):
+        O.sensitivity(300, 4, knobs=("speed",))

@@ -164,7 +164,7 @@ def test_funding_costs_come_from_one_market_and_the_funds_one_debt_rate():
 
 def test_delays_leave_about_half_on_time_and_sectors_correlate_at_the_loading_squared():
     """As documented: about half the projects on time at the default width (84% were before), and two
-    sectors' shocks correlate at ρ² (0.25 at the default loading 0.5), not at ρ."""
+    sectors' shocks correlate at ρ² (0.0625 at the default loading 0.25), not at ρ."""
     z = SC.draw_normals(3, 0, 200_000, len(P.SECTORS))
     unc = SC.Uncertainty()
     a = P.archetype("ai_dc_shell")
@@ -182,3 +182,59 @@ def test_wider_uncertainty_lengthens_the_horizon_instead_of_refusing():
     assert SC.default_horizon(wide) > SC.default_horizon() >= 40
     r = SC.run_monte_carlo(n=2000, seed=4, unc=wide)
     assert np.isfinite(r.irr).mean() > 0.95
+
+
+# ------------------------------------------------------------------ a sector as a portfolio of projects
+
+def test_a_sectors_average_delay_is_the_average_of_many_projects():
+    from dataclasses import replace as _replace
+
+    unc = SC.Uncertainty()
+    rng = np.random.default_rng(4)
+    N = 400
+    macro = np.array([-1.5, 0.0, 0.8, 2.0])
+    z = np.zeros((macro.size, SC._n_draws(len(P.SECTORS))))
+    z[:, 0] = macro
+    got = SC.portfolio_delay_years(z, 1, unc, N)                # the sector's own draw at 0: the expectation
+    rho = unc.macro_corr
+    e = rho * macro[:, None] + np.sqrt(1 - rho**2) * rng.standard_normal((macro.size, 200_000))
+    want = unc.delay_years * np.maximum(e, 0.0).mean(axis=1)   # brute force: many projects, each late by D·max(X, 0)
+    np.testing.assert_allclose(got, want, rtol=0.01)
+    # the sampling error of N projects: the sector's own draw moves it by sd(max(X, 0))/√N per unit
+    z[:, 1 + 1 * len(SC.FACTORS) + SC.FACTORS.index("delay")] = 1.0
+    up = SC.portfolio_delay_years(z, 1, unc, N)
+    sd = unc.delay_years * np.maximum(e, 0.0).std(axis=1) / np.sqrt(N)
+    np.testing.assert_allclose(up - got, sd, rtol=0.02)
+    assert np.all(SC.portfolio_delay_years(z, 1, _replace(unc, delay_years=0.0), N) == 0.0)
+
+
+def test_diversified_normals_shrink_only_the_projects_own_shocks():
+    z = SC.draw_normals(3, 0, 50, len(P.SECTORS))
+    n = {s: float(k) for s, k in zip(P.SECTORS, (4, 9, 16, 1))}
+    d = SC.diversified_normals(z, n)
+    assert np.array_equal(d[:, 0], z[:, 0])                     # the macro factor
+    for k, s in enumerate(P.SECTORS):
+        for j, f in enumerate(SC.FACTORS):
+            c = 1 + k * len(SC.FACTORS) + j
+            np.testing.assert_array_equal(d[:, c], z[:, c] if f == "delay" else z[:, c] / np.sqrt(n[s]))
+    with pytest.raises(InputError, match="n_projects"):
+        SC.diversified_normals(z, {**n, "power": 0.5})
+
+
+def test_projects_per_sector_are_the_sectors_money_over_one_projects_capex():
+    n = SC.projects_per_sector(SC.default_weights(), 900.0)
+    for s, key in P.SECTORS.items():
+        assert n[s] == pytest.approx(max(1.0, SC.default_weights()[s] * 900.0 / P.archetype(key).capex_usd_bn))
+    assert 1_000 < sum(n.values()) < 2_000
+
+
+def test_the_macro_loading_gives_basels_asset_correlation():
+    # Basel II's corporate correlation at a project-finance default probability of 0.7-1.5% a year
+    def basel(pd_):
+        w = (1 - np.exp(-50 * pd_)) / (1 - np.exp(-50))
+        return 0.12 * w + 0.24 * (1 - w)
+    lo, hi = basel(0.015), basel(0.007)
+    assert 0.17 < lo < hi < 0.21
+    for s in P.SECTORS:
+        assert lo - 0.03 <= SC.irr_correlation(s, n=5_000) <= hi + 0.02
+    assert SC.irr_correlation("power", 0.5, n=5_000) > 0.5

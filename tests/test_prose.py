@@ -56,7 +56,10 @@ def checked_output(nb) -> str:
 
 # Figures in the prose that are not derived by the suite: a worked example shown in the table beside
 # it, and an industry range.
-NOT_DERIVED = {"01_fund_structure.ipynb": {"$140bn"}, "02_leverage_math.ipynb": {"1.4×"},
+NOT_DERIVED = {"01_fund_structure.ipynb": {"$140bn"},
+               # Moody's published 10-year cumulative default rate of project-finance loans (the register's
+               # annual_default_prob is derived from it)
+               "02_leverage_math.ipynb": {"1.4×", "6.7%"}, "04_project_returns.ipynb": {"6.7%"},
                # two single days' SOFR fixings (FRED, 30 and 31 October 2025), quoted to show why the
                # snapshot takes the month's average (4.20%, which a checked cell prints); the daily
                # series is not shipped

@@ -177,6 +177,14 @@ def _samples(tmp: Path) -> dict:
         "chain.assets.exit_discount": {"T": 16, "H": 70, "shift": 0.0},
         "chain.inputs.check_sector_delays": {"sector_delays": {"power": 1.5}},
         "chain.report.filp_buyback_factor": {"T": 16, "tenor": 30.0, "coupon": 0.03},
+        "odds.result.calibration": {"result": OD.run_odds(n=200, chunk=100)}, "odds.backtest.fan": {"launch": "2015-01"},
+        "odds.pull.check_pull_scale": {"pull_scale": 1.0},
+        "scenarios.projects_per_sector": {"weights": scenarios.default_weights(), "assets_usd_bn": 900.0},
+        "scenarios.irr_correlation": {"sector": "power"},
+        "scenarios.diversified_normals": {"z": scenarios.draw_normals(1, 0, 5, 4),
+                                          "n_projects": {s: 10.0 for s in projects.SECTORS}},
+        "scenarios.portfolio_delay_years": {"z": scenarios.draw_normals(1, 0, 5, 4), "k": 1,
+                                            "unc": scenarios.Uncertainty(), "n_projects": 50.0},
     }
     instances = {  # result records: their own fields from a real instance
         "chain.engine.ChainResult": res, "waterfall.WaterfallResult": res.waterfall, "leverage.DebtSchedule": sched,
@@ -189,12 +197,15 @@ def _samples(tmp: Path) -> dict:
         "export.Export": export.build(),
         "odds.engine.OddsSpec": spec, "odds.result.OddsResult": OD.run_odds(n=200, chunk=100),
         "odds.paths.MarketPaths": PA.simulate(20, 15), "odds.tally.Tally": OD.odds_chunk(spec, 7, 0, 40),
+        "odds.backtest.Backtest": __import__("fundlib.odds.backtest", fromlist=["backtest"]).backtest(n=10),
     }
     small = {  # keep each call quick: the test is about answers, not heavy runs
         "stress.reverse_stress": {"points": 5}, "scenarios.run_monte_carlo": {"n": 50},
         "scenarios.tornado": {"horizon": 40}, "leverage.simulate_equity_returns": {"n": 200},
         "curves.drawn_tenors": {"points": 20}, "jgbstock.negative_stock_history": {"start": "2024-01"},
         "odds.engine.run_odds": {"n": 200, "chunk": 100}, "odds.engine.bench_odds": {"n": 200, "chunk": 100},
+        "odds.backtest.fan": {"n": 50, "years": 2}, "odds.backtest.backtest": {"n": 10},
+        "odds.sensitivity.sensitivity": {"n": 100, "knobs": ("hedge_share",)}, "scenarios.irr_correlation": {"n": 200},
     }
     return {"by_name": by_name, "by_callable": by_callable, "instances": instances, "small": small}
 

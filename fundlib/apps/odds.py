@@ -31,34 +31,53 @@ def _jpy(x: float) -> str:
     return jpy_tn(x).replace("tn", "")
 
 
+VIEWS = {"Hedged": "hedged", "Rolled hedge": "rolled", "Unhedged": "unhedged"}
+RATE_MODELS = {"Pulled to a level": "pull", "Random walk": "walk"}
+
+
+SHORT = {"sofr_below_zero": "SOFR below 0 in some year", "sofr_above_10pct": "SOFR above 10% in some year",
+         "sofr_last_p95": "SOFR in the last year, P95", "sofr_sd_ratio": "SOFR spread, year 40 ÷ year 10",
+         "p_any_call": "P(any guarantee call)", "credit_loss_share": "Guarantors' credit loss, % of the debt",
+         "p_owners_nothing": "Owners get nothing back", "exim_p99_share": "Ex-Im Bank's P99 loss, % of its debt",
+         "asset_return_sd": "Asset return, sd across scenarios"}
+
+
+def _anchor(r) -> str:
+    f = (lambda x: f"{x:.2f}") if r.name == "sofr_sd_ratio" else _pct
+    return f"{f(r.engine)} (anchor {f(r.anchor_low)}–{f(r.anchor_high)}: {r.verdict})"
+
+
 def render_odds(w_data_centres_pct: float, w_power_pct: float, w_chip_packaging_pct: float, w_logistics_pct: float,
-                leverage: float, scenarios: int, block_months: int, view: str) -> View:
-    """Sector weights, leverage, scenario count, block length and the Japan view → the odds."""
+                leverage: float, scenarios: int, block_months: int, view: str, rate_model: str = "Pulled to a level") -> View:
+    """Sector weights, leverage, scenario count, block length, the Japan view and the rate model → the odds."""
     weights = {"data_centres": w_data_centres_pct / 100, "power": w_power_pct / 100,
                "chip_packaging": w_chip_packaging_pct / 100, "logistics": w_logistics_pct / 100}
     n = int(scenarios)
-    res = OD.run_odds(n=n, block_months=int(block_months), leverage=leverage, weights=weights,
+    res = OD.run_odds(n=n, block_months=int(block_months), leverage=leverage, weights=weights, model=RATE_MODELS[rate_model],
                       chunk=max(2_000, n // 10), callback=report_progress if n >= PROGRESS_FROM else None)
     g, q = res.governments(), res.guarantors()
-    jp = f"Japan MoF, {view.lower()}"
+    key = VIEWS[view]
+    jp = "Japan MoF, rolled hedge" if key == "rolled" else f"Japan MoF, {key}"
     us, ja = g.loc["US Treasury"], g.loc[jp]
     v = view.lower()
+    cal = res.calibration()
     rows = [
-        ("US Treasury: P(loss), PV below zero", _pct(us["prob_loss"])),
+        ("US Treasury: P(loss), PV below zero · fewer dollars back than paid", f"{_pct(us['prob_loss'])} · {_pct(us['prob_nominal_loss'])}"),
         ("US: PV P5 · P50 · P95", f"{_usd(us['pv_p5'])} · {_usd(us['pv_p50'])} · {usd_bn(us['pv_p95'])}"),
         ("US: expected shortfall 5%", usd_bn(us["pv_es5"])),
-        (f"Japan MoF ({v}): P(loss after FILP)", _pct(ja["prob_loss"])),
+        (f"Japan MoF ({v}): P(loss after FILP), PV · nominal", f"{_pct(ja['prob_loss'])} · {_pct(ja['prob_nominal_loss'])}"),
         ("Japan: PV P5 · P50 · P95", f"{_jpy(ja['pv_p5'])} · {_jpy(ja['pv_p50'])} · {jpy_tn(ja['pv_p95'])}"),
         ("Japan: expected shortfall 5%", jpy_tn(ja["pv_es5"])),
         ("Japan: P(yen IRR below FILP cost)", _pct(ja["prob_below_filp"])),
         ("P(any guarantee call of $0.1bn or more)", _pct(res.probability("any_guarantee_call"))),
         ("Ex-Im Bank, JBIC: expected loss net of fees (negative: a gain)", " · ".join(usd_bn(x) for x in q["loss_mean_usd_bn"])),
         ("Ex-Im Bank, JBIC: P99 loss", " · ".join(usd_bn(x) for x in q["loss_p99_usd_bn"])),
-        ("Scenarios · block", f"{n:,} · {int(block_months)} months"),
+        ("Scenarios · block · rates", f"{n:,} · {int(block_months)} months · {rate_model.lower()}"),
     ]
+    rows += [(f"Anchor check: {SHORT.get(k, r.figure)}", _anchor(r)) for k, r in cal.iterrows()]
     us_m = {"P5": us["pv_p5"], "P50": us["pv_p50"], "P95": us["pv_p95"]}
     ja_m = {"P5": ja["pv_p5"], "P50": ja["pv_p50"], "P95": ja["pv_p95"]}
-    metric = f"japan_pv_{view.lower()}_jpy_tn"
+    metric = f"japan_pv_{key}_jpy_tn"
     charts = {
         "us": C.odds_histogram_chart(res.histogram("us_pv_usd_bn"), "US Treasury: PV of its stake ($bn)",
                                      "US Treasury: what its stake is worth across scenarios", us_m, "$bn"),
@@ -86,14 +105,18 @@ def build_odds_app() -> LiveApp:
                                           max=int(A.get("odds_block_months").high), step=1,
                                           description="Block length (months of history)", continuous_update=False,
                                           style=style, layout=wide),
-        "view": widgets.ToggleButtons(options=["Hedged", "Unhedged"], value="Hedged", description="Japan's yen view",
+        "view": widgets.ToggleButtons(options=list(VIEWS), value="Hedged", description="Japan's yen view",
                                       style={"description_width": "210px", "button_width": "auto"}),
+        "rate_model": widgets.ToggleButtons(options=list(RATE_MODELS), value="Pulled to a level", description="Rate paths",
+                                            style={"description_width": "210px", "button_width": "auto"}),
     }
     return LiveApp("The odds: each government's gain or loss, with everything uncertain at once", controls, render_odds,
                    couple=_rebalance,
-                   groups={"Fund": ["leverage", *WEIGHT_KEYS], "Run": ["scenarios", "block_months", "view"]},
+                   groups={"Fund": ["leverage", *WEIGHT_KEYS], "Run": ["scenarios", "block_months", "view", "rate_model"]},
                    chart_tabs={"us": "US Treasury", "japan": "Japan MoF", "tornado": "What drives Japan"},
-                   intro="Each scenario draws a market path over the fund's life from blocks of the real monthly changes since 2000 "
-                         "(SOFR, TONA, the 30-year JGB and Treasury yields, USD/JPY, moving together), and the projects "
-                         "as in notebook 04, then runs the whole chain. Runs of 10,000 scenarios or more show a progress "
+                   intro="Each scenario draws a market path over the fund's life: each rate pulled toward its long-run level "
+                         "and kept above its lower bound, shocked by blocks of the real monthly shocks since 2000 (SOFR, TONA, "
+                         "the 30-year JGB and Treasury yields, USD/JPY, moving together); and the projects as portfolios of "
+                         "many projects per sector, then runs the whole chain. The last rows set each headline beside its "
+                         "real-world anchor (section 2 of the notebook). Runs of 10,000 scenarios or more show a progress "
                          f"bar. Market start: month-end {Market.current().as_of}.")

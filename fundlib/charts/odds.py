@@ -69,3 +69,67 @@ def vintages_chart(df: pd.DataFrame) -> alt.LayerChart:
         "Had the fund started in that month: Japan's yen P&L to date",
         subtitle=f"Realised short rates, 30-year JGB yields and USD/JPY to {last}; the fund's base projects, no model")
     ).properties(width=620, height=260)
+
+
+def backtest_fan_chart(fans: dict, label: str = "SOFR") -> alt.FacetChart:
+    """The rate model's P5–P95 and P25–P75 bands month by month after each launch, with what happened
+    (a black line), one panel per launch. ``fans``: launch ("YYYY-MM") → :func:`fundlib.odds.backtest.fan`."""
+    df = pd.concat([f.assign(launch=f"Launched {k}") for k, f in fans.items()], ignore_index=True)
+    base = alt.Chart(df)
+    pct = alt.Axis(format=".0%")
+    outer = base.mark_area(color=PALETTE[0], opacity=0.2).encode(
+        x=alt.X("month:T", title="Month", axis=alt.Axis(format="%Y")), y=alt.Y("p5:Q", title=f"{label} (month-end)", axis=pct),
+        y2="p95:Q")
+    inner = base.mark_area(color=PALETTE[0], opacity=0.4).encode(x="month:T", y="p25:Q", y2="p75:Q")
+    mid = base.mark_line(color=PALETTE[0], strokeDash=[4, 3]).encode(x="month:T", y="p50:Q")
+    real = base.mark_line(color="black").encode(
+        x="month:T", y="realised:Q",
+        tooltip=[alt.Tooltip("month:T", format="%Y-%m"), alt.Tooltip("realised:Q", title="what happened", format=".2%"),
+                 alt.Tooltip("p5:Q", format=".2%"), alt.Tooltip("p50:Q", format=".2%"), alt.Tooltip("p95:Q", format=".2%")])
+    return alt.layer(outer, inner, mid, real, data=df).properties(width=250, height=200).facet(
+        column=alt.Column("launch:N", title=None, sort=[f"Launched {k}" for k in fans])).resolve_scale(x="independent").properties(
+        title=alt.Title(f"The rate model against what happened: {label}, 10 years after each launch",
+                        subtitle="Light band: P5–P95 of the model's paths; dark band: P25–P75; dashed: median; black: what happened"))
+
+
+def pit_histogram_chart(hist: pd.DataFrame, label: str = "SOFR") -> alt.FacetChart:
+    """Where what happened fell in the model's distribution (the PIT), in tenths, one panel per horizon:
+    a calibrated model gives flat bars at 10% (the dashed line). ``hist``:
+    :meth:`fundlib.odds.backtest.Backtest.histogram`."""
+    df = hist.assign(horizon=[f"{h} year{'s' if h > 1 else ''} ahead" for h in hist["horizon_years"]])
+    order = list(dict.fromkeys(df["horizon"]))
+    bars = alt.Chart().mark_bar(color=PALETTE[3]).encode(
+        x=alt.X("low:Q", bin="binned", title="Paths below what happened (PIT)",
+                axis=alt.Axis(format=".0%", values=[0, 0.5, 1])),
+        x2="high:Q",
+        y=alt.Y("share:Q", title="Share of launch months", axis=alt.Axis(format=".0%")),
+        tooltip=[alt.Tooltip("low:Q", format=".0%", title="from"), alt.Tooltip("high:Q", format=".0%", title="to"),
+                 alt.Tooltip("count:Q", title="launch months"), alt.Tooltip("share:Q", format=".1%")])
+    flat = alt.Chart().mark_rule(strokeDash=[4, 3], color="black").encode(y=alt.datum(1.0 / hist.groupby("horizon_years").size().iloc[0]))
+    return alt.layer(bars, flat, data=df).properties(width=200, height=160).facet(
+        column=alt.Column("horizon:N", title=None, sort=order)).properties(
+        title=alt.Title(f"Where what happened fell in the model's distribution: {label}, launches 2000–2020",
+                        subtitle="Flat bars at the dashed line: calibrated. Tall outer bars: bands too narrow; a hump: too wide; a tilt: biased."))
+
+
+SENSITIVITY_MEASURES = {"p_any_call": "P(any guarantee call)", "p_loss_us": "P(loss): US Treasury",
+                        "p_loss_japan_hedged": "P(loss): Japan, hedged", "p_owners_nothing": "P(owners get nothing back)"}
+
+
+def sensitivity_chart(df: pd.DataFrame) -> alt.FacetChart:
+    """The headline odds as each calibration knob moves, one panel per knob (its own x axis), one line
+    per measure. ``df``: :func:`fundlib.odds.sensitivity`."""
+    long = df.melt(id_vars=["knob", "label", "setting"], value_vars=list(SENSITIVITY_MEASURES), var_name="m", value_name="p")
+    long["measure"] = long["m"].map(SENSITIVITY_MEASURES)
+    line = alt.Chart().mark_line(point=True).encode(
+        x=alt.X("setting:Q", title="Setting (the panel's title says of what)"),
+        y=alt.Y("p:Q", title="Probability", axis=alt.Axis(format=".0%")),
+        color=alt.Color("measure:N", title=None, sort=list(SENSITIVITY_MEASURES.values()),
+                        scale=alt.Scale(range=[PALETTE[1], PALETTE[0], PALETTE[4], PALETTE[3]])),
+        tooltip=[alt.Tooltip("label:N", title="knob"), alt.Tooltip("setting:Q"), alt.Tooltip("measure:N"),
+                 alt.Tooltip("p:Q", format=".1%")])
+    return alt.layer(line, data=long).properties(width=270, height=150).facet(
+        facet=alt.Facet("label:N", title=None, sort=list(dict.fromkeys(df["label"])),
+                        header=alt.Header(labelLimit=300, labelFontSize=12)), columns=2).resolve_scale(x="independent").properties(
+        title=alt.Title("How much each calibration choice moves the odds",
+                        subtitle="Each panel moves one knob, the others at their defaults; 5,000 scenarios per point"))

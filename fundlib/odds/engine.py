@@ -2,17 +2,21 @@
 paths shaped by history and project outcomes drawn together. Used by notebook 07 (The odds); the
 result and its tables are in :mod:`fundlib.odds.result`.
 
-**One scenario.** (1) A market path (:func:`fundlib.odds.paths.simulate`: block-bootstrapped monthly
-changes since 2000 added to the snapshot). (2) Project outcomes drawn as the project Monte Carlo
-draws them (:mod:`fundlib.scenarios`: six inputs per sector loading on one macro factor). With
+**One scenario.** (1) A market path (:func:`fundlib.odds.paths.simulate`: each rate pulled toward its
+long-run level and floored at its bound, shocked by block-bootstrapped monthly shocks since 2000, from
+the snapshot). (2) Project outcomes drawn as the project Monte Carlo draws them (:mod:`fundlib.scenarios`:
+six inputs per sector loading on one macro factor), each sector a portfolio of N_s projects of its
+archetype's size (``diversify=True``: :func:`fundlib.scenarios.projects_per_sector`): the projects' own
+shocks average out (:func:`fundlib.scenarios.diversified_normals`) and the sector is late by its average
+project's delay given the macro draw (:func:`fundlib.scenarios.portfolio_delay_years`). With
 ``macro_market_corr`` = ρ ≠ 0 the macro factor loads on the market path: macro = ρ·m + √(1−ρ²)·z, m the
 path's average SOFR change over the fund's life, standardized over a fixed reference set of 20,000
 paths; ρ > 0 makes rising rates coincide with bad project years. The register has no estimate of ρ, so
 the default is 0 (projects independent of the market). (3) The one chain, :func:`fundlib.chain.run`.
 The chain takes one asset return per scenario, not a scenario's own project cash flows, so a draw
 enters it as (a) the asset return: the register's ``asset_return`` plus the draw's portfolio IRR with
-no delays less the base portfolio IRR (kept in the chain's [−5%, 50%]), and (b) each sector's delay in
-whole months (the chain's ``sector_delays``: the debt is re-sculpted on the late cash flows, the
+no delays less the base portfolio IRR (kept in the chain's [−5%, 50%]), and (b) each sector's delay,
+rounded up to a whole month (the chain's ``sector_delays``: the debt is re-sculpted on the late cash flows, the
 debt-service reserve carries the gap). The exit is valued on the path's curve: the USD curve moved by
 the path's change in the 30-year Treasury yield (the chain's ``curve_shift``). Floating debt pays each
 year's average SOFR from the path on its unhedged share (the swap fixes the rest); the chain's ledger
@@ -27,7 +31,10 @@ JGB forwards moved by the path's 30-year JGB change (as :meth:`fundlib.chain.Cha
 at each path's own rates); PV of yen distributions less FILP coupons and principal at the snapshot's
 30-year JGB par yield. Dollars become yen **unhedged** at the path's year-end USD/JPY, or **hedged**:
 at the forwards locked at the start for each year's date (:meth:`fundlib.market.Market.forward_usdjpy`:
-the snapshot's zero curves and basis; every path starts at the snapshot). Japan is "below its FILP
+the snapshot's zero curves and basis; every path starts at the snapshot), or with a **rolled one-year hedge**:
+S_0·Π_{k<t}(1 + JGB 1Y_k + basis)/(1 + UST 1Y_k), the path's realised one-year rates in place of
+today's term rates. A loss is reported as PV < 0 (the budget view) and as a nominal loss (the
+undiscounted sum of the same flows below zero). Japan is "below its FILP
 cost" when its yen IRR (calls and cures out, distributions in) is below the call-weighted FILP yield,
 or has no IRR. Ex-Im Bank's and JBIC's loss: PV of guarantee calls paid less their fees and
 recoveries, at the 30-year Treasury yield, in $bn (negative: a gain). "Any call" counts a year in
@@ -48,11 +55,7 @@ differently from the rest.
 
 from __future__ import annotations
 
-import ctypes
-import glob
-import os
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -70,6 +73,7 @@ from fundlib.market import Market
 from fundlib.odds.result import INPUT_LABELS, METRICS, OddsResult
 from fundlib.structure import FundStructure
 from fundlib.odds.tally import Tally, row_irr
+from fundlib.odds.blas import one_blas_thread
 
 __all__ = ["ALIGN", "OddsSpec", "make_spec", "odds_chunk", "simulate_chunk", "run_odds", "bench_odds", "local_cluster",
            "OddsResult", "INPUT_LABELS", "one_blas_thread"]
@@ -93,65 +97,14 @@ class OddsSpec:
     block_months: int
     method: str
     demean: bool
+    model: str
+    pull_scale: float
+    fx_drift: str
     macro_market_corr: float
+    diversify: bool
     preset: str
     exact_cap: int
     overrides: tuple
-
-
-# ------------------------------------------------------------------------------- one BLAS thread
-
-def _openblas_handles():
-    paths = []
-    try:
-        with open("/proc/self/maps") as f:
-            paths = sorted({ln.split()[-1] for ln in f if "openblas" in ln.lower() and ".so" in ln})
-    except OSError:
-        import numpy
-
-        root = os.path.dirname(os.path.dirname(numpy.__file__))
-        paths = glob.glob(os.path.join(root, "numpy*libs", "*openblas*")) + glob.glob(os.path.join(os.path.dirname(numpy.__file__), ".dylibs", "*openblas*"))
-    for p in paths:
-        try:
-            lib = ctypes.CDLL(p)
-        except OSError:
-            continue
-        for suffix in ("scipy_openblas_{}_num_threads64_", "openblas_{}_num_threads64_", "openblas_{}_num_threads"):
-            try:
-                return getattr(lib, suffix.format("set")), getattr(lib, suffix.format("get"))
-            except AttributeError:
-                continue
-    return None
-
-
-_BLAS = []
-
-
-@contextmanager
-def one_blas_thread():
-    """Run the block with one BLAS thread (restored after), so a chunk's results do not depend on the
-    machine's thread count. Uses threadpoolctl when installed, else the loaded OpenBLAS directly."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        threadpool_limits = None
-    if threadpool_limits is not None:
-        with threadpool_limits(1, user_api="blas"):
-            yield
-        return
-    if not _BLAS:
-        _BLAS.append(_openblas_handles())
-    h = _BLAS[0]
-    if h is None:
-        yield
-        return
-    set_, get_ = h
-    old = int(get_())
-    set_(1)
-    try:
-        yield
-    finally:
-        set_(old)
 
 
 # ------------------------------------------------------------------------------- one chunk
@@ -162,10 +115,11 @@ def _base_irr(weights: tuple, horizon: int, _overrides: tuple) -> float:
 
 
 @lru_cache(maxsize=16)
-def _market_factor(years, block, method, demean, _overrides):
+def _market_factor(years, block, method, demean, model, pull_scale, fx_drift, _overrides):
     """Mean and standard deviation of the average SOFR change over the fund's life on a fixed reference
-    set of paths (seed 0). A change does not depend on the level it starts from, so neither do these."""
-    mp = PA.simulate(_REFERENCE_PATHS, years, seed=0, block_months=block, method=method, demean=demean)
+    set of paths (seed 0) from the register's snapshot."""
+    mp = PA.simulate(_REFERENCE_PATHS, years, seed=0, block_months=block, method=method, demean=demean, model=model,
+                     pull_scale=pull_scale, fx_drift=fx_drift)
     x = mp.sofr[:, 1:].mean(axis=1) - mp.sofr[:, 0]
     return float(x.mean()), float(x.std())
 
@@ -187,28 +141,37 @@ def simulate_chunk(spec: OddsSpec, seed: int, start: int, size: int, *, detail: 
     fund, market = spec.fund, spec.market
     T = fund.life_years + 1
     mp = PA.simulate(size, T - 1, seed=seed, start=start, block_months=spec.block_months, method=spec.method,
-                     demean=spec.demean, market=market)
+                     demean=spec.demean, market=market, model=spec.model, pull_scale=spec.pull_scale,
+                     fx_drift=spec.fx_drift)
     weights = dict(spec.weights)
     nsec = len(P.SECTORS)
     z = SC.draw_normals(seed, start, size, nsec)
     sofr_change = mp.sofr[:, 1:].mean(axis=1) - mp.sofr[:, 0]
     rho = spec.macro_market_corr
     if rho:
-        mu, sd = _market_factor(T - 1, spec.block_months, spec.method, spec.demean, spec.overrides)
+        mu, sd = _market_factor(T - 1, spec.block_months, spec.method, spec.demean, spec.model, spec.pull_scale,
+                                spec.fx_drift, spec.overrides)
         z[:, 0] = rho * (sofr_change - mu) / sd + np.sqrt(1.0 - rho * rho) * z[:, 0]
+    # a sector is a portfolio of N_s projects: execution risk averages out, the market and macro stay
+    n_proj = (SC.projects_per_sector(weights, fund.assets_usd_bn) if spec.diversify else {s: 1.0 for s in P.SECTORS})
+    zd = SC.diversified_normals(z, n_proj) if spec.diversify else z
     # projects: everything but the delays into the asset return; the delays as the chain's delay shock
     unc0 = replace(spec.unc, delay_years=0.0)
     H = SC.default_horizon(unc0)
     base = _base_irr(spec.weights, H, spec.overrides)
-    r_proj = row_irr(SC.portfolio_cashflows(z, weights, unc0, H), guess=None)
+    r_proj = row_irr(SC.portfolio_cashflows(zd, weights, unc0, H), guess=None)
     r_raw = spec.asset_return + (r_proj - base)
     r_a = np.clip(np.where(np.isfinite(r_raw), r_raw, -1.0), -0.05, 0.5)
     delay_w, capex_w, ai = np.zeros(size), np.zeros(size), np.ones(size)
     delay = {}
     for k, (s, key) in enumerate(P.SECTORS.items()):
         a = P.archetype(key)
-        inp = SC._sector_inputs(z, k, nsec, spec.unc, a)
-        delay[s] = np.minimum(SC.sector_delay_months(z, k, nsec, spec.unc), CH.DELAY[1])   # late by whole months
+        inp = SC._sector_inputs(zd, k, nsec, spec.unc, a)
+        if spec.diversify:                       # the sector's average delay, rounded up to a whole month
+            d = SC.portfolio_delay_years(z, k, spec.unc, n_proj[s])
+            delay[s] = np.minimum(np.ceil(d * 12.0 - 1e-9) / 12.0, CH.DELAY[1])
+        else:                                    # one project: late by whole months
+            delay[s] = np.minimum(SC.sector_delay_months(z, k, nsec, spec.unc), CH.DELAY[1])
         delay_w += weights[s] * delay[s]
         capex_w += weights[s] * np.log(inp["capex_mult"])
         if s == "data_centres":
@@ -225,8 +188,10 @@ def simulate_chunk(spec: OddsSpec, seed: int, start: int, size: int, *, detail: 
     calls = flows["calls"].sum(axis=1)
     us_irr = row_irr(us, guess=None)
     metrics = {"us_pv_usd_bn": npv(ust, us), "us_irr": us_irr}
+    events_nominal = {"us_nominal_loss": np.sum(us, axis=1) < 0.0}
     # a call counts when Ex-Im Bank and JBIC pay at least the register's minimum in some year
-    events = {"any_guarantee_call": np.any(flows["calls"] >= max(A.value("guarantee_call_min_usd_bn"), 1e-12), axis=1)}
+    called = flows["calls"] >= max(A.value("guarantee_call_min_usd_bn"), 1e-12)
+    events = {"any_guarantee_call": np.any(called, axis=1), **events_nominal}
     # Japan in yen: hedged = the forwards locked at the start for each date (the Market's, as every
     # path starts at the snapshot); unhedged = the path's spot
     S = mp.usdjpy
@@ -237,8 +202,15 @@ def simulate_chunk(spec: OddsSpec, seed: int, start: int, size: int, *, detail: 
     buyback = CH.filp_buyback_factor(market, T, float(A.value("filp_tenor_years")), np.clip(filp_rate, -0.05, 0.5),
                                   np.clip(mp.jgb_30y[:, -1] - mp.jgb_30y[:, 0], *CH.CURVE_SHIFT))
     jdf = np.asarray(market.discount("JPY", np.arange(T, dtype=float)), float)
+    # rolled: hedged from the start with one-year forwards rolled each year at the path's own one-year
+    # yields, so a dollar of year t is worth S_0·Π_{k<t} (1 + JGB 1Y_k + basis)/(1 + UST 1Y_k) yen: the
+    # locked forward's rate with the realised one-year rates in place of today's term rates
+    rolled = np.empty_like(S)
+    rolled[:, 0] = S[:, 0]
+    rolled[:, 1:] = S[:, :1] * np.cumprod((1.0 + mp.jgb_1y[:, :-1] + market.basis_bp * 1e-4) / (1.0 + mp.ust_1y[:, :-1]),
+                                           axis=1)
     yen = {}
-    for view, rate in (("hedged", fwd), ("unhedged", S)):
+    for view, rate in (("hedged", fwd), ("rolled", rolled), ("unhedged", S)):
         paid, got = jp_out * rate / 1000.0, jp_in * rate / 1000.0
         cost = paid * filp_rate
         coupons = np.zeros_like(paid)
@@ -252,14 +224,20 @@ def simulate_chunk(spec: OddsSpec, seed: int, start: int, size: int, *, detail: 
         metrics[f"japan_pv_{view}_jpy_tn"] = np.sum(net * jdf, axis=1)   # the budget view: the JGB zero curve (row by row: chunk-invariant)
         metrics[f"japan_irr_{view}"] = jirr
         events[f"japan_below_filp_{view}"] = ~(jirr >= filp_cost)
+        events[f"japan_nominal_loss_{view}"] = np.sum(net, axis=1) < 0.0
         yen[view] = {"jpy_per_usd": rate, "received_jpy_tn": got, "called_jpy_tn": paid, "filp_coupon_jpy_tn": coupons,
                      "filp_repaid_jpy_tn": repaid, "net_jpy_tn": net, "filp_cost": filp_cost}
     metrics["exim_loss_usd_bn"] = 0.0 - npv(ust, flows["exim"])         # 0.0 - x: no "-0.0" where nothing was called
     metrics["jbic_loss_usd_bn"] = 0.0 - npv(ust, flows["jbic"])
     metrics["guarantee_calls_usd_bn"] = calls
+    metrics["guarantee_credit_loss_usd_bn"] = npv(ust, flows["calls"] - flows["recoveries"])
+    metrics["sofr_last"] = mp.sofr[:, -1]
     metrics["asset_return"] = r_a
     events["asset_return_clipped"] = r_a != r_raw
     events["sofr_floored"] = np.any((mp.sofr[:, 1:] < floor) | (mp.sofr[:, 1:] > _SOFR_CAP), axis=1)
+    events["sofr_below_zero"] = np.any(mp.sofr[:, 1:] < 0.0, axis=1)
+    events["sofr_above_10pct"] = np.any(mp.sofr[:, 1:] > 0.10, axis=1)
+    metrics["guarantee_call_years"] = np.count_nonzero(called, axis=1).astype(float)
     inputs = {"sofr_change": sofr_change, "jgb_30y_change": mp.jgb_30y[:, -1] - mp.jgb_30y[:, 0],
               "usdjpy_change": np.log(S[:, -1] / S[:, 0]), "ai_demand": ai, "capex": capex_w, "delay_years": delay_w,
               "macro": z[:, 0]}
@@ -280,7 +258,8 @@ def _chain(spec: OddsSpec, weights: dict, r_a, sofr, fx, delay: dict, shift) -> 
                      sector_delays={s: d[gi] for s, d in delay.items()}, curve_shift=shift[gi], weights=weights,
                      sofr_path=sofr[gi], fx_path=fx[gi])
     # one pass over the ledger's rows for the flows the odds need (as Ledger.net and Ledger.total give them)
-    out = {k: np.zeros((n, sofr.shape[1])) for k in ("us_treasury", "japan_out", "japan_in", "exim", "jbic", "calls")}
+    out = {k: np.zeros((n, sofr.shape[1])) for k in ("us_treasury", "japan_out", "japan_in", "exim", "jbic", "calls",
+                                                      "recoveries")}
     net = {"us_treasury": "us_treasury", "exim": "exim", "jbic": "jbic"}
     for (item, payer, payee), a in res.ledger.rows.items():
         a = a[:n]
@@ -294,6 +273,8 @@ def _chain(spec: OddsSpec, weights: dict, r_a, sofr, fx, delay: dict, shift) -> 
             out["japan_out"] += a
         if item == "guarantee call" and payer in ("exim", "jbic"):
             out["calls"] += a
+        if item == "guarantee recovery" and payee in ("exim", "jbic"):
+            out["recoveries"] += a
     out["chain"] = res
     return out
 
@@ -314,13 +295,20 @@ def _kind(name, value, kind, what):
         raise TypeError(f"{name} must be {what}, not {type(value).__name__}")
 
 
+def _bool(name, value):
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, not {type(value).__name__}")
+    return bool(value)
+
+
 def _number(name, value):
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise TypeError(f"{name} must be a number, not {type(value).__name__}")
     return value
 
 
-def make_spec(*, block_months=PA.DEFAULT_BLOCK_MONTHS, method="bootstrap", demean=True, fund=None, leverage=None,
+def make_spec(*, block_months=PA.DEFAULT_BLOCK_MONTHS, method="bootstrap", demean=True, model="pull", pull_scale=1.0,
+              fx_drift="none", diversify=True, fund=None, leverage=None,
               market=None, weights=None, unc=None, asset_return=None, macro_market_corr=None, preset="proposal",
               exact_cap=200_000) -> OddsSpec:
     """Check every parameter of a run and freeze them (with the register's active overrides)."""
@@ -343,6 +331,8 @@ def make_spec(*, block_months=PA.DEFAULT_BLOCK_MONTHS, method="bootstrap", demea
         unc=unc or SC.Uncertainty(), asset_return=float(r),
         block_months=PA.check_block_months(_number("block_months", block_months)),
         method=check_choice("method", method, PA.METHODS), demean=bool(demean),
+        diversify=_bool("diversify", diversify), model=check_choice("model", model, PA.MODELS), pull_scale=PA.check_pull_scale(pull_scale),
+        fx_drift=check_choice("fx_drift", fx_drift, PA.FX_DRIFTS),
         macro_market_corr=(A.value("odds_macro_market_corr") if macro_market_corr is None else
                            float(check_assumption("odds_macro_market_corr", _number("macro_market_corr", macro_market_corr),
                                                   "macro_market_corr"))),
@@ -352,7 +342,8 @@ def make_spec(*, block_months=PA.DEFAULT_BLOCK_MONTHS, method="bootstrap", demea
 
 
 def run_odds(n: int = 20_000, seed: int = 2025, *, block_months: int = PA.DEFAULT_BLOCK_MONTHS,
-             method: str = "bootstrap", demean: bool = True, fund: FundStructure | None = None, leverage=None,
+             method: str = "bootstrap", demean: bool = True, model: str = "pull", pull_scale: float = 1.0,
+             fx_drift: str = "none", diversify: bool = True, fund: FundStructure | None = None, leverage=None,
              market: Market | None = None, weights: dict | None = None, unc: SC.Uncertainty | None = None,
              asset_return=None, macro_market_corr: float | None = None, preset: str = "proposal", chunk: int = 5_000,
              exact_cap: int = 200_000, client=None, callback=None) -> OddsResult:
@@ -369,7 +360,8 @@ def run_odds(n: int = 20_000, seed: int = 2025, *, block_months: int = PA.DEFAUL
         raise TypeError(f"callback must be callable, not {type(callback).__name__}")
     if client is not None and not (hasattr(client, "map") and hasattr(client, "scatter")):
         raise TypeError(f"client must be a dask.distributed.Client, not {type(client).__name__}")
-    spec = make_spec(block_months=block_months, method=method, demean=demean, fund=fund, leverage=leverage,
+    spec = make_spec(block_months=block_months, method=method, demean=demean, model=model, pull_scale=pull_scale,
+                     fx_drift=fx_drift, diversify=diversify, fund=fund, leverage=leverage,
                      market=market, weights=weights, unc=unc, asset_return=asset_return,
                      macro_market_corr=macro_market_corr, preset=preset, exact_cap=exact_cap)
     starts = list(range(0, n, chunk))
@@ -422,4 +414,3 @@ def bench_odds(n: int = 1_000_000, *, chunk: int = 5_000, client=None, life_year
     res = run_odds(n, seed, chunk=chunk, client=client, fund=fund, exact_cap=0)
     return {"n": n, "life_years": res.spec.fund.life_years, "chunk": res.chunk, "workers": res.workers,
             "seconds": res.seconds, "scenarios_per_second": n / res.seconds}
-

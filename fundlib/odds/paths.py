@@ -1,14 +1,9 @@
-"""Market paths shaped by history: monthly changes of SOFR, TONA, the 1- and 30-year yields and USD/JPY
-since 2000, resampled in blocks and added to one market snapshot. Used by notebook 07 (The odds)
-through :mod:`fundlib.odds`; :mod:`fundlib.odds.vintages` reads the same spliced history.
+"""Market paths shaped by history for notebook 07 (The odds): SOFR, TONA, the 1- and 30-year yields and
+USD/JPY, each rate pulled toward a long-run level and floored, shocked by blocks of history's monthly shocks.
 
-**The history.** Month-end values from ``data/rates_monthly.csv`` (read through
-:func:`fundlib.curves.history`), 2000-01 to the last month every series covers (2025-10 in this copy):
-309 monthly change vectors of seven series (:data:`SERIES`): SOFR, TONA, the 1-year and 30-year
-Treasury and JGB yields (changes in level, decimals) and USD/JPY (change in log). SOFR starts 2018-04
-and TONA 2021-08; before that their changes are those of a stand-in (:data:`STAND_INS`, the same the
-market snapshot uses): the 3-month Treasury bill for SOFR, the 1-year JGB yield for TONA. The data hold
-no effective fed funds or call-rate series, so these are the closest short rates there are.
+**The history** (:mod:`fundlib.odds.history`): month-end values 2000-01 to the last month every series
+covers, 309 monthly change vectors of seven series (:data:`SERIES`), stand-ins before SOFR (the 3-month
+bill) and TONA (the 1-year JGB) began.
 
 **Blocks.** A path is built from blocks of ``block_months`` consecutive months of history (all
 seven series together, so co-movement, fat tails and persistence come from the data), each block
@@ -22,14 +17,20 @@ as independent months would give, and its Politis–White automatic block length
 :func:`persistence` computes all of this. ``method="gaussian"`` instead draws independent months
 from a normal with the history's covariance (no fat tails, no persistence), for comparison.
 
-**Levels.** Paths start from the snapshot (:class:`fundlib.market.Market`, default
-``Market.current()``) and add the changes: rates may go negative (no floor), USD/JPY moves in log.
-By default the changes are centred (``demean=True``): each series' average monthly change over the
-sample is taken out, so paths carry history's volatility and co-movement but not its 2000–2025 trend
-(the fall in dollar rates, the yen's fall from 107 to 154 per dollar). ``demean=False`` keeps it. Annual values for years
-t = 0..years: SOFR and TONA as the **average of the twelve month-ends** of year t (the rate that
-floating debt pays over that year), every other series at the **year's last month-end**; year 0 is the
-snapshot.
+**Levels: the pulled model (the default, ``model="pull"``)**, in :mod:`fundlib.odds.pull`: each rate
+pulled toward its long-run level at a speed estimated from the data, kept at or above its lower bound,
+its volatility shrinking near it, shocked by the resampled monthly shocks (:func:`shocks`);
+``pull_scale`` multiplies every speed; ``fx_drift="uip"`` lets USD/JPY drift by TONA − SOFR.
+
+**Levels: the walk (``model="walk"``, for comparison).** The snapshot plus the resampled changes, no
+pull, no floor: rates may go negative. By default the changes are centred (``demean=True``): each
+series' average monthly change over the sample is taken out, so paths carry history's volatility and
+co-movement but not its 2000–2025 trend (the fall in dollar rates, the yen's fall from 107 to 154 per
+dollar). ``demean=False`` keeps it.
+
+Annual values for years t = 0..years, either model: SOFR and TONA as the **average of the twelve
+month-ends** of year t (the rate that floating debt pays over that year), every other series at the
+**year's last month-end**; year 0 is the snapshot.
 
 **Reproducible and chunk-invariant.** Scenario i's draws come from a counter-based Philox generator
 keyed by the seed, advanced to scenario i, on a stream apart from the one the project draws use
@@ -45,173 +46,19 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtri
 
-from fundlib import assumptions as A
-from fundlib._validate import InputError, check_choice, check_int
-from fundlib.market import STAND_INS as _MARKET_STAND_INS
+from fundlib._validate import check_choice, check_int
 from fundlib.market import Market
+from fundlib.odds.history import (AVERAGED, DEFAULT_BLOCK_MONTHS, LABELS, METHODS, SERIES, STAND_INS, _AVG, _FX, _K,
+                                  _PATH_STREAM, _changes, _check_bool, _data_key, _politis_white, _whole, history_changes,
+                                  history_levels, persistence, stand_in_table)
+from fundlib.odds.pull import (FX_DRIFTS, LEVELS, MODELS, RATES, _model, _register_key, _step_months, check_pull_scale,
+                               rate_model, shocks)
 
-__all__ = ["SERIES", "AVERAGED", "STAND_INS", "DEFAULT_BLOCK_MONTHS", "METHODS", "MarketPaths", "history_changes",
+__all__ = ["SERIES", "RATES", "MODELS", "FX_DRIFTS", "LEVELS", "rate_model", "shocks", "AVERAGED", "STAND_INS", "DEFAULT_BLOCK_MONTHS", "METHODS", "MarketPaths", "history_changes",
            "history_levels", "stand_in_table", "persistence", "check_block_months", "resample_rows", "monthly_changes", "simulate",
            "start_levels"]
 
-SERIES = ("sofr", "tona", "ust_1y", "jgb_1y", "ust_30y", "jgb_30y", "usdjpy")
-LABELS = {"sofr": "SOFR", "tona": "TONA", "ust_1y": "UST 1Y", "jgb_1y": "JGB 1Y", "ust_30y": "UST 30Y",
-          "jgb_30y": "JGB 30Y", "usdjpy": "USD/JPY (log)"}
-AVERAGED = ("sofr", "tona")          # year-average values; the rest year-end
-HISTORY_START = "2000-01"
-DEFAULT_BLOCK_MONTHS = int(A.value("odds_block_months"))   # the register's default (24 months, measured)
-METHODS = ("bootstrap", "gaussian")
-_STARTS = {"sofr": "2018-04", "tona": "2021-08"}
-STAND_INS = pd.DataFrame(
-    [{"series": s, "stand_in": col, "series_starts": _STARTS[s], "description": text}
-     for s, (col, text) in _MARKET_STAND_INS.items()]).set_index("series")
-_PATH_STREAM = 1 << 192             # Philox counter offset: the market stream, apart from the projects' normals
-_K = len(SERIES)
-_AVG = [SERIES.index(s) for s in AVERAGED]
-_FX = SERIES.index("usdjpy")
-
-
-def _column(name: str) -> pd.Series:
-    from fundlib.curves import history
-
-    return history(name)
-
-
-@lru_cache(maxsize=4)
-def _panel(_data: str) -> pd.DataFrame:
-    """Month-end levels 2000-01 .. the last month every series covers, stand-ins spliced in where a
-    series has not started (levels), with a flag column per stand-in."""
-    cols = {c: _column(c) for c in ("sofr", "tona", "ust_1y", "jgb_1y", "ust_30y", "jgb_30y", "usdjpy")}
-    for s in STAND_INS.index:
-        cols["_" + s] = _column(STAND_INS.loc[s, "stand_in"])
-    df = pd.DataFrame(cols)
-    df = df[df.index >= pd.Period(HISTORY_START, freq="M")]
-    last = min(df[c].last_valid_index() for c in df.columns if c not in STAND_INS.index)
-    df = df[df.index <= last]
-    df.index.name = "month"
-    return df
-
-
-def _data_key() -> str:
-    from fundlib.data import data_dir
-
-    return str(data_dir())
-
-
-def history_levels() -> pd.DataFrame:
-    """Month-end levels of :data:`SERIES` (decimals; USD/JPY in yen per dollar), 2000-01 to the last
-    month all cover, SOFR and TONA replaced by their stand-in's level before they start; a boolean
-    column ``<series>_stand_in`` marks those months."""
-    p = _panel(_data_key())
-    out = pd.DataFrame(index=p.index)
-    for s in SERIES:
-        if s in STAND_INS.index:
-            out[s] = p[s].where(p[s].notna(), p["_" + s])
-            out[s + "_stand_in"] = p[s].isna()
-        else:
-            out[s] = p[s]
-    return out
-
-
-@lru_cache(maxsize=8)
-def _changes(_data: str, demean: bool) -> pd.DataFrame:
-    p = _panel(_data)
-    out = {}
-    for s in SERIES:
-        x = np.log(p[s]) if s == "usdjpy" else p[s]
-        d = x.diff()
-        if s in STAND_INS.index:       # the series' own change where it has two months, the stand-in's before
-            d = d.where(d.notna(), p["_" + s].diff())
-        out[s] = d
-    df = pd.DataFrame(out).iloc[1:]
-    if df.isna().any().any():
-        raise InputError("data/rates_monthly.csv", "a gap in the monthly history", "every series (or its stand-in) each month")
-    if demean:
-        df = df - df.mean()
-    return df
-
-
-def history_changes(demean: bool = False) -> pd.DataFrame:
-    """The monthly change vectors the bootstrap resamples, one row per month (2000-02 onward): rates
-    as changes in level (decimals), ``usdjpy`` as the change in log. ``demean=True``: each column
-    less its sample average."""
-    _check_bool("demean", demean)
-    return _changes(_data_key(), demean).copy()
-
-
-def stand_in_table() -> pd.DataFrame:
-    """:data:`STAND_INS` with, from the data, the months of the history where the stand-in's change is used."""
-    lv = history_levels()
-    out = STAND_INS.copy()
-    # a month's change uses the series itself only when it has both that month and the one before
-    out["stand_in_months"] = [int((lv[s + "_stand_in"] | lv[s + "_stand_in"].shift(1, fill_value=True)).iloc[1:].sum())
-                              for s in out.index]
-    out["history_months"] = len(lv) - 1
-    return out
-
-
-def _acf(x: np.ndarray, lags: int) -> np.ndarray:
-    x = x - x.mean()
-    v = float(x @ x)
-    return np.array([float(x[k:] @ x[:-k]) / v for k in range(1, lags + 1)])
-
-
-def _politis_white(x: np.ndarray) -> float:
-    """Automatic block length for the circular / moving-block bootstrap (Politis and White 2004, with
-    Patton, Politis and White's 2009 correction)."""
-    n = x.size
-    x = x - x.mean()
-    kn = max(5, int(np.ceil(np.log10(n))))
-    mmax = int(np.ceil(np.sqrt(n))) + kn
-    bmax = int(np.ceil(min(3 * np.sqrt(n), n / 3)))
-    g = np.array([float(x[k:] @ x[: n - k]) / n for k in range(mmax + 1)])
-    rho = g[1:] / g[0]
-    thr = 2.0 * np.sqrt(np.log10(n) / n)
-    m = next((m for m in range(1, mmax - kn + 2) if np.all(np.abs(rho[m - 1:m - 1 + kn]) < thr)), None)
-    if m is None:
-        sig = np.flatnonzero(np.abs(rho) > thr)
-        m = int(sig[-1] + 1) if sig.size else 1
-    M = min(2 * m, mmax)
-    k = np.arange(-M, M + 1)
-    lam = np.clip(np.where(np.abs(k / M) <= 0.5, 1.0, 2.0 * (1.0 - np.abs(k / M))), 0.0, 1.0)
-    acov = g[np.abs(k)]
-    G = float(np.sum(lam * np.abs(k) * acov))
-    D = 4.0 / 3.0 * float(np.sum(lam * acov)) ** 2
-    return float(min((2.0 * G * G / D) ** (1.0 / 3.0) * n ** (1.0 / 3.0), bmax)) if D > 0 else 1.0
-
-
-def persistence(max_lag: int = 24) -> pd.DataFrame:
-    """How persistent each series' monthly changes are, the evidence for the block length: lag-1
-    autocorrelation, the number of lags 1..``max_lag`` outside the ±1.96/√N band, the variance ratio of
-    twelve-month sums (1 for independent months), and the Politis–White block length in months."""
-    max_lag = _whole("max_lag", max_lag, 1, 60)
-    d = history_changes(demean=True)
-    band = 1.96 / np.sqrt(len(d))
-    rows = []
-    for s in SERIES:
-        x = d[s].to_numpy()
-        a = _acf(x, max(max_lag, 11))
-        vr = 1.0 + 2.0 * float(np.sum((1.0 - np.arange(1, 12) / 12.0) * a[:11]))
-        rows.append({"series": s, "label": LABELS[s], "lag1_autocorrelation": a[0],
-                     "significant_lags": int(np.sum(np.abs(a[:max_lag]) > band)), "variance_ratio_12m": vr,
-                     "politis_white_months": _politis_white(x)})
-    return pd.DataFrame(rows).set_index("series")
-
-
 # ----------------------------------------------------------------------------------------- draws
-
-
-def _check_bool(name, value):
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, not {type(value).__name__}")
-    return bool(value)
-
-
-def _whole(name, value, low, high) -> int:
-    """A whole number in [low, high]: TypeError for what is not a number, InputError outside the range."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a whole number, not {type(value).__name__}")
-    return check_int(name, value, low, high)
 
 
 def check_block_months(block_months) -> int:
@@ -336,6 +183,7 @@ class MarketPaths:
     usdjpy: np.ndarray
     method: str
     block_months: int
+    model: str = "pull"
 
     @property
     def n(self) -> int:
@@ -348,15 +196,28 @@ class MarketPaths:
         return df
 
 
+
 def simulate(n: int, years: int, *, seed: int = 2025, start: int = 0, block_months: int = DEFAULT_BLOCK_MONTHS,
-             method: str = "bootstrap", demean: bool = True, market: Market | None = None) -> MarketPaths:
+             method: str = "bootstrap", demean: bool = True, market: Market | None = None, model: str = "pull",
+             pull_scale: float = 1.0, fx_drift: str = "none") -> MarketPaths:
     """``n`` annual market paths over ``years`` years for scenarios start..start+n-1 (see the module
-    docstring). The draws of scenario i depend only on (seed, i)."""
+    docstring). The draws of scenario i depend only on (seed, i).
+
+    ``model``: "pull" (each rate pulled to its long-run level, floored at its bound, volatility shrinking
+    near it: :func:`rate_model`) or "walk" (the snapshot plus resampled changes, no pull and no floor, for
+    comparison). ``pull_scale`` multiplies every estimated speed (0: no pull, but still the floor).
+    ``fx_drift``: "none" (USD/JPY a random walk in log) or "uip" (it drifts by TONA − SOFR a year, the
+    path's own rates: uncovered interest parity). ``demean`` applies to the walk."""
     n, seed, start, block, years = _validate(n, seed, start, block_months, years=years)
     check_choice("method", method, METHODS)
+    check_choice("model", model, MODELS)
+    check_choice("fx_drift", fx_drift, FX_DRIFTS)
+    pull_scale = check_pull_scale(pull_scale)
     demean = _check_bool("demean", demean)
     lv0 = start_levels(market)
     key = _data_key()
+    if model == "pull":
+        return _simulate_pull(n, years, seed, start, block, method, lv0, pull_scale, fx_drift)
     if method == "bootstrap":
         ts, tw, kind_off, blk, first, nb = _segment_tables(key, block, years, demean)
         st = np.floor(_uniforms(seed, start, n, nb) * len(_changes(key, False))).astype(np.int64)
@@ -388,4 +249,35 @@ def simulate(n: int, years: int, *, seed: int = 2025, start: int = 0, block_mont
             np.exp(path, out=path)
         path[:, 0] = lv0[s]
         out[s] = path
-    return MarketPaths(**out, method=method, block_months=block)
+    return MarketPaths(**out, method=method, block_months=block, model="walk")
+
+
+def _start_vector(lv0: dict) -> np.ndarray:
+    return np.array([lv0[s] for s in RATES] + [np.log(lv0["usdjpy"])])
+
+
+def _simulate_pull(n, years, seed, start, block, method, lv0, pull_scale, fx_drift) -> MarketPaths:
+    M = 12 * years
+    out = {s: np.empty((n, years + 1)) for s in SERIES}
+    for s in SERIES:
+        out[s][:, 0] = lv0[s]
+    x0 = np.broadcast_to(_start_vector(lv0)[:, None], (_K, n))
+    if method == "bootstrap":
+        rows = resample_rows(n, M, seed=seed, start=start, block_months=block)
+        gaussian = None
+    else:
+        E = _model(_data_key(), _register_key())["shocks"]
+        chol = np.linalg.cholesky(np.cov(E, rowvar=False))
+        z = ndtri(np.clip(_uniforms(seed, start, n, M * _K), 1e-16, 1.0 - 1e-16)).reshape(n, M, _K)
+        rows = None
+
+        def gaussian(m):
+            return chol @ z[:, m, :].T
+
+    def on_year(y, sums, ends):
+        for i, s in enumerate(SERIES):
+            out[s][:, y] = sums[i] / 12.0 if s in AVERAGED else ends[i]
+
+    _step_months(x0, rows, M, pull_scale=pull_scale, fx_drift=fx_drift, on_year=on_year, gaussian=gaussian)
+    out["usdjpy"][:, 1:] = np.exp(out["usdjpy"][:, 1:])
+    return MarketPaths(**out, method=method, block_months=block, model="pull")

@@ -18,24 +18,36 @@ from scipy.stats import rankdata
 from fundlib._validate import InputError, check_choice, check_int, check_range
 from fundlib.odds.tally import Tally
 
-__all__ = ["METRICS", "EVENTS", "INPUT_LABELS", "OddsResult"]
+__all__ = ["METRICS", "EVENTS", "INPUT_LABELS", "ANCHORS", "OddsResult", "calibration"]
 
 METRICS = {
     "us_pv_usd_bn": ("US Treasury: PV of its stake ($bn, at the 30-year Treasury yield)", "usd_bn"),
     "us_irr": ("US Treasury: IRR in dollars", "decimal"),
-    "japan_pv_hedged_jpy_tn": ("Japan MoF: PV after FILP funding, hedged (¥tn, at the 30-year JGB yield)", "jpy_tn"),
-    "japan_pv_unhedged_jpy_tn": ("Japan MoF: PV after FILP funding, unhedged (¥tn, at the 30-year JGB yield)", "jpy_tn"),
+    "japan_pv_hedged_jpy_tn": ("Japan MoF: PV after FILP funding, hedged at locked forwards (¥tn, on its JGB curve)", "jpy_tn"),
+    "japan_pv_unhedged_jpy_tn": ("Japan MoF: PV after FILP funding, unhedged (¥tn, on its JGB curve)", "jpy_tn"),
+    "japan_pv_rolled_jpy_tn": ("Japan MoF: PV after FILP funding, rolled one-year hedge (¥tn, on its JGB curve)", "jpy_tn"),
     "japan_irr_hedged": ("Japan MoF: IRR in yen, hedged", "decimal"),
+    "japan_irr_rolled": ("Japan MoF: IRR in yen, rolled one-year hedge", "decimal"),
     "japan_irr_unhedged": ("Japan MoF: IRR in yen, unhedged", "decimal"),
     "exim_loss_usd_bn": ("Ex-Im Bank: PV of guarantee calls less recoveries ($bn)", "usd_bn"),
     "jbic_loss_usd_bn": ("JBIC: PV of guarantee calls less recoveries ($bn)", "usd_bn"),
     "guarantee_calls_usd_bn": ("Guarantee calls paid, both guarantors, undiscounted ($bn)", "usd_bn"),
+    "guarantee_credit_loss_usd_bn": ("Guarantee calls less recoveries, both guarantors, before fees ($bn PV at the 30-year Treasury yield)", "usd_bn"),
+    "guarantee_call_years": ("Years in which the guarantors pay a call", "years"),
+    "sofr_last": ("SOFR in the fund's last year (the year's average)", "decimal"),
     "asset_return": ("The fund's asset return in the chain", "decimal"),
 }
 EVENTS = {
     "any_guarantee_call": "Ex-Im Bank and JBIC pay at least one guarantee call",
     "japan_below_filp_hedged": "Japan's yen IRR (hedged) below its FILP cost",
+    "japan_below_filp_rolled": "Japan's yen IRR (rolled one-year hedge) below its FILP cost",
     "japan_below_filp_unhedged": "Japan's yen IRR (unhedged) below its FILP cost",
+    "us_nominal_loss": "The US Treasury gets back fewer dollars than it paid in (undiscounted)",
+    "japan_nominal_loss_hedged": "Japan gets back fewer yen than its FILP bonds cost it, coupons and buy-back (undiscounted), hedged",
+    "japan_nominal_loss_rolled": "The same, rolled one-year hedge",
+    "japan_nominal_loss_unhedged": "The same, unhedged",
+    "sofr_below_zero": "SOFR (a year's average) below 0 in some year of the path",
+    "sofr_above_10pct": "SOFR (a year's average) above 10% in some year of the path",
     "asset_return_clipped": "The project draw's asset return held inside the chain's [-5%, 50%]",
     "sofr_floored": "SOFR held at minus the debt spread (the chain takes no negative interest) or at 50% in some year",
 }
@@ -48,9 +60,13 @@ INPUT_LABELS = {
     "delay_years": "Construction delays (weighted years)",
     "macro": "Macro factor (high = bad year)",
 }
-_GOVERNMENTS = (("US Treasury", "USD", "us_pv_usd_bn", "us_irr", None),
-                ("Japan MoF, hedged", "JPY", "japan_pv_hedged_jpy_tn", "japan_irr_hedged", "japan_below_filp_hedged"),
-                ("Japan MoF, unhedged", "JPY", "japan_pv_unhedged_jpy_tn", "japan_irr_unhedged", "japan_below_filp_unhedged"))
+_GOVERNMENTS = (("US Treasury", "USD", "us_pv_usd_bn", "us_irr", None, "us_nominal_loss"),
+                ("Japan MoF, hedged", "JPY", "japan_pv_hedged_jpy_tn", "japan_irr_hedged", "japan_below_filp_hedged",
+                 "japan_nominal_loss_hedged"),
+                ("Japan MoF, rolled hedge", "JPY", "japan_pv_rolled_jpy_tn", "japan_irr_rolled", "japan_below_filp_rolled",
+                 "japan_nominal_loss_rolled"),
+                ("Japan MoF, unhedged", "JPY", "japan_pv_unhedged_jpy_tn", "japan_irr_unhedged", "japan_below_filp_unhedged",
+                 "japan_nominal_loss_unhedged"))
 
 
 @dataclass(frozen=True)
@@ -89,10 +105,11 @@ class OddsResult:
         shortfall, IRR quantiles (over scenarios with an IRR), the share with no IRR (nothing came back:
         the stake lost), and for Japan the chance of earning less than its FILP cost."""
         rows = []
-        for who, cur, pv, irr, below in _GOVERNMENTS:
+        for who, cur, pv, irr, below, nominal in _GOVERNMENTS:
             s, r = self.tally.stats(pv), self.tally.stats(irr)
             rows.append({"party": who, "currency": cur, "pv_mean": s["mean"], "pv_p5": s["p5"], "pv_p50": s["p50"],
                          "pv_p95": s["p95"], "pv_es5": s["es5"], "prob_loss": s["prob_negative"],
+                         "prob_nominal_loss": self.probability(nominal),
                          "irr_p5": r["p5"], "irr_p50": r["p50"], "irr_p95": r["p95"],
                          "prob_no_irr": 1.0 - r["n_finite"] / self.n,
                          "prob_below_filp": self.probability(below) if below else np.nan})
@@ -159,6 +176,10 @@ class OddsResult:
         order = np.argsort(-np.nan_to_num(np.abs(df["rank_correlation"].to_numpy()), nan=-1.0), kind="stable")
         return df.iloc[order].reset_index(drop=True)
 
+    def calibration(self) -> pd.DataFrame:
+        """Each headline figure beside its real-world anchor, with a verdict (:func:`calibration`)."""
+        return calibration(self)
+
     def headline(self) -> dict:
         """A few numbers for a report or a checked notebook cell."""
         g, q = self.governments(), self.guarantors()
@@ -171,3 +192,97 @@ class OddsResult:
                "p_japan_below_filp_hedged": self.probability("japan_below_filp_hedged"),
                "p_japan_below_filp_unhedged": self.probability("japan_below_filp_unhedged")}
         return {"n": self.n, **{k: float(v) for k, v in out.items()}}
+
+
+# ------------------------------------------------------------------------------- calibration
+
+# Each row: the figure, how the engine computes it, the real-world anchor as (low, high) in the figure's
+# unit, the anchor in words, its source, and why the engine may sit outside it.
+ANCHORS = {
+    "sofr_below_zero": ("SOFR below 0 in some year", (0.0, 0.0), "never: SOFR's low was 0.01% (2020); the Fed has never set a negative rate",
+                        "New York Fed SOFR data; Powell, Sept 2019 (Bloomberg)",
+                        {"above": "the rate paths are not floored (the walk model)"}),
+    "sofr_above_10pct": ("SOFR above 10% in some year", (0.0, 0.05),
+                         "2000–2025: never (high 6.4%); above 10% only in 1973–74 and 1979–85, under a different monetary regime",
+                         "data/rates_monthly.csv (3-month bill before 2018-04); FRED fed funds history",
+                         {"above": "history's 2022–23 hikes (5 pp in 18 months) can be drawn back to back, and the pull toward 3% takes years to undo them"}),
+    "sofr_last_p95": ("SOFR in the fund's last year, P95", (0.0, 0.064), "2000–2025 monthly range 0.0–6.4%",
+                      "data/rates_monthly.csv",
+                      {"above": "the model keeps the 2000–2025 shocks' size at any level, so a path can climb past history's high"}),
+    "sofr_sd_ratio": ("SOFR spread, year 40 ÷ year 10", (0.9, 1.2),
+                      "about 1: a short rate pulled to a level stops spreading (a random walk's ratio is 2)",
+                      "Chan, Karolyi, Longstaff & Sanders (1992), Journal of Finance 47",
+                      {"above": "no pull toward a long-run level (the walk model)"}),
+    "p_any_call": ("P(any guarantee call) over the fund's life", ("zero", "loan_default"),
+                   "one project-finance loan: 6.7% default in 10 years ({pd:.2%} a year), {loan_default:.1%} over the fund's {life} years",
+                   "Moody's, Default and Recovery Rates for Project Finance Bank Loans, 1983–2015 (2017); S&P (2018): 6.3%",
+                   {"below": "the guaranteed debt is owed by the whole fund: some 1,500 projects' cash is pooled, so one project's shortfall is covered by the rest",
+                    "within": "the fund's debt is pooled over many projects, so it should default less often than one loan",
+                    "above": "too many calls: a pooled fund should default less often than one project loan"}),
+    "credit_loss_share": ("Expected credit loss of the guarantors (calls less recoveries, PV at the 30-year Treasury yield), % of guaranteed debt",
+                          ("zero", "loan_loss"),
+                          "one loan: {loan_default:.1%} default over {life} years × {lgd:.0%} loss given default = {loan_loss:.1%}",
+                          "Moody's 6.7%/10 years and 80% ultimate recovery (register: annual_default_prob, loss_given_default)",
+                          {"within": "pooling cuts the loss below a single loan's, as it should",
+                           "above": "the fund's calls cost more than a book of single project loans would"}),
+    "p_owners_nothing": ("Owners get nothing back (no IRR)", (0.0, 0.067),
+                         "below one project-finance loan's 10-year default rate, 6.7%: a diversified fund's equity should be wiped out more rarely",
+                         "Moody's (2017)",
+                         {"above": "a diversified fund wiped out more often than one project loan defaults is implausible"}),
+    "exim_p99_share": ("Ex-Im Bank's P99 loss, % of the debt it guarantees", (0.0, 0.23),
+                       "a defaulted project loan loses 20–23% (ultimate recoveries 77–80%)",
+                       "Moody's (2016 study: 80%); S&P Global Market Intelligence 1980–2014 (77%)",
+                       {"above": "the tail loses more of the debt than a defaulted project loan does"}),
+    "asset_return_sd": ("Spread (sd) of the fund's asset return across scenarios", (0.008, 0.013),
+                        "EDHECinfra infra300 (levered equity): 10–13% a year; unlevered at 60–70% gearing ≈ 3–5% a year; over 15 years with independent years ≈ 0.8–1.3 pp",
+                        "EDHECinfra infra300 index, Q1 2021 (volatility 9.8–12.7%)",
+                        {"above": "the macro draw lasts the fund's whole life (one bad decade does not average out over 15 years), so the spread shrinks less than with independent years",
+                         "below": "the projects' spread is too narrow for diversified infrastructure"}),
+}
+
+
+def _verdict(value, band) -> str:
+    lo, hi = band
+    return "within" if lo - 1e-12 <= value <= hi + 1e-12 else ("above" if value > hi else "below")
+
+
+def calibration(result: "OddsResult") -> pd.DataFrame:
+    """Each headline figure beside its real-world anchor: the engine's value, the anchor's range, the
+    anchor in words and its source, and a verdict (within / above / below) with the reason."""
+    from fundlib import assumptions as A
+    from fundlib.odds import paths as PA
+
+    if not isinstance(result, OddsResult):
+        raise TypeError(f"result must be a fundlib.odds.OddsResult (from run_odds), not {type(result).__name__}")
+    spec = result.spec
+    mp = PA.simulate(min(result.n, 20_000), 40, seed=result.seed, block_months=spec.block_months, method=spec.method,
+                     demean=spec.demean, market=spec.market, model=spec.model, pull_scale=spec.pull_scale,
+                     fx_drift=spec.fx_drift)
+    guaranteed = spec.fund.senior_debt_usd_bn
+    exim = A.value("exim_share_of_guarantees")
+    values = {
+        "sofr_below_zero": result.probability("sofr_below_zero"),
+        "sofr_above_10pct": result.probability("sofr_above_10pct"),
+        "sofr_last_p95": result.quantile("sofr_last", 0.95),
+        "sofr_sd_ratio": float(mp.sofr[:, 40].std() / mp.sofr[:, 10].std()),
+        "p_any_call": result.probability("any_guarantee_call"),
+        # no guaranteed debt (leverage 1): nothing to lose
+        "credit_loss_share": result.tally.stats("guarantee_credit_loss_usd_bn")["mean"] / guaranteed if guaranteed > 0 else 0.0,
+        "p_owners_nothing": 1.0 - result.tally.stats("us_irr")["n_finite"] / result.n,
+        "exim_p99_share": (max(result.quantile("exim_loss_usd_bn", 0.99), 0.0) / (exim * guaranteed)
+                           if exim * guaranteed > 0 else 0.0),
+        "asset_return_sd": result.tally.stats("asset_return")["std"],
+    }
+    # a single loan over the fund's life at the register's yearly default rate (Moody's 6.7% over 10 years)
+    pd_, lgd, life = A.value("annual_default_prob"), A.value("loss_given_default"), spec.fund.life_years
+    ctx = {"zero": 0.0, "pd": pd_, "lgd": lgd, "life": life, "loan_default": 1.0 - (1.0 - pd_) ** life}
+    ctx["loan_loss"] = ctx["loan_default"] * lgd
+    rows = []
+    for key, (figure, band, anchor, source, why) in ANCHORS.items():
+        band = tuple(ctx[b] if isinstance(b, str) else b for b in band)
+        anchor = anchor.format(**ctx)
+        v = float(values[key])
+        verdict = _verdict(v, band)
+        rows.append({"figure": figure, "engine": v, "anchor_low": band[0], "anchor_high": band[1], "anchor": anchor,
+                     "source": source, "verdict": verdict, "why": why.get(verdict, "")})
+    return pd.DataFrame(rows, index=pd.Index(list(ANCHORS), name="key"))

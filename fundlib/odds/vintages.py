@@ -26,6 +26,12 @@ come, discounted to D at the fair-value rate (the snapshot's 30-year Treasury + 
 ``equity_risk_premium``: :meth:`fundlib.market.Market.fair_value_rate`) and converted at the rate of each
 flow's date: the forward locked at launch (hedged) or D's spot, held (unhedged). For a vintage whose fund has ended by D the remaining value and the accrual are zero and the
 P&L is the sum of the yen flows: distributions − coupons − principal repaid.
+
+**Realised and modelled.** The P&L is two parts, kept apart in the table: ``realised_<view>_jpy_tn``, what
+has happened by D (distributions received less FILP coupons paid and accrued less the principal raised
+or repaid), and ``remaining_value_<view>_jpy_tn``, the model's value of the rest. The markets are real in
+both; the projects are not: every vintage runs the base case (the register's asset return, every project
+on time), so a vintage's P&L shows what the markets would have done to the fund, not what its projects would have earned.
 """
 
 from __future__ import annotations
@@ -115,8 +121,9 @@ def _pnl(v: dict, rate: np.ndarray, rho: float) -> dict:
     rest_usd = float(np.sum((v["received_usd_bn"] - v["called_usd_bn"])[later] * pv))
     rest = float(np.sum((v["received_usd_bn"] - v["called_usd_bn"])[later] * pv * rate[later])) / 1000.0
     principal = paid[done].sum() if not ended or v.get("buyback") is None else float(paid @ v["buyback"])
-    pnl = got[done].sum() - coupons[done].sum() - accrued - principal + rest
-    return {"received": float(got[done].sum()), "called": float(paid[done].sum()),
+    realised = got[done].sum() - coupons[done].sum() - accrued - principal
+    pnl = realised + rest
+    return {"received": float(got[done].sum()), "called": float(paid[done].sum()), "realised": float(realised),
             "coupons": float(coupons[done].sum() + accrued), "remaining_usd": rest_usd, "remaining": rest, "pnl": float(pnl),
             "ended": ended, "flows": {"received_jpy_tn": got, "called_jpy_tn": paid, "filp_coupon_jpy_tn": coupons}}
 
@@ -141,10 +148,12 @@ def _table(fund: FundStructure, min_years: int) -> pd.DataFrame:
                "remaining_value_hedged_jpy_tn": h["remaining"]}
         for view, x in (("hedged", h), ("unhedged", u)):
             row.update({f"called_{view}_jpy_tn": x["called"], f"received_{view}_jpy_tn": x["received"],
-                        f"filp_coupons_{view}_jpy_tn": x["coupons"], f"pnl_{view}_jpy_tn": x["pnl"]})
+                        f"filp_coupons_{view}_jpy_tn": x["coupons"], f"realised_{view}_jpy_tn": x["realised"],
+                        f"pnl_{view}_jpy_tn": x["pnl"]})
         rows.append(row)
     df = pd.DataFrame(rows).set_index("vintage")
     df.attrs["last_month"] = str(hist[-1])
+    df.attrs["projects"] = "base case: the register's asset return, every project on time, no project randomness"
     return df
 
 
