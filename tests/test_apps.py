@@ -223,7 +223,8 @@ def test_the_odds_app_rolls_the_hedge_switches_the_rate_model_and_checks_the_anc
     r = OD.run_odds(n=2_000)
     assert f"{r.governments().loc['Japan MoF, rolled hedge', 'prob_loss']:.1%}" in text and "(rolled hedge)" in text
     c = r.calibration()
-    assert f"{c.loc['p_any_call', 'engine']:.1%} (anchor 0.0%–{c.loc['p_any_call', 'anchor_high']:.1%}: within)" in text
+    r_ = c.loc["p_any_call"]
+    assert f"{r_.engine:.1%} (anchor {r_.anchor_low:.1%}–{r_.anchor_high:.1%}: {r_.verdict})" in text
     app.controls["rate_model"].value = "Random walk"
     text = re.sub(r"<[^>]+>", " ", app.numbers.value)
     w = OD.run_odds(n=2_000, model="walk").calibration()

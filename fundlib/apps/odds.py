@@ -38,7 +38,7 @@ RATE_MODELS = {"Pulled to a level": "pull", "Random walk": "walk"}
 SHORT = {"sofr_below_zero": "SOFR below 0 in some year", "sofr_above_10pct": "SOFR above 10% in some year",
          "sofr_last_p95": "SOFR in the last year, P95", "sofr_sd_ratio": "SOFR spread, year 40 ÷ year 10",
          "p_any_call": "P(any guarantee call)", "credit_loss_share": "Guarantors' credit loss, % of the debt",
-         "p_owners_nothing": "Owners get nothing back", "exim_p99_share": "Ex-Im Bank's P99 loss, % of its debt",
+         "p_owners_nothing": "Owners get nothing back", "credit_loss_p99_share": "Guarantors' P99 credit loss, % of the debt",
          "asset_return_sd": "Asset return, sd across scenarios"}
 
 

@@ -49,8 +49,9 @@ from scipy.special import ndtri
 from fundlib._validate import check_choice, check_int
 from fundlib.market import Market
 from fundlib.odds.history import (AVERAGED, DEFAULT_BLOCK_MONTHS, LABELS, METHODS, SERIES, STAND_INS, _AVG, _FX, _K,
-                                  _PATH_STREAM, _changes, _check_bool, _data_key, _politis_white, _whole, history_changes,
-                                  history_levels, persistence, stand_in_table)
+                                  _changes, _check_bool, _data_key, _politis_white, _uniforms, _validate, _whole,
+                                  check_block_months, history_changes, history_levels, persistence, resample_rows,
+                                  stand_in_table)
 from fundlib.odds.pull import (FX_DRIFTS, LEVELS, MODELS, RATES, _model, _register_key, _step_months, check_pull_scale,
                                rate_model, shocks)
 
@@ -59,50 +60,6 @@ __all__ = ["SERIES", "RATES", "MODELS", "FX_DRIFTS", "LEVELS", "rate_model", "sh
            "start_levels"]
 
 # ----------------------------------------------------------------------------------------- draws
-
-
-def check_block_months(block_months) -> int:
-    """A block length in months: a whole number from 1 to the months of history."""
-    return _whole("block_months", block_months, 1, len(_changes(_data_key(), False)))
-
-
-def _uniforms(seed: int, start: int, n: int, per_scenario: int) -> np.ndarray:
-    """Uniforms in [0, 1) for scenarios start..start+n-1, ``per_scenario`` each (rounded up to 4):
-    Philox keyed by the seed on the market stream, advanced to scenario ``start``."""
-    D = per_scenario + (-per_scenario) % 4
-    bg = np.random.Philox(key=seed, counter=_PATH_STREAM)
-    bg.advance(start * D // 4)
-    return np.random.Generator(bg).random((n, D))[:, :per_scenario]
-
-
-_UNSET = object()
-
-
-def _validate(n, seed, start, block_months=_UNSET, months=_UNSET, years=_UNSET):
-    out = [_whole("n", n, 1, 50_000_000), _whole("seed", seed, 0, 2**63 - 1), _whole("start", start, 0, 2**62)]
-    if block_months is not _UNSET:
-        out.append(check_block_months(block_months))
-    if months is not _UNSET:
-        out.append(_whole("months", months, 1, 1200))
-    if years is not _UNSET:
-        out.append(_whole("years", years, 1, 100))
-    return out
-
-
-def _block_starts(seed, start, n, months, block) -> np.ndarray:
-    H = len(_changes(_data_key(), False))
-    return np.floor(_uniforms(seed, start, n, -(-months // block)) * H).astype(np.int64)
-
-
-def resample_rows(n: int, months: int, *, seed: int = 2025, start: int = 0,
-                  block_months: int = DEFAULT_BLOCK_MONTHS) -> np.ndarray:
-    """Which month of history (row of :func:`history_changes`) each simulated month copies, shape
-    (n, months): blocks of ``block_months`` consecutive rows (the last row followed by the first),
-    each block starting at a uniform draw."""
-    n, seed, start, block, months = _validate(n, seed, start, block_months, months=months)
-    st = _block_starts(seed, start, n, months, block)
-    m = np.arange(months)
-    return (st[:, m // block] + m % block) % len(_changes(_data_key(), False))
 
 
 def monthly_changes(n: int, months: int, *, seed: int = 2025, start: int = 0,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.special import ndtr, ndtri
 from scipy.stats import rankdata
 
 from fundlib._validate import InputError, check_choice, check_int, check_range
@@ -205,38 +206,43 @@ ANCHORS = {
     "sofr_above_10pct": ("SOFR above 10% in some year", (0.0, 0.05),
                          "2000–2025: never (high 6.4%); above 10% only in 1973–74 and 1979–85, under a different monetary regime",
                          "data/rates_monthly.csv (3-month bill before 2018-04); FRED fed funds history",
-                         {"above": "history's 2022–23 hikes (5 pp in 18 months) can be drawn back to back, and the pull toward 3% takes years to undo them"}),
+                         {"above": "the pull is weak (a half-life near 6 years) and history's largest 24-month rises (5 pp in 2022–23) can be drawn back to back"}),
     "sofr_last_p95": ("SOFR in the fund's last year, P95", (0.0, 0.064), "2000–2025 monthly range 0.0–6.4%",
                       "data/rates_monthly.csv",
-                      {"above": "the model keeps the 2000–2025 shocks' size at any level, so a path can climb past history's high"}),
+                      {"above": "a weak pull and persistent 24-month blocks leave the rate a long-run spread of about 3 points, so its P95 lies above history's high"}),
     "sofr_sd_ratio": ("SOFR spread, year 40 ÷ year 10", (0.9, 1.2),
                       "about 1: a short rate pulled to a level stops spreading (a random walk's ratio is 2)",
                       "Chan, Karolyi, Longstaff & Sanders (1992), Journal of Finance 47",
                       {"above": "no pull toward a long-run level (the walk model)"}),
-    "p_any_call": ("P(any guarantee call) over the fund's life", ("zero", "loan_default"),
-                   "one project-finance loan: 6.7% default in 10 years ({pd:.2%} a year), {loan_default:.1%} over the fund's {life} years",
-                   "Moody's, Default and Recovery Rates for Project Finance Bank Loans, 1983–2015 (2017); S&P (2018): 6.3%",
-                   {"below": "the guaranteed debt is owed by the whole fund: some 1,500 projects' cash is pooled, so one project's shortfall is covered by the rest",
-                    "within": "the fund's debt is pooled over many projects, so it should default less often than one loan",
-                    "above": "too many calls: a pooled fund should default less often than one project loan"}),
+    "p_any_call": ("P(any guarantee call) over the fund's life", ("pool_default", "loan_default"),
+                   "between a perfectly diversified pool of project loans at Basel's correlation R = {r:.2f} ({pool_default:.2%}) "
+                   "and one loan ({loan_default:.1%} over {life} years at {pd:.2%} a year; Moody's: 6.7% in 10 years; "
+                   "later years are safer than early ones, so one loan's figure is high)",
+                   "Moody's, Default and Recovery Rates for Project Finance Bank Loans, 1983–2015 (2017); S&P (2018): 6.3%; "
+                   "BCBS (2005) for R and the one-factor pool",
+                   {"within": "a call here is any year the guarantors advance at least $0.1bn, mostly recovered later: the fund sits between a perfect pool and one loan",
+                    "above": "more calls than one project loan defaults: a pooled fund should do better",
+                    "below": "fewer calls than even a perfectly diversified pool: too optimistic"}),
     "credit_loss_share": ("Expected credit loss of the guarantors (calls less recoveries, PV at the 30-year Treasury yield), % of guaranteed debt",
                           ("zero", "loan_loss"),
                           "one loan: {loan_default:.1%} default over {life} years × {lgd:.0%} loss given default = {loan_loss:.1%}",
                           "Moody's 6.7%/10 years and 80% ultimate recovery (register: annual_default_prob, loss_given_default)",
-                          {"within": "pooling cuts the loss below a single loan's, as it should",
+                          {"within": "the debt is owed by the whole fund, so one project's surplus covers another's shortfall: less than a book of single loans loses",
                            "above": "the fund's calls cost more than a book of single project loans would"}),
-    "p_owners_nothing": ("Owners get nothing back (no IRR)", (0.0, 0.067),
-                         "below one project-finance loan's 10-year default rate, 6.7%: a diversified fund's equity should be wiped out more rarely",
+    "p_owners_nothing": ("Owners get nothing back (no IRR)", ("zero", "loan_default"),
+                         "below one project loan's default rate over the fund's {life} years ({loan_default:.1%}): a diversified fund's equity should be wiped out more rarely",
                          "Moody's (2017)",
                          {"above": "a diversified fund wiped out more often than one project loan defaults is implausible"}),
-    "exim_p99_share": ("Ex-Im Bank's P99 loss, % of the debt it guarantees", (0.0, 0.23),
-                       "a defaulted project loan loses 20–23% (ultimate recoveries 77–80%)",
-                       "Moody's (2016 study: 80%); S&P Global Market Intelligence 1980–2014 (77%)",
-                       {"above": "the tail loses more of the debt than a defaulted project loan does"}),
+    "credit_loss_p99_share": ("Guarantors' credit loss at P99 (calls less recoveries, PV, before fees), % of guaranteed debt",
+                              ("zero", "book_p99"),
+                              "a book of single project loans at Basel's one-factor 99th percentile: {lgd:.0%} × Φ((Φ⁻¹({loan_default:.1%}) + √R·Φ⁻¹(0.99))/√(1 − R)) = {book_p99:.1%}",
+                              "BCBS (2005); Moody's (2017) default and 80% recovery",
+                              {"within": "pooling the projects' cash keeps even the tail below a book of single loans",
+                               "above": "the tail loses more than a book of single project loans would"}),
     "asset_return_sd": ("Spread (sd) of the fund's asset return across scenarios", (0.008, 0.013),
                         "EDHECinfra infra300 (levered equity): 10–13% a year; unlevered at 60–70% gearing ≈ 3–5% a year; over 15 years with independent years ≈ 0.8–1.3 pp",
                         "EDHECinfra infra300 index, Q1 2021 (volatility 9.8–12.7%)",
-                        {"above": "the macro draw lasts the fund's whole life (one bad decade does not average out over 15 years), so the spread shrinks less than with independent years",
+                        {"above": "each project's inputs are drawn once for its whole life, so a bad macro draw lasts 15 years where index returns are nearly independent from year to year: the spread is too wide, which makes the odds of a loss conservative",
                          "below": "the projects' spread is too narrow for diversified infrastructure"}),
 }
 
@@ -259,7 +265,6 @@ def calibration(result: "OddsResult") -> pd.DataFrame:
                      demean=spec.demean, market=spec.market, model=spec.model, pull_scale=spec.pull_scale,
                      fx_drift=spec.fx_drift)
     guaranteed = spec.fund.senior_debt_usd_bn
-    exim = A.value("exim_share_of_guarantees")
     values = {
         "sofr_below_zero": result.probability("sofr_below_zero"),
         "sofr_above_10pct": result.probability("sofr_above_10pct"),
@@ -269,14 +274,19 @@ def calibration(result: "OddsResult") -> pd.DataFrame:
         # no guaranteed debt (leverage 1): nothing to lose
         "credit_loss_share": result.tally.stats("guarantee_credit_loss_usd_bn")["mean"] / guaranteed if guaranteed > 0 else 0.0,
         "p_owners_nothing": 1.0 - result.tally.stats("us_irr")["n_finite"] / result.n,
-        "exim_p99_share": (max(result.quantile("exim_loss_usd_bn", 0.99), 0.0) / (exim * guaranteed)
-                           if exim * guaranteed > 0 else 0.0),
+        "credit_loss_p99_share": (result.quantile("guarantee_credit_loss_usd_bn", 0.99) / guaranteed
+                                  if guaranteed > 0 else 0.0),
         "asset_return_sd": result.tally.stats("asset_return")["std"],
     }
     # a single loan over the fund's life at the register's yearly default rate (Moody's 6.7% over 10 years)
     pd_, lgd, life = A.value("annual_default_prob"), A.value("loss_given_default"), spec.fund.life_years
     ctx = {"zero": 0.0, "pd": pd_, "lgd": lgd, "life": life, "loan_default": 1.0 - (1.0 - pd_) ** life}
     ctx["loan_loss"] = ctx["loan_default"] * lgd
+    w = (1.0 - np.exp(-50.0 * pd_)) / (1.0 - np.exp(-50.0))
+    r = ctx["r"] = 0.12 * w + 0.24 * (1.0 - w)                     # Basel II's corporate asset correlation
+    c = ndtri(ctx["loan_default"])
+    ctx["pool_default"] = float(ndtr(c / np.sqrt(r)))            # a pool that defaults when its average asset does
+    ctx["book_p99"] = lgd * float(ndtr((c + np.sqrt(r) * ndtri(0.99)) / np.sqrt(1.0 - r)))
     rows = []
     for key, (figure, band, anchor, source, why) in ANCHORS.items():
         band = tuple(ctx[b] if isinstance(b, str) else b for b in band)
