@@ -1,6 +1,7 @@
 """Every app builds, its charts pass Vega-Lite schema validation, bad input shows a message, the
 static snapshot carries the numbers, and the dashboard's shared panel drives the panels."""
 
+import json
 import re
 
 import ipywidgets as widgets
@@ -209,7 +210,7 @@ def test_the_odds_app_shows_its_progress_and_agrees_with_the_engine():
     assert f"{g.loc['Japan MoF, hedged', 'prob_below_filp']:.1%}" in text
     app.controls["view"].value = "Unhedged"
     text = re.sub(r"<[^>]+>", " ", app.numbers.value)
-    assert f"{g.loc['Japan MoF, unhedged', 'prob_loss']:.1%}" in text and "Japan MoF (unhedged)" in text
+    assert f"{g.loc['Japan MoF, unhedged', 'prob_loss']:.1%}" in text and "(unhedged)" in text
 
 
 def test_the_odds_app_rolls_the_hedge_switches_the_rate_model_and_checks_the_anchors():
@@ -223,12 +224,14 @@ def test_the_odds_app_rolls_the_hedge_switches_the_rate_model_and_checks_the_anc
     r = OD.run_odds(n=2_000)
     assert f"{r.governments().loc['Japan MoF, rolled hedge', 'prob_loss']:.1%}" in text and "(rolled hedge)" in text
     c = r.calibration()
-    r_ = c.loc["p_any_call"]
-    assert f"{r_.engine:.1%} (anchor {r_.anchor_low:.1%}–{r_.anchor_high:.1%}: {r_.verdict})" in text
+    assert f"{(c['verdict'] == 'within').sum()} of {len(c)} within" in text
+    shown = json.dumps(app.chart_widgets["anchors"].spec, ensure_ascii=False)   # what the tab draws
+    r_ = c.loc["sofr_above_10pct"]
+    assert r_.verdict == "above" and f"{r_.engine:.1%}" in shown and AO.SHORT["sofr_above_10pct"] in shown
     app.controls["rate_model"].value = "Random walk"
     text = re.sub(r"<[^>]+>", " ", app.numbers.value)
     w = OD.run_odds(n=2_000, model="walk").calibration()
-    assert f"{w.loc['sofr_below_zero', 'engine']:.1%} (anchor 0.0%–0.0%: above)" in text and "random walk" in text
+    assert f"{(w['verdict'] == 'within').sum()} of {len(w)} within" in text and "· random" in text
 
 
 def test_every_app_chart_loads_the_shared_vega_bundle():

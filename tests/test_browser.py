@@ -343,9 +343,16 @@ def test_the_odds_runs_and_responds(lab, page):
     app.locator(".lm-TabBar-tab", has_text="Run").first.click()
     app.locator(".widget-toggle-button", has_text="Unhedged").click()
     t2 = wait_changed(page, numbers.text_content, t1)
-    assert "Japan MoF (unhedged)" in t2
+    assert "(unhedged)" in t2
     app.locator(".lm-TabBar-tab", has_text="What drives Japan").click()
     page.wait_for_timeout(800)
+    assert app.evaluate("e => e.getBoundingClientRect().height") <= 900
+    # the anchors tab draws the calibration table of the run on screen, and keeps to one screen
+    app.locator(".lm-TabBar-tab", has_text="Against anchors").click()
+    page.wait_for_timeout(1500)
+    drawn = app.locator(".vega-embed:visible").first.text_content() or ""
+    cal = OD.run_odds(n=2_000, leverage=2.5).calibration()
+    assert "SOFR above 10% in some year" in drawn and f"{cal.loc['sofr_above_10pct', 'engine']:.1%}" in drawn, drawn[:300]
     assert app.evaluate("e => e.getBoundingClientRect().height") <= 900
     app.locator(".fundlib-export button", has_text="Export to Excel").click()
     link = app.locator("a.fundlib-download")

@@ -42,9 +42,10 @@ SHORT = {"sofr_below_zero": "SOFR below 0 in some year", "sofr_above_10pct": "SO
          "asset_return_sd": "Asset return, sd across scenarios"}
 
 
-def _anchor(r) -> str:
-    f = (lambda x: f"{x:.2f}") if r.name == "sofr_sd_ratio" else _pct
-    return f"{f(r.engine)} (anchor {f(r.anchor_low)}–{f(r.anchor_high)}: {r.verdict})"
+def _guarantors(q) -> str:
+    """Mean and P99 loss net of fees: once with "each" when the two guarantors' are the same, else both."""
+    pairs = [f"{usd_bn(r.loss_mean_usd_bn)} · {usd_bn(r.loss_p99_usd_bn)}" for r in q.itertuples()]
+    return pairs[0] + " each" if len(set(pairs)) == 1 else "; ".join(f"{w} {p}" for w, p in zip(("Ex-Im", "JBIC"), pairs))
 
 
 def render_odds(w_data_centres_pct: float, w_power_pct: float, w_chip_packaging_pct: float, w_logistics_pct: float,
@@ -62,19 +63,16 @@ def render_odds(w_data_centres_pct: float, w_power_pct: float, w_chip_packaging_
     v = view.lower()
     cal = res.calibration()
     rows = [
-        ("US Treasury: P(loss), PV below zero · fewer dollars back than paid", f"{_pct(us['prob_loss'])} · {_pct(us['prob_nominal_loss'])}"),
-        ("US: PV P5 · P50 · P95", f"{_usd(us['pv_p5'])} · {_usd(us['pv_p50'])} · {usd_bn(us['pv_p95'])}"),
-        ("US: expected shortfall 5%", usd_bn(us["pv_es5"])),
-        (f"Japan MoF ({v}): P(loss after FILP), PV · nominal", f"{_pct(ja['prob_loss'])} · {_pct(ja['prob_nominal_loss'])}"),
-        ("Japan: PV P5 · P50 · P95", f"{_jpy(ja['pv_p5'])} · {_jpy(ja['pv_p50'])} · {jpy_tn(ja['pv_p95'])}"),
-        ("Japan: expected shortfall 5%", jpy_tn(ja["pv_es5"])),
-        ("Japan: P(yen IRR below FILP cost)", _pct(ja["prob_below_filp"])),
+        ("US Treasury: P(loss), PV < 0 · nominal", f"{_pct(us['prob_loss'])} · {_pct(us['prob_nominal_loss'])}"),
+        ("US: PV P5 · P50 · P95 · ES 5%", f"{_usd(us['pv_p5'])} · {_usd(us['pv_p50'])} · {_usd(us['pv_p95'])} · {usd_bn(us['pv_es5'])}"),
+        ("Japan: P(loss), PV < 0 · nominal · < FILP",
+         f"{_pct(ja['prob_loss'])} · {_pct(ja['prob_nominal_loss'])} · {_pct(ja['prob_below_filp'])} ({v})"),
+        ("Japan: PV P5 · P50 · P95 · ES 5%", f"{_jpy(ja['pv_p5'])} · {_jpy(ja['pv_p50'])} · {_jpy(ja['pv_p95'])} · {jpy_tn(ja['pv_es5'])}"),
         ("P(any guarantee call of $0.1bn or more)", _pct(res.probability("any_guarantee_call"))),
-        ("Ex-Im Bank, JBIC: expected loss net of fees (negative: a gain)", " · ".join(usd_bn(x) for x in q["loss_mean_usd_bn"])),
-        ("Ex-Im Bank, JBIC: P99 loss", " · ".join(usd_bn(x) for x in q["loss_p99_usd_bn"])),
-        ("Scenarios · block · rates", f"{n:,} · {int(block_months)} months · {rate_model.lower()}"),
+        ("Ex-Im, JBIC: loss net of fees, mean · P99", _guarantors(q)),
     ]
-    rows += [(f"Anchor check: {SHORT.get(k, r.figure)}", _anchor(r)) for k, r in cal.iterrows()]
+    rows.append(("Against real-world anchors (last tab)",
+                 f"{(cal['verdict'] == 'within').sum()} of {len(cal)} within · {n:,} · {rate_model.split()[0].lower()}"))
     us_m = {"P5": us["pv_p5"], "P50": us["pv_p50"], "P95": us["pv_p95"]}
     ja_m = {"P5": ja["pv_p5"], "P50": ja["pv_p50"], "P95": ja["pv_p95"]}
     metric = f"japan_pv_{key}_jpy_tn"
@@ -84,6 +82,7 @@ def render_odds(w_data_centres_pct: float, w_power_pct: float, w_chip_packaging_
         "japan": C.odds_histogram_chart(res.histogram(metric), f"Japan MoF: PV after FILP funding, {view.lower()} (¥tn)",
                                         f"Japan MoF ({view.lower()}): what its stake is worth after FILP funding", ja_m, "¥tn"),
         "tornado": C.odds_tornado_chart(res.tornado(metric), f"What drives Japan's outcome ({view.lower()})"),
+        "anchors": C.calibration_chart(cal, SHORT),
     }
     return View(table_html(rows, "The odds, across scenarios"), charts)
 
@@ -113,10 +112,8 @@ def build_odds_app() -> LiveApp:
     return LiveApp("The odds: each government's gain or loss, with everything uncertain at once", controls, render_odds,
                    couple=_rebalance,
                    groups={"Fund": ["leverage", *WEIGHT_KEYS], "Run": ["scenarios", "block_months", "view", "rate_model"]},
-                   chart_tabs={"us": "US Treasury", "japan": "Japan MoF", "tornado": "What drives Japan"},
-                   intro="Each scenario draws a market path over the fund's life: each rate pulled toward its long-run level "
-                         "and kept above its lower bound, shocked by blocks of the real monthly shocks since 2000 (SOFR, TONA, "
-                         "the 30-year JGB and Treasury yields, USD/JPY, moving together); and the projects as portfolios of "
-                         "many projects per sector, then runs the whole chain. The last rows set each headline beside its "
-                         "real-world anchor (section 2 of the notebook). Runs of 10,000 scenarios or more show a progress "
-                         f"bar. Market start: month-end {Market.current().as_of}.")
+                   chart_tabs={"us": "US Treasury", "japan": "Japan MoF", "tornado": "What drives Japan",
+                               "anchors": "Against anchors"},
+                   intro="Each scenario draws a market path (rates pulled to cited long-run levels and floored, shocked by "
+                         "history's monthly shocks since 2000) and the projects as portfolios, then runs the whole chain. "
+                         f"Last tab: each headline against its anchor. Market start: month-end {Market.current().as_of}.")

@@ -18,7 +18,7 @@ from fundlib.charts.stress import dscr_paths_chart, stress_losses_chart
 from fundlib.charts.client import (dscr_threshold_client_chart, leverage_client_chart, hedge_client_chart, irr_hurdle_client_chart,
                                    ownership_client_chart, roe_client_chart, tariff_client_chart)
 from fundlib.charts.jgbstock import JGB_STOCK_COLORS, negative_stock_chart
-from fundlib.charts.odds import (VIEW_COLORS, backtest_fan_chart, odds_histogram_chart, odds_tornado_chart,
+from fundlib.charts.odds import (VIEW_COLORS, backtest_fan_chart, calibration_chart, odds_histogram_chart, odds_tornado_chart,
                                   pit_histogram_chart, sensitivity_chart, vintages_chart)
 
 __all__ = [

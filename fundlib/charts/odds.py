@@ -133,3 +133,29 @@ def sensitivity_chart(df: pd.DataFrame) -> alt.FacetChart:
                         header=alt.Header(labelLimit=300, labelFontSize=12)), columns=2).resolve_scale(x="independent").properties(
         title=alt.Title("How much each calibration choice moves the odds",
                         subtitle="Each panel moves one knob, the others at their defaults; 5,000 scenarios per point"))
+
+
+def calibration_chart(table: pd.DataFrame, labels: dict | None = None) -> alt.Chart:
+    """The calibration table as a chart a tab can hold: one row per figure with the engine's value,
+    the anchor's range and the verdict (coloured). ``table``: :meth:`fundlib.odds.OddsResult.calibration`;
+    ``labels``: short names by key."""
+    def f(key, x):
+        return f"{x:.2f}" if key == "sofr_sd_ratio" else f"{x:.1%}"
+
+    df = pd.DataFrame({"figure": [(labels or {}).get(k, r.figure) for k, r in table.iterrows()],
+                       "engine": [f(k, r.engine) for k, r in table.iterrows()],
+                       "anchor": [f"{f(k, r.anchor_low)} – {f(k, r.anchor_high)}" for k, r in table.iterrows()],
+                       "verdict": table["verdict"].to_list(), "why": table["why"].to_list(),
+                       "source": table["source"].to_list()})
+    df["row"] = range(len(df))
+    base = alt.Chart(df).encode(y=alt.Y("row:O", axis=None))
+    tip = [alt.Tooltip("figure:N"), alt.Tooltip("why:N", title="why"), alt.Tooltip("source:N")]
+    cols = [base.mark_text(align="left", fontSize=12).encode(x=alt.value(0), text="figure:N", tooltip=tip).properties(
+                width=260, title="Figure"),
+            base.mark_text(align="right", fontSize=12).encode(x=alt.value(60), text="engine:N").properties(width=60, title="Engine"),
+            base.mark_text(align="center", fontSize=12).encode(x=alt.value(55), text="anchor:N").properties(width=110, title="Anchor"),
+            base.mark_text(align="left", fontSize=12, fontWeight="bold").encode(
+                x=alt.value(0), text="verdict:N", color=alt.Color("verdict:N", legend=None, scale=alt.Scale(
+                    domain=["within", "above", "below"], range=[PALETTE[2], PALETTE[1], PALETTE[1]]))).properties(width=60, title="Verdict")]
+    return alt.hconcat(*cols, spacing=6).properties(title=alt.Title(
+        "Each headline beside its real-world anchor", subtitle="Hover a figure for why and the source; notebook 07, section 3"))
