@@ -101,8 +101,9 @@ def _run(n: int, seed: int, levels: str, _key) -> Backtest:
 
 
 def backtest(n: int = 500, seed: int = 2025, *, levels: str = "anchor") -> Backtest:
-    """Run the back-test (see the module docstring): ``n`` paths per launch month (252 launches)."""
-    n = check_int("n", n, 10, 20_000)
+    """Run the back-test (see the module docstring): ``n`` paths per launch month (252 launches; at most
+    2,000, about 500,000 paths of ten years)."""
+    n = check_int("n", n, 10, 2_000)
     seed = check_int("seed", seed, 0, 2**63 - 1)
     check_choice("levels", levels, PA.LEVELS)
     return _run(n, seed, levels, (PA._data_key(), PA._register_key()))
