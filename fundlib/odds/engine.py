@@ -67,7 +67,7 @@ from fundlib import chain as CH
 from fundlib.odds import paths as PA
 from fundlib import projects as P
 from fundlib import scenarios as SC
-from fundlib._validate import check_choice, check_int, check_range
+from fundlib._validate import check_bool, check_choice, check_int, check_range
 from fundlib.finance import npv
 from fundlib.market import Market
 from fundlib.odds.result import INPUT_LABELS, METRICS, OddsResult
@@ -295,12 +295,6 @@ def _kind(name, value, kind, what):
         raise TypeError(f"{name} must be {what}, not {type(value).__name__}")
 
 
-def _bool(name, value):
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, not {type(value).__name__}")
-    return bool(value)
-
-
 def _number(name, value):
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise TypeError(f"{name} must be a number, not {type(value).__name__}")
@@ -331,7 +325,7 @@ def make_spec(*, block_months=PA.DEFAULT_BLOCK_MONTHS, method="bootstrap", demea
         unc=unc or SC.Uncertainty(), asset_return=float(r),
         block_months=PA.check_block_months(_number("block_months", block_months)),
         method=check_choice("method", method, PA.METHODS), demean=bool(demean),
-        diversify=_bool("diversify", diversify), model=check_choice("model", model, PA.MODELS), pull_scale=PA.check_pull_scale(pull_scale),
+        diversify=check_bool("diversify", diversify), model=check_choice("model", model, PA.MODELS), pull_scale=PA.check_pull_scale(pull_scale),
         fx_drift=check_choice("fx_drift", fx_drift, PA.FX_DRIFTS),
         macro_market_corr=(A.value("odds_macro_market_corr") if macro_market_corr is None else
                            float(check_assumption("odds_macro_market_corr", _number("macro_market_corr", macro_market_corr),

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from fundlib import assumptions as A
-from fundlib._validate import check_choice
+from fundlib._validate import check_choice, check_range
 from fundlib.odds.history import LABELS, SERIES, _changes, _data_key, history_levels, resample_rows
 
 __all__ = ["RATES", "MODELS", "FX_DRIFTS", "LEVELS", "rate_model", "shocks", "check_pull_scale"]
@@ -125,8 +125,6 @@ def shocks() -> pd.DataFrame:
 def check_pull_scale(pull_scale) -> float:
     if isinstance(pull_scale, (bool, np.bool_)) or not isinstance(pull_scale, (int, float, np.integer, np.floating)):
         raise TypeError(f"pull_scale must be a number, not {type(pull_scale).__name__}")
-    from fundlib._validate import check_range
-
     return float(check_range("pull_scale", pull_scale, 0.0, 5.0))
 
 
