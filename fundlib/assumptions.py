@@ -1,7 +1,8 @@
 """The assumption register: every default number the suite uses, with its unit, range and source,
 and scenario files that override it. Every notebook reads its defaults here; notebook 00 shows it.
 
-``data/assumptions.csv`` has one row per assumption (id, value, unit, low, high, source, note).
+``data/assumptions.csv`` has one row per assumption (id, value, unit, low, high, source, tier, note);
+the tier says how far the source can be trusted (``fundlib.data.TIERS``).
 Models take their defaults from here, and sliders take their range from ``low``/``high``::
 
     from fundlib import assumptions as A
@@ -36,6 +37,7 @@ class Assumption:
     high: float
     source: str
     note: str | None = None
+    tier: str = "assumption"     # one of fundlib.data.TIERS: official, outlet, single, assumption
 
     def check(self, x: float, name: str | None = None) -> float:
         """``x`` as a float if it is a single number in this assumption's [low, high] range (a Decimal or
@@ -56,7 +58,7 @@ def _load(path: str) -> dict[str, Assumption]:
     df = load_assumptions_table(path)
     return {
         r.id: Assumption(r.id, float(r.value), r.unit, float(r.low), float(r.high), r.source,
-                         None if pd.isna(r.note) else r.note)
+                         None if pd.isna(r.note) else r.note, r.tier)
         for r in df.itertuples(index=False)
     }
 
@@ -75,7 +77,7 @@ def get(id: str) -> Assumption:
     except KeyError:
         raise InputError("id", id, "an id in data/assumptions.csv") from None
     if id in _OVERRIDES:
-        return Assumption(a.id, _OVERRIDES[id], a.unit, a.low, a.high, f"scenario override (default {a.value:g}: {a.source})", a.note)
+        return Assumption(a.id, _OVERRIDES[id], a.unit, a.low, a.high, f"scenario override (default {a.value:g}: {a.source})", a.note, a.tier)
     return a
 
 

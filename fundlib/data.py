@@ -168,34 +168,56 @@ def load_rates_monthly(path: str | Path | None = None) -> pd.DataFrame:
 _FILP_SCHEMA = [
     Column("fiscal_year", "text"), Column("item", "text"), Column("value", "float", 0.0, 1e6),
     Column("low", "float", 0.0, 1e6, required=False), Column("high", "float", 0.0, 1e6, required=False),
-    Column("unit", "text"), Column("basis", "text"), Column("source_url", "text"),
+    Column("unit", "text"), Column("basis", "text"), Column("tier", "text"), Column("source_url", "text"),
     Column("note", "text", required=False),
 ]
 
 _COMPARATOR_SCHEMA = [
     Column("id", "text"), Column("item", "text"), Column("value", "float", 0.0, 1e7, required=False),
     Column("low", "float", 0.0, 1e7, required=False), Column("high", "float", 0.0, 1e7, required=False),
-    Column("unit", "text"), Column("as_of", "text"), Column("source_url", "text"),
+    Column("unit", "text"), Column("as_of", "text"), Column("tier", "text"), Column("source_url", "text"),
     Column("note", "text", required=False),
 ]
 
 _ASSUMPTION_SCHEMA = [
     Column("id", "text"), Column("value", "float"), Column("unit", "text"),
-    Column("low", "float"), Column("high", "float"), Column("source", "text"),
+    Column("low", "float"), Column("high", "float"), Column("source", "text"), Column("tier", "text"),
     Column("note", "text", required=False),
 ]
 
+# How far a source can be trusted, strongest first. An assumption is the suite's own choice: it has no
+# source to tier, and says so.
+TIERS = {
+    "official": "official data or document (the body that produced it: a government, central bank, agency, "
+                "company, rating agency, or the researcher who computed it)",
+    "outlet": "established outlet (FT, Reuters, Bloomberg, Nikkei, AP, Japan Times / Yomiuri, Jiji)",
+    "single": "single unverified report (a user-submitted article, a blog, a secondary copy)",
+    "assumption": "the suite's assumption: no published source; a teaching value with its range",
+}
+
+
+def check_tiers(df: pd.DataFrame, path: Path, column: str = "tier") -> None:
+    """Every row's tier is one of :data:`TIERS` (DataError naming the file, row and value)."""
+    bad = ~df[column].isin(list(TIERS))
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0]) + 2
+        raise DataError(f"{path.name}, row {row}: tier {df[column].iloc[row - 2]!r} is not one of {list(TIERS)}")
+
 
 def load_filp_facts(path: str | Path | None = None) -> pd.DataFrame:
-    """FILP programme and FILP-bond issuance facts, one source URL per row."""
+    """FILP programme and FILP-bond issuance facts, one source URL and tier per row."""
     p = _path(path, "filp_facts.csv")
-    return _validate(_read(p), p, _FILP_SCHEMA)
+    df = _validate(_read(p), p, _FILP_SCHEMA)
+    check_tiers(df, p)
+    return df
 
 
 def load_comparators(path: str | Path | None = None) -> pd.DataFrame:
-    """Scale comparators and cost benchmarks, one source URL per row (``value`` blank for open ranges)."""
+    """Scale comparators and cost benchmarks, one source URL and tier per row (``value`` blank for open
+    ranges)."""
     p = _path(path, "comparators.csv")
     df = _validate(_read(p), p, _COMPARATOR_SCHEMA, key="id")
+    check_tiers(df, p)
     blank = df["value"].isna() & df["low"].isna()
     if blank.any():
         row = int(np.flatnonzero(blank.to_numpy())[0]) + 2
@@ -207,6 +229,7 @@ def load_assumptions_table(path: str | Path | None = None) -> pd.DataFrame:
     """The assumption register as a validated table (see :mod:`fundlib.assumptions`)."""
     p = _path(path, "assumptions.csv")
     df = _validate(_read(p), p, _ASSUMPTION_SCHEMA, key="id")
+    check_tiers(df, p)
     bad = (df["low"] > df["value"]) | (df["value"] > df["high"])
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0]) + 2

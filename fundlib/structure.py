@@ -19,7 +19,7 @@ from fundlib._validate import (InputError, check_bool, check_choice, check_insta
 
 __all__ = [
     "OWNERS", "OWNER_LABELS", "PAYEES", "PAYEE_LABELS", "FundStructure", "capital_stack", "ownership_table",
-    "Fees", "default_shares", "sources_and_uses", "GOVERNANCE", "scale_comparison",
+    "Fees", "default_shares", "sources_and_uses", "GOVERNANCE", "scale_comparison", "gpfg_in_usd",
 ]
 
 OWNERS = ("us_treasury", "japan_mof", "other_lp", "us_retail", "japan_retail")
@@ -241,27 +241,50 @@ GOVERNANCE = pd.DataFrame([
     ("Who gets the cash", "Each owner in proportion to its stake",
      "50/50 until Japan recoups principal plus a deemed interest rate, then 90% US / 10% Japan"),
     ("What Japan holds, economically", "Equity", "A loan (repaid from half the cash) plus a 10% profit share"),
-    ("Source", "Press reports, April 2025", "MOU of 2025-09-04 as reported by the St. Louis Fed (Nov 2025) and the Hudson Institute (Sep 2025)"),
+    ("Source", "Press reports, May 2025", "MOU of 2025-09-04 as reported by the St. Louis Fed (Nov 2025) and the Hudson Institute (Sep 2025)"),
 ], columns=["question", "the proposal", "the 2025 MOU as reported"]).set_index("question")
 
 
+def gpfg_in_usd() -> pd.DataFrame:
+    """Norway's GPFG at the end of 2024 and 2025 from ``data/comparators.csv``: its value in NOK bn
+    (NBIM's annual reports), converted at the NOK per USD the Reuters reports used, and the share of it
+    in the US (end-2024: only "more than half" is reported, so ``us_share`` is that lower bound and
+    ``us_usd_bn`` a floor). One row per year-end, money in USD bn."""
+    from fundlib.data import load_comparators
+
+    c = load_comparators().set_index("id")
+    rows = []
+    for year, share, bound in (("2024", float(c.loc["gpfg_us_share", "low"]), "more than"),
+                               ("2025", float(c.loc["gpfg_us_share_2025", "value"]), "")):
+        nok, rate = float(c.loc[f"gpfg_nok_{year}", "value"]), float(c.loc[f"gpfg_nok_per_usd_{year}", "value"])
+        rows.append({"year_end": int(year), "nok_bn": nok, "nok_per_usd": rate, "usd_bn": nok / rate,
+                     "us_share": share / 100.0, "us_share_is": bound or "reported", "us_usd_bn": nok / rate * share / 100.0,
+                     "source": c.loc[f"gpfg_nok_{year}", "source_url"]})
+    return pd.DataFrame(rows).set_index("year_end")
+
+
 def scale_comparison(fund: FundStructure | None = None) -> pd.DataFrame:
-    """This fund's equity and assets beside Norway's GPFG, SoftBank's Vision Funds, Stargate and the
-    $550bn package, in USD bn, from ``data/comparators.csv`` (sources there)."""
+    """This fund's equity and assets beside Norway's GPFG (:func:`gpfg_in_usd`), SoftBank's Vision Funds,
+    Stargate and the $550bn package, in USD bn, from ``data/comparators.csv`` (sources there). Vision
+    Fund 1 is drawn at its verified first close; Vision Fund 2 at SoftBank's own pledge, its only
+    investor in the end (the announced target was non-binding MOUs)."""
     from fundlib.data import load_comparators
 
     fund = FundStructure() if fund is None else _fund(fund)
     c = load_comparators().set_index("id")
-    gpfg = float(c.loc["gpfg_usd_2024", "value"]) * 1000.0
-    us_share_low = float(c.loc["gpfg_us_share", "low"]) / 100.0
+    g = gpfg_in_usd()
+    v = lambda i: float(c.loc[i, "value"])  # noqa: E731
     rows = [
-        ("This fund: equity", fund.equity_usd_bn, "this fund", "press reports, April 2025"),
-        ("This fund: assets after leverage", fund.assets_usd_bn, "this fund", "press reports, April 2025"),
-        ("Norway GPFG: whole fund (end-2024)", gpfg, "comparator", c.loc["gpfg_usd_2024", "source_url"]),
-        ("Norway GPFG: US assets (over half, end-2024)", gpfg * us_share_low, "comparator", c.loc["gpfg_us_share", "source_url"]),
-        ("SoftBank Vision Fund 1 (committed)", float(c.loc["svf1_committed", "value"]), "comparator", c.loc["svf1_committed", "source_url"]),
-        ("SoftBank Vision Fund 2 (announced target)", float(c.loc["svf2_target", "value"]), "comparator", c.loc["svf2_target", "source_url"]),
-        ("Stargate (announced, four years)", float(c.loc["stargate", "value"]), "comparator", c.loc["stargate", "source_url"]),
-        ("US–Japan package under the 2025 MOU", float(c.loc["us_japan_mou", "value"]), "comparator", c.loc["us_japan_mou", "source_url"]),
+        ("This fund: equity", fund.equity_usd_bn, "this fund", "press reports, May 2025"),
+        ("This fund: assets after leverage", fund.assets_usd_bn, "this fund", "press reports, May 2025"),
+        ("Norway GPFG: whole fund (end-2024)", g.loc[2024, "usd_bn"], "comparator", c.loc["gpfg_nok_2024", "source_url"]),
+        ("Norway GPFG: US assets (over half, end-2024)", g.loc[2024, "us_usd_bn"], "comparator", c.loc["gpfg_us_share", "source_url"]),
+        (f"Norway GPFG: US assets ({g.loc[2025, 'us_share']:.1%}, end-2025)", g.loc[2025, "us_usd_bn"], "comparator",
+         c.loc["gpfg_us_share_2025", "source_url"]),
+        ("SoftBank Vision Fund 1: first close (May 2017)", v("svf1_first_close"), "comparator", c.loc["svf1_first_close", "source_url"]),
+        (f"SoftBank Vision Fund 2: SoftBank's own pledge (announced target ${v('svf2_target'):.0f}bn: non-binding MOUs)",
+         v("svf2_softbank_pledge"), "comparator", c.loc["svf2_softbank_pledge", "source_url"]),
+        ("Stargate (announced, four years)", v("stargate"), "comparator", c.loc["stargate", "source_url"]),
+        ("US–Japan package under the 2025 MOU", v("us_japan_mou"), "comparator", c.loc["us_japan_mou", "source_url"]),
     ]
     return pd.DataFrame(rows, columns=["name", "usd_bn", "kind", "source"])

@@ -28,7 +28,7 @@ from fundlib.finance import discount_factors, npv
 from fundlib import waterfall as W
 from fundlib.market import Market
 
-__all__ = ["pv_per_dollar", "fund_stream", "portfolio_operating_cash", "tax_incentive_stream", "tariff_stream",
+__all__ = ["credits_by_sector", "pv_per_dollar", "fund_stream", "portfolio_operating_cash", "tax_incentive_stream", "tariff_stream",
            "japan_yen_pnl", "japan_surplus_pv", "breakeven_fund_return", "breakeven_fund_returns", "GovernmentComparison",
            "compare_us"]
 
@@ -74,6 +74,28 @@ def portfolio_operating_cash(weights: dict | None = None, horizon: int = 40) -> 
             c = P.cashflows(a, horizon + 1, components=True)
             out += w[s] * c["operating"] / a.capex_usd_bn
     return out
+
+
+def credits_by_sector(weights: dict | None = None) -> pd.DataFrame:
+    """The investment tax credit each of the fund's sectors could claim under US law as of the act of
+    4 July 2025 (``data/facts.csv``), beside the portfolio weight: rows = sectors, with the credit rate,
+    the rule, and a last row with the portfolio's weighted rate. The register's ``tax_credit_rate`` is a
+    hypothetical credit on every sector's capex; this is what the law offers the fund's mix."""
+    from fundlib import sources as SRC
+
+    w = SC.check_weights(SC.default_weights() if weights is None else weights)
+    chips = float(SRC.fact("tax_credit_chips").value)
+    rules = {  # the fund's power sector is a gas-fired combined-cycle plant (projects.SECTORS)
+        "data_centres": (0.0, "no credit: not a generating facility or a manufacturing plant"),
+        "power": (0.0, "no credit: §48E needs zero greenhouse-gas emissions; an unabated gas plant has them"),
+        "chip_packaging": (chips, "§48D advanced manufacturing credit, if construction begins before 2027"),
+        "logistics": (0.0, "no credit: warehouses are not eligible property"),
+    }
+    rows = [{"sector": P.SECTOR_LABELS[k], "weight": w[k], "credit": rules[k][0], "rule": rules[k][1]} for k in P.SECTORS]
+    df = pd.DataFrame(rows)
+    total = pd.DataFrame([{"sector": "Portfolio (weighted)", "weight": df["weight"].sum(),
+                           "credit": float((df["weight"] * df["credit"]).sum()), "rule": "what the law offers the fund's mix"}])
+    return pd.concat([df, total], ignore_index=True).set_index("sector")
 
 
 def tax_incentive_stream(public_usd_bn: float, credit_rate: float, effective_tax_rate: float,

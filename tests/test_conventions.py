@@ -69,7 +69,7 @@ def test_notebook_03_hedged_is_locked_and_the_carry_is_named():
 def test_notebook_04_hurdle_is_hedged_at_locked_forwards():
     m = Market.current()
     out = "\n".join(o for _, o in _checked_cells(ROOT / "notebooks" / "04_project_returns.ipynb"))
-    shown = re.search(r"FILP hedged into USD = (\d+\.\d+%)", out).group(1)
+    shown = re.search(r"funding cost, FILP hedged into USD: (\d+\.\d+%)", out).group(1)
     y = m.par_yield("JPY", A.value("filp_tenor_years"))
     assert shown == f"{m.hedged_yield(y, A.value('fund_life_years'), into='USD'):.2%}"
 

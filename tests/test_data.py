@@ -69,10 +69,10 @@ def test_schema_errors_name_file_and_row(tmp_path):
 
 def test_assumption_value_outside_its_range_is_rejected(tmp_path):
     p = _write(tmp_path, "assumptions.csv",
-               "id,value,unit,low,high,source,note\nx,5,x,1,3,somewhere,\n")
+               "id,value,unit,low,high,source,tier,note\nx,5,x,1,3,somewhere,official,\n")
     with pytest.raises(DataError, match=r"row 2: x value 5.0 is outside its range \[1.0, 3.0\]"):
         D.load_assumptions_table(p)
-    p = _write(tmp_path, "a2.csv", "id,value,unit,low,high,source,note\nx,2,x,1,3,,\n")
+    p = _write(tmp_path, "a2.csv", "id,value,unit,low,high,source,tier,note\nx,2,x,1,3,,official,\n")
     with pytest.raises(DataError, match="row 2: column 'source' is empty"):
         D.load_assumptions_table(p)
 
@@ -175,3 +175,35 @@ def test_overnight_rates_are_the_months_average_fixing():
     assert month_end(s).iloc[0] == 4.22
     with pytest.raises(InputError, match="how"):
         month_end(s, how="median")
+
+
+def test_vision_funds_are_drawn_at_money_pledged_and_unverified_figures_say_so():
+    """Vision Fund 2's $108bn was an announced target of non-binding MOUs; SoftBank's own $38bn was the
+    pledge (and SoftBank ended as its only investor). Vision Fund 1 is drawn at its first close, which
+    SoftBank announced; the $98.6bn final figure rests on a weak page and is flagged."""
+    from fundlib import structure as S
+
+    c = D.load_comparators().set_index("id")
+    pledge = c.loc["svf2_softbank_pledge"]
+    assert pledge["value"] == 38 and pledge["as_of"] == "2019-07-26" and "firstpost.com" in pledge["source_url"]
+    assert c.loc["svf1_committed", "note"].startswith("UNVERIFIED")
+    s = S.scale_comparison().set_index("name")["usd_bn"]
+    svf2 = s[s.index.str.startswith("SoftBank Vision Fund 2")]
+    assert len(svf2) == 1 and svf2.iloc[0] == 38
+    assert "SoftBank's own pledge" in svf2.index[0] and "$108bn" in svf2.index[0] and "non-binding MOUs" in svf2.index[0]
+    svf1 = s[s.index.str.startswith("SoftBank Vision Fund 1")]
+    assert len(svf1) == 1 and svf1.iloc[0] == c.loc["svf1_first_close", "value"] == 93
+
+
+def test_the_gpfg_comparison_is_computed_from_the_table():
+    """The press claim that the fund would dwarf the GPFG's North American allocation, judged: more than
+    half of NOK 19,742bn at end-2024 (about $1.75tn) was in the US, so the fund's $900bn of assets is
+    comparable to the GPFG's US holdings alone, and smaller at end-2025."""
+    from fundlib import structure as S
+
+    g = S.gpfg_in_usd()
+    assert g.loc[2024, "usd_bn"] == pytest.approx(19_742 / 11.2858) and round(g.loc[2024, "usd_bn"] / 1000, 2) == 1.75
+    assert g.loc[2024, "us_share_is"] == "more than" and round(g.loc[2024, "us_usd_bn"] / 1000, 2) == 0.87
+    assets = S.FundStructure().assets_usd_bn
+    assert 0.95 < assets / g.loc[2024, "us_usd_bn"] < 1.1           # comparable, not dwarfing
+    assert assets < g.loc[2025, "us_usd_bn"]                        # smaller a year later

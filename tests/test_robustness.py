@@ -165,6 +165,7 @@ def _samples(tmp: Path) -> dict:
         "waterfall.PreferredReturn": {"rate": 0.08},
         "waterfall.SplitUntilRecouped": {"rate": 0.03},
         "market.MarketGap": {"series": "sofr", "month": "1999-01", "detail": "no data"},
+        "sources.fact": {"id": "exim_cap_usd_bn"},
         "assumptions.check": {"id": "leverage_x", "x": 2.5}, "assumptions.check_assumption": {"id": "leverage_x", "value": 2.5, "name": "value"},
         "export.to_excel": {"path": tmp / "fund.xlsx"},
         "chain.inputs.prepare": {"shocks": None, "weights": None, "preset": "proposal", "yen_appreciation": 0.0,

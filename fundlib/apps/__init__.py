@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from fundlib.apps.live import (APP_MIMETYPE, STATIC_ENV, LiveApp, View, error_html, fund_from_sliders, pct_slider, report_progress,
                                preset_picker, setup, slider, static_mode)
-from fundlib.apps.display import (assumption_table, assumptions_view, collecting_tables, format_value, frame_html, jpy_tn, shown,
-                                  table_html, usd_bn)
+from fundlib.apps.display import (TIER_SHORT, assumption_table, assumptions_view, collecting_tables, format_value, frame_html, jpy_tn,
+                                  shown, table_html, text_table, usd_bn)
 from fundlib.apps.chartwidget import Chart, enable_offline_charts
 from fundlib.apps.export_bar import ExportBar, download_link, slug, table_csv
 from fundlib.apps.start import build_start_app, environment_report, render_start, widget_roundtrip_check
@@ -27,7 +27,7 @@ from fundlib.apps.dashboard import SHARED, Dashboard, build_dashboard
 __all__ = [
     "APP_MIMETYPE", "STATIC_ENV", "LiveApp", "View", "error_html", "fund_from_sliders", "pct_slider", "report_progress", "preset_picker",
     "setup", "slider", "static_mode",
-    "assumption_table", "assumptions_view", "collecting_tables", "jpy_tn", "format_value", "frame_html", "table_html", "usd_bn", "shown",
+    "TIER_SHORT", "text_table", "assumption_table", "assumptions_view", "collecting_tables", "jpy_tn", "format_value", "frame_html", "table_html", "usd_bn", "shown",
     "ExportBar", "download_link", "slug", "table_csv",
     "build_start_app", "environment_report", "render_start", "widget_roundtrip_check",
     "build_presets_app", "build_structure_app", "preset_comparison", "render_presets", "render_structure",

@@ -85,8 +85,32 @@ def assumptions_view(ids: list[str] | None = None) -> pd.DataFrame:
         "default": [format_value(v, u) for v, u in zip(t["value"], t["unit"])],
         "slider range": [f"{format_value(lo, u)} to {format_value(hi, u)}" for lo, hi, u in zip(t["low"], t["high"], t["unit"])],
         "source": t["source"],
+        "tier": [TIER_SHORT[x] for x in t["tier"]],
         "note": t["note"].fillna(""),
     }).set_index("assumption")
+
+
+TIER_SHORT = {"official": "official", "outlet": "established outlet", "single": "single unverified report",
+              "assumption": "assumption (no source)"}
+
+
+def text_table(df: pd.DataFrame, wide: tuple[str, ...] = ()) -> "HTML":
+    """A table of words (claims, facts, a timeline) a notebook displays: every cell in full and wrapped
+    (wider where ``wide`` names the column), links clickable, money never typeset as LaTeX
+    (``mathjax_ignore``)."""
+    from IPython.display import HTML
+
+    def cell(c, v):
+        v = "" if v is None or (isinstance(v, float) and v != v) else str(v)
+        body = f"<a href='{html.escape(v)}' target='_blank'>link</a>" if v.startswith("http") else html.escape(v)
+        if c == "tier":
+            body = html.escape(TIER_SHORT.get(v, v))
+        short = len(v) <= 12          # a date, a notebook number, a link: kept on one line
+        return f"<td style='text-align:left;vertical-align:top;white-space:{'nowrap' if short else 'normal'};" \
+               f"min-width:{'0' if short else '110px'};max-width:{'360px' if c in wide else '190px'}'>{body}</td>"
+    head = "".join(f"<th style='text-align:left'>{html.escape(c)}</th>" for c in df.columns)
+    rows = "".join("<tr>" + "".join(cell(c, v) for c, v in r.items()) + "</tr>" for _, r in df.iterrows())
+    return HTML(f"<div class='mathjax_ignore fundlib-register'><table><tr>{head}</tr>{rows}</table></div>")
 
 
 def assumption_table(ids: list[str] | None = None):

@@ -94,7 +94,7 @@ def slider(id: str, description: str, *, step: float | None = None, fmt: str = "
         min=lo, max=hi, step=step or (hi - lo) / 100, description=description,
         readout_format=fmt, continuous_update=False,
         style={"description_width": "210px"}, layout=widgets.Layout(width=width),
-        tooltip=f"{a.source} (range {a.low:g}–{a.high:g} {a.unit})",
+        tooltip=f"{a.source} [tier: {a.tier}] (range {a.low:g}–{a.high:g} {a.unit})",
     )
     w.fundlib_id, w.fundlib_scale = id, scale  # lets a shared scenario panel drive this slider
     return w

@@ -90,7 +90,7 @@ def scale_chart(df: pd.DataFrame, title: str = "How big is $300bn? The fund besi
     """Horizontal bars in $bn, this fund highlighted. ``df``: :func:`fundlib.structure.scale_comparison`."""
     order = list(df.sort_values("usd_bn", ascending=False)["name"])
     bars = alt.Chart(df, title=alt.Title(title, subtitle="USD bn; sources in data/comparators.csv")).mark_bar().encode(
-        y=alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
+        y=alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelLimit=520)),
         x=alt.X("usd_bn:Q", title="Size ($bn)", axis=alt.Axis(format=USD_BN)),
         color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=["this fund", "comparator"], range=["#0072B2", GREY])),
         tooltip=[alt.Tooltip("name:N", title="What"), alt.Tooltip("usd_bn:Q", title="$bn", format=",.0f"),

@@ -85,7 +85,7 @@ class InputsSheet:
         ws["A2"] = ("Blue on yellow: inputs (change them and every sheet recomputes). Black: formulas. Grey: values from "
                     "fundlib kept for the record or fixed at export (a structural input such as the fund's life needs a new export).")
         ws["A2"].font = NOTE_FONT
-        for c, h in enumerate(("Item", "Unit", "Value", "Register id", "Low", "High", "Source"), start=1):
+        for c, h in enumerate(("Item", "Unit", "Value", "Register id", "Low", "High", "Source", "Source tier"), start=1):
             ws.cell(4, c, h).font = HEAD_FONT
         for e in self.entries:
             ws.cell(e.row, 1, e.label)
@@ -102,7 +102,9 @@ class InputsSheet:
                 ws.cell(e.row, 5, e.low)
                 ws.cell(e.row, 6, e.high)
             ws.cell(e.row, 7, e.source)
-        for col, w in zip("ABCDEFG", (56, 16, 14, 30, 9, 9, 120)):
+            if e.id in self.spec.register:          # how far the source can be trusted (fundlib.data.TIERS)
+                ws.cell(e.row, 8, self.spec.register[e.id].tier)
+        for col, w in zip("ABCDEFGH", (56, 16, 14, 30, 9, 9, 120, 12)):
             ws.column_dimensions[col].width = w
         ws.freeze_panes = "C5"
 

@@ -1,6 +1,9 @@
-"""The history the market paths are made of: month-end SOFR, TONA, the 1- and 30-year Treasury and JGB
-yields and USD/JPY since 2000, stand-ins spliced in before SOFR and TONA began, their monthly changes and
-how persistent those are. Used by notebook 07 (The odds) through :mod:`fundlib.odds.paths`.
+"""The history the market paths are made of: month-end SOFR, TONA, 1- and 30-year Treasury and JGB yields
+and USD/JPY since 2000 with stand-ins before SOFR began and before this copy of TONA starts, their monthly
+changes and how persistent those are. Used by notebook 07 (The odds) through :mod:`fundlib.odds.paths`.
+
+The BoJ has published TONA (the uncollateralized overnight call rate) since 1985; ``data/rates_monthly.csv``
+holds it from 2021-08, so the 1-year JGB yield stands in before that.
 
 **The history.** Month-end values from ``data/rates_monthly.csv`` (read through
 :func:`fundlib.curves.history`), 2000-01 to the last month every series covers (2025-10 in this copy):
@@ -170,12 +173,19 @@ def _politis_white(x: np.ndarray) -> float:
     return float(min((2.0 * G * G / D) ** (1.0 / 3.0) * n ** (1.0 / 3.0), bmax)) if D > 0 else 1.0
 
 
-def persistence(max_lag: int = 24) -> pd.DataFrame:
+def persistence(max_lag: int = 24, changes: pd.DataFrame | None = None) -> pd.DataFrame:
     """How persistent each series' monthly changes are, the evidence for the block length: lag-1
     autocorrelation, the number of lags 1..``max_lag`` outside the ±1.96/√N band, the variance ratio of
-    twelve-month sums (1 for independent months), and the Politis–White block length in months."""
+    twelve-month sums (1 for independent months), and the Politis–White block length in months.
+    ``changes``: the monthly changes to measure, one column per series (None: history's, centred; pass
+    :func:`fundlib.odds.paths.shocks` for what the pulled model resamples)."""
     max_lag = _whole("max_lag", max_lag, 1, 60)
-    d = history_changes(demean=True)
+    if changes is None:
+        d = history_changes(demean=True)
+    elif not isinstance(changes, pd.DataFrame) or not set(SERIES) <= set(changes.columns):
+        raise InputError("changes", changes, f"a DataFrame with the columns {', '.join(SERIES)}")
+    else:
+        d = changes
     band = 1.96 / np.sqrt(len(d))
     rows = []
     for s in SERIES:

@@ -2,8 +2,9 @@
 USD/JPY, each rate pulled toward a long-run level and floored, shocked by blocks of history's monthly shocks.
 
 **The history** (:mod:`fundlib.odds.history`): month-end values 2000-01 to the last month every series
-covers, 309 monthly change vectors of seven series (:data:`SERIES`), stand-ins before SOFR (the 3-month
-bill) and TONA (the 1-year JGB) began.
+covers, 309 monthly change vectors of seven series (:data:`SERIES`), with stand-ins before SOFR began
+(April 2018: the 3-month bill) and before this copy of TONA starts (2021-08: the 1-year JGB; the BoJ has
+published the rate since 1985, but ``data/rates_monthly.csv`` holds it only from 2021-08).
 
 **Blocks.** A path is built from blocks of ``block_months`` consecutive months of history (all
 seven series together, so co-movement, fat tails and persistence come from the data), each block
