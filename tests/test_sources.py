@@ -40,7 +40,7 @@ def test_the_user_submitted_report_is_single_tier_wherever_it_is_the_only_source
             assert a.tier == "single", a.id
     claims = SRC.claims()
     only_003 = claims[claims["reports"].str.strip().str.fullmatch(r"Tanaka \(003\)")]
-    assert len(only_003) == 10 and set(only_003["tier"]) == {"single"}
+    assert len(only_003) == 9 and set(only_003["tier"]) == {"single"}
 
 
 def test_a_bad_tier_is_refused(tmp_path):

@@ -204,7 +204,7 @@ ANCHORS = {
                         "New York Fed SOFR data; Powell, Sept 2019 (Bloomberg)",
                         {"above": "the rate paths are not floored (the walk model)"}),
     "sofr_above_10pct": ("SOFR above 10% in some year", (0.0, 0.05),
-                         "2000–2025: never (high 6.4%); above 10% only in 1973–74 and 1979–85, under a different monetary regime",
+                         "2000–2025: never (high 6.4%); above 10% only in 1973–74 and 1979–84, under a different monetary regime",
                          "data/rates_monthly.csv (3-month bill before 2018-04); FRED fed funds history",
                          {"above": "the pull is weak (a half-life near 6 years) and history's largest 24-month rises (5 pp in 2022–23) can be drawn back to back"}),
     "sofr_last_p95": ("SOFR in the fund's last year, P95", (0.0, 0.064), "2000–2025 monthly range 0.0–6.4%",
