@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
          "ten": 10, "eleven": 11, "twelve": 12}
-_UNIT = r"(?:%|×|x\b|times\b|bp\b|points?\b|years?\b|months?\b|tn\b|bn\b|shocks\b|scenarios\b|paths\b|projects\b)"
+_UNIT = r"(?:%|×|x\b|times\b|bp\b|points?\b|years?\b|months?\b|tn\b|bn\b|shocks\b|scenarios\b|paths\b|projects\b|claims\b|rows\b)"
 FIGURE = re.compile(
     r"(?P<money>(?:\\*\$|¥)\s?\d[\d,]*(?:\.\d+)?\s?(?:bn|tn)\b)"
     r"|(?<![\w.,/#-])(?P<num>\d[\d,]*(?:\.\d+)?\s?" + _UNIT + r")"
