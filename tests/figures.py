@@ -77,20 +77,26 @@ def markdown_cells(nb) -> list[tuple[int, str]]:
 def figures(nb) -> list[Figure]:
     out, in_numbers = [], False
     for i, src in markdown_cells(nb):
-        if "What the numbers say" in src:
-            in_numbers = True
         masked = _SKIP.sub(lambda m: " " * len(m.group(0)), src)
         masked = re.sub(r"<!--.*?-->", lambda m: " " * len(m.group(0)), masked)
-        cut = masked.find("## Exercises")
+        # "What the numbers say" runs from its heading to the next level-2 heading
+        spans, start = [], (0 if in_numbers else None)
+        for h in re.finditer(r"^## .*$", masked, re.M):
+            if start is not None:
+                spans.append((start, h.start()))
+                start = None
+            if "What the numbers say" in h.group(0):
+                start = h.end()
+        if start is not None:
+            spans.append((start, len(masked)))
+        in_numbers = start is not None
         for m in FIGURE.finditer(masked):
-            numbers = in_numbers and (cut < 0 or m.start() < cut)
+            numbers = any(a <= m.start() < b for a, b in spans)
             token = m.group(0)
             value, digits, unit = parse_token(token)
             mk = MARKER.match(src, m.end())
             out.append(Figure(i, token, value, digits, unit, mk.group(1) if mk else None,
                               (mk.group(2) or "") if mk else None, m.start(), m.end(), numbers))
-        if cut >= 0 and in_numbers:
-            in_numbers = False
     return out
 
 

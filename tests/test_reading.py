@@ -59,3 +59,17 @@ def test_corrected_claims_stay_corrected_and_named_files_exist():
         for src in _markdown(p):
             for name in re.findall(r"`((?:data|docs|scenarios|scripts|fundlib)/[^`\s]*)`", src):
                 assert (ROOT / name).exists(), f"{p.name} names {name}, which is not in the repository"
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.parent.name == "notebooks"], ids=lambda p: p.name)
+def test_each_notebook_says_what_its_model_leaves_out_and_which_way(path):
+    """Before its exercises every notebook lists what the model leaves out, each item with the
+    direction it moves the answer."""
+    text = "\n".join(_markdown(path))
+    assert "## What this model leaves out" in text
+    section = text.split("## What this model leaves out", 1)[1].split("## Exercises", 1)[0]
+    items = re.findall(r"^- \*\*.+?(?=^- \*\*|\Z)", section, re.M | re.S)
+    assert len(items) >= 3, path.name
+    direction = re.compile(r"overstat|understat|optimistic|pessimistic|upper bound|lower bound|too narrow|too wide|scales")
+    assert all(direction.search(i) for i in items), [i[:60] for i in items if not direction.search(i)]
+    assert text.index("## What this model leaves out") < text.index("## Exercises")
