@@ -138,10 +138,17 @@ def open_and_run_all(page, lab: LabServer, notebook: str, timeout_ms: int = 60_0
 
 
 def _wait_all_run(page, timeout_ms):
+    """Every code cell has an execution count, read from the notebook's model (a cell whose input is
+    collapsed shows no prompt, so the prompts alone cannot tell)."""
     page.wait_for_function(
         """() => {
-            const ps = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
-            return ps.length > 0 && ps.every(p => /\\[\\d+\\]:/.test(p.textContent));
+            const nb = window.jupyterapp && window.jupyterapp.shell.currentWidget
+                       && window.jupyterapp.shell.currentWidget.content;
+            if (!nb || !nb.widgets) return false;
+            const code = nb.widgets.filter(w => w.model.type === 'code');
+            // a queued or running cell shows [*] in its prompt node even when the input is collapsed
+            const busy = code.some(w => /\\[\\*\\]/.test((w.node.querySelector('.jp-InputPrompt') || {}).textContent || ''));
+            return code.length > 0 && !busy && code.every(w => w.model.executionCount !== null);
         }""",
         timeout=timeout_ms,
     )

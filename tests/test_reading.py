@@ -30,6 +30,7 @@ def test_every_dollar_in_markdown_is_escaped_for_mathjax(path):
 def test_first_screen_says_how_to_run(path):
     first = _markdown(path)[0]
     assert "Run → Run All Cells" in first.replace("*", "")
+    assert f"site/{path.stem}.html" in first          # and where its executed page is
 
 
 def test_no_stale_sentences():
