@@ -252,7 +252,10 @@ def gpfg_in_usd() -> pd.DataFrame:
     ``us_usd_bn`` a floor). One row per year-end, money in USD bn."""
     from fundlib.data import load_comparators
 
-    c = load_comparators().set_index("id")
+    return _gpfg_in_usd(load_comparators().set_index("id"))
+
+
+def _gpfg_in_usd(c: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for year, share, bound in (("2024", float(c.loc["gpfg_us_share", "low"]), "more than"),
                                ("2025", float(c.loc["gpfg_us_share_2025", "value"]), "")):
@@ -272,7 +275,7 @@ def scale_comparison(fund: FundStructure | None = None) -> pd.DataFrame:
 
     fund = FundStructure() if fund is None else _fund(fund)
     c = load_comparators().set_index("id")
-    g = gpfg_in_usd()
+    g = _gpfg_in_usd(c)
     v = lambda i: float(c.loc[i, "value"])  # noqa: E731
     rows = [
         ("This fund: equity", fund.equity_usd_bn, "this fund", "press reports, May 2025"),

@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import nbformat
-import pandas as pd
 
-ROOT = Path(__file__).resolve().parent.parent
 
 WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
          "ten": 10, "eleven": 11, "twelve": 12}
@@ -124,15 +123,20 @@ def out_value(lines: list[str], label: str) -> float:
     return _num(nums[k - 1])
 
 
+@lru_cache(maxsize=1)
 def _facts() -> dict[str, tuple[float, str]]:
+    """Fact id (``id.low``/``id.high`` for a range) -> (value, unit), read once through the suite's own
+    validated loaders."""
+    from fundlib.data import load_comparators
+    from fundlib.sources import facts
+
     out = {}
-    for name in ("facts.csv", "comparators.csv"):
-        df = pd.read_csv(ROOT / "data" / name, dtype=str, keep_default_na=False)
+    for df in (facts(), load_comparators()):
         for r in df.itertuples(index=False):
             for col in ("value", "low", "high"):
-                v = getattr(r, col, "")
-                if v:
-                    out[r.id if col == "value" else f"{r.id}.{col}"] = (float(v), r.unit)
+                v = getattr(r, col, float("nan"))
+                if v == v:
+                    out[r.id if col == "value" else f"{r.id}.{col}"] = (float(v), r.unit or "")
     return out
 
 
