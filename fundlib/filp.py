@@ -3,8 +3,9 @@ Used by notebook 03 (the FILP funding app and the programme's coupon bill).
 
 FILP bonds (財投債, Fiscal Investment and Loan Program bonds) are issued by the government together
 with ordinary JGBs, on the same terms and in the same auctions; only the use of the money differs
-(lent on through the FILP account, not spent by the budget), which is why they are not counted as
-general-government debt in the national accounts. So a FILP bond of a given maturity yields the JGB
+(lent on through the FILP account, not spent by the budget), which is why they are left out of the
+budget deficit and of the "ordinary" government bonds, though they count in the government's gross
+debt, matched by the loans they fund. So a FILP bond of a given maturity yields the JGB
 yield of that maturity. They are redeemed as bullets. (FILP-agency bonds, 財投機関債, are different:
 issued by agencies such as DBJ without a government guarantee, at a spread over JGBs.)
 

@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 import mistune
+from latex2mathml.converter import convert as latex_to_mathml
 import nbformat
 import vl_convert as vlc
 from nbclient import NotebookClient
@@ -38,6 +39,8 @@ details.code summary { cursor: pointer; color: #555; font-size: 0.85rem; }
 .app .note { color: #555; font-size: 0.88rem; }
 .chart { margin: 0.8rem 0; }
 .card { border: 1px solid #ddd; padding: 0.6rem 1rem; margin: 0.6rem 0; }
+.formula { margin: 0.8rem 0; overflow-x: auto; } math { font-size: 1.1rem; }
+details.answers, details { margin: 0.5rem 0; } details > summary { cursor: pointer; }
 """
 
 
@@ -92,12 +95,31 @@ def plain_dollars(text: str) -> str:
     return re.sub(r"\\\\+\$", "$", text)
 
 
+FORMULA = re.compile(r"^\$\$\n(.+?)\n\$\$$", re.S | re.M)
+
+
+def markdown_with_maths(source: str, md=None) -> str:
+    """A markdown cell as HTML, each displayed formula (``$$`` on its own line, LaTeX, ``$$``) turned into
+    MathML, which the browser typesets itself: the page needs no MathJax and no network."""
+    md = md or _markdown()
+    maths: list[str] = []
+
+    def hold(m):
+        maths.append(latex_to_mathml(m.group(1), display="block"))
+        return f"\n\nFORMULA{len(maths) - 1}ENDFORMULA\n\n"
+
+    out = md(FORMULA.sub(hold, plain_dollars(source)))
+    for k, mml in enumerate(maths):
+        out = re.sub(rf"(<p>)?FORMULA{k}ENDFORMULA(</p>)?", lambda _m, x=mml: f'<div class="formula">{x}</div>', out)
+    return out
+
+
 def render(nb, title: str, nav: str) -> tuple[str, int]:
     md = _markdown()
     page = Page()
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            page.parts.append(md(plain_dollars(cell.source)))
+            page.parts.append(markdown_with_maths(cell.source, md))
         elif cell.cell_type == "code":
             src = re.sub(r"^# NBVAL_CHECK_OUTPUT\n", "", cell.source)
             page.parts.append(f'<details class="code"><summary>Code</summary><pre>{html.escape(src)}</pre></details>')

@@ -72,18 +72,44 @@ def _open(lab, page, notebook):
     page.wait_for_timeout(1500)   # MathJax typesets after the markdown renders
     left = page.evaluate("() => document.querySelector('#jp-left-stack').getBoundingClientRect().width")
     assert left > 150, "the file browser should be open, as a reader has it"
+    formulas, money = _maths_and_money(notebook)
+    if formulas:   # MathJax typesets after the markdown renders: wait for the formulas, then count
+        page.wait_for_function(f"document.querySelectorAll('.jp-Notebook mjx-container').length >= {formulas}",
+                               timeout=30_000)
     mjx = page.evaluate("() => document.querySelectorAll('.jp-Notebook mjx-container').length")
+    # money shown as text: every $ of the rendered markdown, outside any typeset formula
+    shown = page.evaluate("() => [...document.querySelectorAll('.jp-Notebook .jp-RenderedMarkdown')].map(e => {"
+                          " const c = e.cloneNode(true); c.querySelectorAll('mjx-container').forEach(m => m.remove());"
+                          " return (c.textContent.match(/\\$/g) || []).length; }).reduce((a, b) => a + b, 0)")
     heights = page.evaluate("() => [...document.querySelectorAll('.fundlib-app')].map("
                             "e => Math.round(e.getBoundingClientRect().height))")
     cut = page.evaluate("""() => [...document.querySelectorAll(
             '.fundlib-app .widget-label, .fundlib-app .widget-toggle-button, .fundlib-app .lm-TabBar-tabLabel')]
         .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)""")
-    READING[notebook] = {"typeset maths": mjx, "app heights (px)": heights, "cut-off labels": cut}
+    READING[notebook] = {"typeset maths": mjx, "displayed formulas": formulas, "money $ shown": shown,
+                         "money $ in source": money, "app heights (px)": heights, "cut-off labels": cut}
     _write_reading()
-    assert mjx == 0, f"{notebook}: {mjx} passages typeset as LaTeX"
+    # formulas typeset, one container each; money does not (a typeset pair of $ would add a container
+    # and take two dollar signs off the page)
+    assert mjx == formulas, f"{notebook}: {mjx} passages typeset as LaTeX, {formulas} displayed formulas"
+    assert shown == money, f"{notebook}: {shown} dollar signs on the page, {money} in the markdown"
     assert max(heights) <= 900, f"{notebook}: app heights {heights} px; at most 900 at 1400x1000"
     assert cut == [], f"{notebook}: labels cut off: {cut}"
     return app
+
+
+def _maths_and_money(notebook):
+    """The notebook's displayed formulas ($$ on its own line, LaTeX, $$) and the dollar signs of money
+    in its markdown (written \\\\$, or inside a code span), which the page must show as plain $."""
+    import re
+
+    import nbformat
+
+    nb = nbformat.read(Path(__file__).resolve().parent.parent / "notebooks" / notebook, as_version=4)
+    md = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    formulas = re.findall(r"^\$\$\n.+?\n\$\$$", md, re.S | re.M)
+    rest = re.sub(r"^\$\$\n.+?\n\$\$$", "", md, flags=re.S | re.M)
+    return len(formulas), rest.count("$")
 
 
 def _write_reading():

@@ -20,7 +20,7 @@ def _body(nb) -> str:
         if c.cell_type != "markdown":
             continue
         s = re.sub(r"## Glossary.*?(?=^## )", "", c.source, flags=re.S | re.M)   # the glossary defines them
-        s = re.sub(r"<!--.*?-->|`[^`]*`|\]\([^)]*\)", "", s)
+        s = re.sub(r"<!--.*?-->|`[^`]*`|\]\([^)]*\)|^\$\$\n.+?\n\$\$$", "", s, flags=re.S | re.M)   # and formulas
         out.append("\n".join(ln for ln in s.splitlines() if not ln.lstrip().startswith("#")))
     return "\n".join(out)
 

@@ -18,9 +18,11 @@ def _markdown(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_every_dollar_in_markdown_is_escaped_for_mathjax(path):
     """JupyterLab typesets any pair of $ as LaTeX; `\\\\$` (MathJax's own escape) is a plain $ there
-    and in Voilà, and the static site turns it back into $. `\\$`, `&#36;` and `US$` are all typeset."""
+    and in Voilà, and the static site turns it back into $. `\\$`, `&#36;` and `US$` are all typeset.
+    The one place a $ may stand alone is a displayed formula: `$$` on its own line, the LaTeX, `$$`."""
     for src in _markdown(path):
         text = re.sub(r"`[^`]*`", "", src)            # code spans are never typeset
+        text = re.sub(r"^\$\$\n.+?\n\$\$$", "", text, flags=re.S | re.M)   # displayed formulas are maths
         assert "&#36;" not in text, src[:80]
         bare = [m.start() for m in re.finditer(r"\$", text) if not text[:m.start()].endswith("\\\\")]
         assert bare == [], f"{path.name}: unescaped $ in {text[max(0, bare[0] - 40):bare[0] + 20]!r}"

@@ -94,3 +94,27 @@ def test_bound_slider_changes_its_chart_without_a_kernel(site, offline_page, nam
     assert after != before, "the chart did not respond to its slider"
     if name == "02_leverage_math":
         chart.screenshot(path=str(ROOT / "tests" / "artifacts" / "site_02_roe_offline.png"))
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_carries_the_formulas_answers_and_limits(site, offline_page, name):
+    """Each displayed formula of the notebook is on its page as MathML that the browser lays out (a box
+    with height, not raw LaTeX); the answers sit in a closed <details>; the limits section is there; no
+    dollar sign of money was eaten as maths."""
+    import re
+
+    import nbformat
+
+    nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+    md = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    n_formulas = len(re.findall(r"^\$\$\n.+?\n\$\$$", md, re.S | re.M))
+    _open(offline_page, site, name)
+    boxes = offline_page.evaluate("() => [...document.querySelectorAll('.formula math')].map("
+                                  "m => m.getBoundingClientRect().height)")
+    assert len(boxes) == n_formulas and all(h > 12 for h in boxes), boxes
+    text = offline_page.evaluate("() => document.body.innerText")
+    assert "$$" not in text and "\\frac" not in text and "\\mathrm" not in text
+    assert offline_page.evaluate("() => [...document.querySelectorAll('details')].filter("
+                                 "d => /Answers/.test(d.querySelector('summary')?.textContent || '')).map(d => d.open)") == [False]
+    assert "What this model leaves out" in text
+    assert text.count("$") >= md.count("\\\\$")          # every money $ shows as a plain $
