@@ -123,8 +123,14 @@ def render(nb, title: str, nav: str) -> tuple[str, int]:
         elif cell.cell_type == "code":
             src = re.sub(r"^# NBVAL_CHECK_OUTPUT\n", "", cell.source)
             page.parts.append(f'<details class="code"><summary>Code</summary><pre>{html.escape(src)}</pre></details>')
+            hidden = cell.metadata.get("jupyter", {}).get("outputs_hidden", False)
+            if hidden:   # collapsed in the notebook too (the numbers the answers quote): open on request
+                page.parts.append('<details class="code hidden-output"><summary>Output (collapsed: the numbers '
+                                  'the answers below quote; open after trying the exercises)</summary>')
             for out in cell.get("outputs", []):
                 page.output(out)
+            if hidden:
+                page.parts.append("</details>")
     body = "\n".join(page.parts)
     doc = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
            f'<link rel="stylesheet" href="assets/style.css"><script src="assets/vega-embed.js"></script></head>'
@@ -137,7 +143,7 @@ def title_of(nb) -> str:
         if c.cell_type == "markdown":
             m = re.search(r"^#\s+(.+)$", c.source, re.M)
             if m:
-                return plain_dollars(m.group(1)).strip()
+                return re.sub(r"<!--.*?-->", "", plain_dollars(m.group(1))).strip()
     return "notebook"
 
 

@@ -97,8 +97,16 @@ def test_one_algorithm_in_the_open_asserted_equal_to_fundlib(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_every_exercise_has_an_answer(path):
-    asked, answered = exercises_and_answers(_nb(path))
+    """As many numbered answers as exercises; the numbers they quote come from the checked cell just before
+    the exercises, whose code and output are both collapsed, so no answer shows before the reader tries."""
+    nb = _nb(path)
+    asked, answered = exercises_and_answers(nb)
     assert asked >= 3 and answered == asked, f"{path.name}: {asked} exercises, {answered} answers"
+    i = next(i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and "## Exercises" in c.source)
+    numbers = nb.cells[i - 1]
+    assert _checked(numbers) and "exercise 1" in _printed(numbers).lower(), f"{path.name}: no answers cell before the exercises"
+    flags = numbers.metadata.get("jupyter", {})
+    assert flags.get("source_hidden") and flags.get("outputs_hidden"), f"{path.name}: the answers' numbers show: {flags}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -129,7 +137,7 @@ def symbol_table() -> list[tuple[str, set[str], str]]:
     nb = _nb(ROOT / "notebooks" / "00_start_here.ipynb")
     cell = next(c.source for c in nb.cells if c.cell_type == "markdown" and "### Symbols of single notebooks" in c.source)
     table = cell.split("### Symbols of single notebooks", 1)[1].split("\n## ", 1)[0]
-    rows = re.findall(r"^\| (.+?) \| .+? \| ([\d, ]+) \| `(.+?)` \|$", table, re.M)
+    rows = re.findall(r"^\| (.+?) \| .+? \| ([\d, ]+) <!--tex:(.+?)--> \|$", table, re.M)   # how the formulas write it
     return [(sym, {n.strip() for n in nbs.split(",")}, tex) for sym, nbs, tex in rows]
 
 

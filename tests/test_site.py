@@ -118,3 +118,15 @@ def test_page_carries_the_formulas_answers_and_limits(site, offline_page, name):
                                  "d => /Answers/.test(d.querySelector('summary')?.textContent || '')).map(d => d.open)") == [False]
     assert "What this model leaves out" in text
     assert text.count("$") >= md.count("\\\\$")          # every money $ shows as a plain $
+
+
+def test_no_marker_shows_and_hidden_outputs_stay_closed(site, offline_page):
+    """The prose's invisible markers (<!--reg:…-->) never reach a page's text or title, the index's cards
+    included; a cell whose output the notebook collapses (the numbers the answers quote) is closed here too."""
+    for name in ["index"] + PAGES:
+        offline_page.goto((site / f"{name}.html").as_uri())
+        text = offline_page.evaluate("() => document.title + ' ' + document.body.innerText")
+        assert "<!--" not in text and "-->" not in text, name
+        if name != "index":
+            opened = offline_page.evaluate("() => [...document.querySelectorAll('details.hidden-output')].map(d => d.open)")
+            assert opened == [False], (name, opened)

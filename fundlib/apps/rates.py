@@ -229,4 +229,4 @@ def build_fx_risk_app() -> LiveApp:
         "seed": widgets.IntText(value=2025, description="Seed", style={"description_width": "210px"}),
     }
     return LiveApp("Currency risk on an unhedged stake", controls, render_fx_risk,
-                   intro="USD/JPY follows a driftless random walk with the volatility you set (estimated from 2000–2026 data by default).")
+                   intro="USD/JPY follows a random walk with no drift in its expected level (its median falls by half the variance a year), with the volatility you set (estimated from 2000–2026 data by default).")

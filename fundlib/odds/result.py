@@ -200,7 +200,7 @@ class OddsResult:
 # Each row: the figure, how the engine computes it, the real-world anchor as (low, high) in the figure's
 # unit, the anchor in words, its source, and why the engine may sit outside it.
 ANCHORS = {
-    "sofr_below_zero": ("SOFR below 0 in some year", (0.0, 0.0), "never: SOFR's low was 0.01% (2020); the Fed has never set a negative rate",
+    "sofr_below_zero": ("SOFR below 0 in some year", (0.0, 0.0), "never: SOFR's daily low was 0.01% (first on 24 March 2020, last on 16 June 2021); the Fed has never set a negative rate",
                         "New York Fed SOFR data; Powell, Sept 2019 (Bloomberg)",
                         {"above": "the rate paths are not floored (the walk model)"}),
     "sofr_above_10pct": ("SOFR above 10% in some year", (0.0, 0.05),
