@@ -33,7 +33,7 @@ nav { font-size: 0.9rem; margin-bottom: 1rem; } nav a { margin-right: 0.8rem; }
 table { border-collapse: collapse; margin: 0.5rem 0; font-size: 0.92rem; }
 th, td { padding: 2px 10px; border-bottom: 1px solid #e6e6e6; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
-pre { background: #f6f6f6; padding: 0.6rem; overflow-x: auto; font-size: 0.85rem; }
+pre { background: #f6f6f6; padding: 0.6rem; overflow-x: auto; font-size: 0.85rem; white-space: pre-wrap; }
 details.code summary { cursor: pointer; color: #555; font-size: 0.85rem; }
 .app { border: 1px solid #ccc; border-left: 4px solid #0072B2; padding: 0.6rem 1rem; margin: 1rem 0; background: #fbfbfb; }
 .app .note { color: #555; font-size: 0.88rem; }

@@ -32,8 +32,9 @@ def rates_history_chart(rates: pd.DataFrame, columns=("jgb_30y", "ust_30y", "sof
     brush = alt.selection_interval(encodings=["x"], name="period")
     color = alt.Color("series:N", title="Series", sort=domain,
                       scale=alt.Scale(domain=domain, range=PALETTE[: len(domain)]))
-    upper = alt.Chart(long, title=alt.Title(title, subtitle=["Month-end values; SOFR starts 2018-04, TONA 2021-08. UST 30Y for 2002-03..2006-01 are Treasury estimates (no 30Y bond was issued then).", "Drag across the lower strip to zoom; double-click it to reset."])).mark_line().encode(
-        x=alt.X("month:T", title="Month-end", scale=alt.Scale(domain={"param": "period", "encoding": "x"})),
+    upper = alt.Chart(long, title=alt.Title(title, subtitle=["Month-end yields; SOFR and TONA are monthly averages of daily fixings (SOFR from 2018-04, TONA 2021-08).", "UST 30Y for 2002-03..2006-01 are Treasury estimates (no 30Y bond was issued then).", "Drag across the lower strip to zoom; double-click it to reset."])).mark_line().encode(
+        x=alt.X("month:T", title="Month", scale=alt.Scale(domain={"param": "period", "encoding": "x"}),
+                axis=alt.Axis(format="%b %Y", labelOverlap=True)),   # a zoomed view keeps its years
         y=alt.Y("rate:Q", title="Yield or rate (% a year)", axis=alt.Axis(format=".1%")),
         color=color,
         tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("month:T", title="Month", format="%b %Y"),
