@@ -9,8 +9,8 @@ scenarios, so a whole grid of shock sizes runs in one call. That is what makes t
 test a vectorized search rather than a loop of full re-runs.
 
 Each government's result includes its guarantor: the US Treasury with Ex-Im Bank, in dollars at
-the market's 30-year Treasury yield; Japan's MoF with JBIC, in yen at the 30-year JGB yield (the
-FILP cost), converted on the shocked FX path.
+the market's 30-year Treasury yield; Japan's MoF with JBIC, in yen on the JGB zero curve (Japan's
+funding curve), converted on the shocked FX path.
 """
 
 from __future__ import annotations
@@ -181,8 +181,8 @@ def reverse_stress(fund: S.FundStructure | None = None, weights: dict | None = N
             else:
                 value = _search(hit, lo, hi, points)
             rows.append({"shock": label, "threshold": target, "smallest shock": value})
-    # FX: the USD/JPY level (lower = stronger yen) below which Japan's net yen flows, valued at the
-    # FILP yield, turn negative: the stake no longer pays for its FILP funding.
+    # FX: the USD/JPY level (lower = stronger yen) below which Japan's (MoF + JBIC) net yen flows,
+    # valued on the JGB zero curve, turn negative: the stake no longer pays for its FILP funding.
     def japan_short(level):
         return run_chain(usdjpy=market.usdjpy - level, fund=fund, weights=weights, market=market)["japan_pv_jpy_tn"] < 0
 

@@ -147,12 +147,11 @@ def japan_yen_pnl(fund: S.FundStructure, asset_return: float, hedged: bool, yen_
     """Japan's MoF stake in yen, year by year (¥tn), a view of the chain.
 
     Each capital call is funded by FILP bonds of the same yen amount at that call's rate, paying the
-    market's 30-year JGB yield every year; the bonds are retired at par when the fund ends (a
-    simplification: in practice they would be bought back at market value or held to maturity).
-    Dollar flows are converted at the forward for their date, locked in at the start from the
-    market's term rates and the basis (hedged, the funding view), or at a spot that moves by
-    ``yen_appreciation`` a year (unhedged). The PV of ``net_jpy_tn`` at the FILP yield is zero
-    exactly when the stake's yen IRR equals that yield.
+    market's 30-year JGB yield every year; when the fund ends Japan buys back the bonds still
+    outstanding at their market value on the JGB forwards (the chain's ``japan_yen``). Dollar flows
+    are converted at the forward for their date, locked in at the start from the market's term rates
+    and the basis (hedged, the funding view), or at a spot that moves by ``yen_appreciation`` a year
+    (unhedged). :func:`japan_surplus_pv` values ``net_jpy_tn`` on the JGB zero curve.
     """
     _checked(fund, market, asset_return, preset)
     hedged = check_bool("hedged", hedged)
