@@ -168,3 +168,16 @@ def test_symbol_check_tells_names_apart():
     assert _uses(r"(1+h)\,H_{t-1}", "H_") and not _uses(r"\mathrm{DSCR}^{*}", r"\mathrm{DS}")
     assert _uses(r"\varepsilon_m", r"\varepsilon") and not _uses(r"\ell", r"\le")
     assert _uses(r"\mathrm{Cap}_{t-1}", r"\mathrm{Cap}") and not _uses(r"\mathrm{NPV}", r"\mathrm{PV}")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_report_scaffolding_is_collapsed(path):
+    """A checked cell whose code is a wall of f-string prints (four or more, no table) is a report for
+    the tests, not part of the lesson: its input is collapsed, so the lesson reads straight (the output
+    stays). Cells that evaluate a formula and the open algorithm stay open: their code is the lesson."""
+    nb = _nb(path)
+    after = {i + 1 for i, _, _ in formulas(nb)}
+    for i, c in enumerate(nb.cells):
+        if _checked(c) and i not in after and "open-algorithm" not in c.metadata.get("tags", []):
+            wall = len(re.findall(r"print\(f", c.source)) >= 4 and "DataFrame" not in c.source and "to_string" not in c.source
+            assert not wall or c.metadata.get("jupyter", {}).get("source_hidden"), f"{path.name} cell {i}: {c.source[:80]!r}"
