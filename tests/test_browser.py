@@ -388,5 +388,8 @@ def test_the_odds_runs_and_responds(lab, page):
     assert error_outputs(page) == []
     app.screenshot(path=str(ARTIFACTS / "07_the_odds_app.png"))
     app.locator(".lm-TabBar-tab", has_text="Fund").first.click()
+    # the link is of the scenario exported: move a slider and it goes (a stale link served the old file)
+    nudge_slider(page, app.locator(".widget-slider:visible").first, presses=1)
+    page.wait_for_function("() => !document.querySelector('.fundlib-app a.fundlib-download')", timeout=60_000)
     _every_app_repaints(page, "07_the_odds.ipynb")
     page.screenshot(path=str(ARTIFACTS / "07_the_odds_page.png"), full_page=True)

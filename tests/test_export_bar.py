@@ -100,3 +100,40 @@ def test_apps_export_what_the_register_does_not_hold(in_tmp):
     who = apps.build_who_gets_paid_app()
     who.controls["yen_appreciation_pct"].value = 3.0
     assert export.build(**who.scenario()).spec.yen_appreciation == pytest.approx(0.03)
+
+
+@pytest.mark.parametrize("name", ["build_structure_app", "build_project_app", "build_roe_app"])
+def test_a_link_never_outlives_its_scenario(name, in_tmp):
+    """Export, then move an input: the link to the previous scenario's file is gone (it would serve
+    equity $300bn beside a screen that says 350); pressing again gives a file of what the screen shows."""
+    app = BUILDERS[name]()
+    app.export_bar.export_csv()
+    assert _link_bytes(app.export_bar.links.value)
+    w = next(w for w in app.controls.values() if hasattr(w, "max") and w.value != w.max)
+    w.value = w.max
+    assert app.export_bar.links.value == ""
+    app.export_bar.export_csv()
+    assert _link_bytes(app.export_bar.links.value)
+
+
+def test_dashboard_link_goes_with_any_move(in_tmp):
+    dash = apps.build_dashboard()
+    try:
+        dash.export_bar.export_csv()
+        assert _link_bytes(dash.export_bar.links.value)
+        panel = next(iter(dash.panels.values()))
+        dash.shared["sofr"].value = 5.0                       # a shared input
+        assert dash.export_bar.links.value == ""
+        dash.export_bar.export_csv()
+        c = next(c for c in panel.controls.values() if hasattr(c, "max") and c.value != c.max and c.layout.display != "none")
+        c.value = c.max                                       # a panel's own slider
+        assert dash.export_bar.links.value == ""
+    finally:
+        A.use_scenario(None)                                  # the shared panel wrote into the register
+
+
+def test_links_look_like_links():
+    from fundlib.apps.export_bar import download_link
+
+    link = download_link(b"x", "a.csv", "text/csv")
+    assert "text-decoration:underline" in link and "color:#0072B2" in link

@@ -77,6 +77,9 @@ class Dashboard(widgets.VBox):
         for w in self.shared.values():
             w.observe(self._on_shared, names="value")
         self.picker.observe(self._on_pick, names="value")
+        for app in panels.values():   # the dashboard's file holds every panel: any move takes its link down
+            for w in app.controls.values():
+                w.observe(lambda _c: self.export_bar.clear(), names="value")
 
     def _on_pick(self, change) -> None:
         path = self.scenario_files[change["new"]]
@@ -109,6 +112,7 @@ class Dashboard(widgets.VBox):
     def apply(self) -> float:
         """Push the shared inputs into the register and every app; returns the seconds it took."""
         t0 = time.perf_counter()
+        self.export_bar.clear()
         try:
             active = A.use_scenario(self.overrides())
         except InputError as exc:

@@ -21,6 +21,7 @@ from fundlib._validate import InputError
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_DIR = Path("exports")
+LINK_STYLE = "color:#0072B2;text-decoration:underline;cursor:pointer;margin-right:10px"   # reads as a link
 
 
 def slug(text: str) -> str:
@@ -35,7 +36,7 @@ def download_link(data: bytes, filename: str, mime: str, label: str | None = Non
     kb = max(1, round(len(data) / 1024))
     text = html.escape(label or filename)
     return (f"<a class='fundlib-download' download='{html.escape(filename)}' href='data:{mime};base64,{b64}' "
-            f"style='margin-right:10px'>{text}</a> <span style='color:#666'>({kb} KB)</span>")
+            f"style='{LINK_STYLE}'>{text}</a> <span style='color:#666'>({kb} KB)</span>")
 
 
 def table_csv(df: pd.DataFrame) -> bytes:
@@ -63,6 +64,11 @@ class ExportBar(widgets.VBox):
         super().__init__([widgets.HBox([self.excel, self.csv]), self.links],
                          layout=widgets.Layout(align_items="flex-end"))
         self.add_class("fundlib-export")
+
+    def clear(self) -> None:
+        """Take the links down: called on every move of an input, so a link on screen always holds the
+        scenario the screen shows (press a button again for a file of the new one)."""
+        self.links.value = ""
 
     def export_excel(self) -> Path | None:
         """Write ``exports/<app>.xlsx`` and show its download link; returns the path."""

@@ -220,6 +220,8 @@ class LiveApp(widgets.VBox):
         global _ACTIVE
         t0 = time.perf_counter()
         _ACTIVE = self
+        if hasattr(self, "export_bar"):
+            self.export_bar.clear()   # a link to the previous scenario's file must not outlive it
         try:
             with collecting_tables() as tables:
                 view = self.render(**self.values())
