@@ -35,6 +35,8 @@ FIGURE = re.compile(
     re.IGNORECASE)
 MARKER = re.compile(r"\s*<!--\s*(out|reg|fact|given)\s*(?::\s*(.*?))?\s*-->")
 OUT_NUMBER = re.compile(r"[−-]?\d[\d,]*(?:\.\d+)?")
+# a displayed formula: $$ on its own line, the LaTeX, $$ (the one place a lone $ is not money)
+DISPLAYED_FORMULA = re.compile(r"^\$\$\n.+?\n\$\$$", re.S | re.M)
 _SKIP = re.compile(r"`[^`]*`|\]\([^)]*\)|https?://\S+|\$\$.*?\$\$", re.S)
 
 

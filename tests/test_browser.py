@@ -10,6 +10,7 @@ from fundlib.market import Market
 from fundlib.structure import FundStructure
 from fundlib.treasury import compare_us
 
+from figures import DISPLAYED_FORMULA
 from labdriver import (LabServer, chart_slider, chromium_available, error_outputs, launch_browser, nudge_slider,
                        open_and_run_all, shot_hash, wait_changed)
 
@@ -101,14 +102,12 @@ def _open(lab, page, notebook):
 def _maths_and_money(notebook):
     """The notebook's displayed formulas ($$ on its own line, LaTeX, $$) and the dollar signs of money
     in its markdown (written \\\\$, or inside a code span), which the page must show as plain $."""
-    import re
-
     import nbformat
 
     nb = nbformat.read(Path(__file__).resolve().parent.parent / "notebooks" / notebook, as_version=4)
     md = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    formulas = re.findall(r"^\$\$\n.+?\n\$\$$", md, re.S | re.M)
-    rest = re.sub(r"^\$\$\n.+?\n\$\$$", "", md, flags=re.S | re.M)
+    formulas = DISPLAYED_FORMULA.findall(md)
+    rest = DISPLAYED_FORMULA.sub("", md)
     return len(formulas), rest.count("$")
 
 

@@ -13,6 +13,8 @@ from fundlib import filp as F
 from fundlib import fx as FX
 from fundlib.data import load_rates_monthly
 
+from figures import DISPLAYED_FORMULA
+
 RATES = load_rates_monthly()
 
 
@@ -333,9 +335,5 @@ def test_notebook_03_no_longer_claims_15_years_or_less():
     assert "extrapolat" in prose
     # JupyterLab typesets the text between two $ signs of one cell as LaTeX, escaped or not: only a
     # displayed formula ($$ on its own line, LaTeX, $$) may hold them
-    import re
-
-    def money(src):
-        return re.sub(r"^\$\$\n.+?\n\$\$$", "", src, flags=re.S | re.M)
-
-    assert [c.source[:40] for c in nb.cells if c.cell_type == "markdown" and money(c.source).count("$") > 1] == []
+    assert [c.source[:40] for c in nb.cells
+            if c.cell_type == "markdown" and DISPLAYED_FORMULA.sub("", c.source).count("$") > 1] == []

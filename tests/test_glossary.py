@@ -8,6 +8,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from figures import DISPLAYED_FORMULA
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 WINDOW = 160     # characters either side of the first use in which the expansion must appear
@@ -20,7 +22,7 @@ def _body(nb) -> str:
         if c.cell_type != "markdown":
             continue
         s = re.sub(r"## Glossary.*?(?=^## )", "", c.source, flags=re.S | re.M)   # the glossary defines them
-        s = re.sub(r"<!--.*?-->|`[^`]*`|\]\([^)]*\)|^\$\$\n.+?\n\$\$$", "", s, flags=re.S | re.M)   # and formulas
+        s = re.sub(r"<!--.*?-->|`[^`]*`|\]\([^)]*\)", "", DISPLAYED_FORMULA.sub("", s), flags=re.S)   # and formulas
         out.append("\n".join(ln for ln in s.splitlines() if not ln.lstrip().startswith("#")))
     return "\n".join(out)
 

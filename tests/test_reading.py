@@ -7,6 +7,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from figures import DISPLAYED_FORMULA
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb")) + [ROOT / "app" / "dashboard.ipynb"]
 
@@ -22,7 +24,7 @@ def test_every_dollar_in_markdown_is_escaped_for_mathjax(path):
     The one place a $ may stand alone is a displayed formula: `$$` on its own line, the LaTeX, `$$`."""
     for src in _markdown(path):
         text = re.sub(r"`[^`]*`", "", src)            # code spans are never typeset
-        text = re.sub(r"^\$\$\n.+?\n\$\$$", "", text, flags=re.S | re.M)   # displayed formulas are maths
+        text = DISPLAYED_FORMULA.sub("", text)   # displayed formulas are maths
         assert "&#36;" not in text, src[:80]
         bare = [m.start() for m in re.finditer(r"\$", text) if not text[:m.start()].endswith("\\\\")]
         assert bare == [], f"{path.name}: unescaped $ in {text[max(0, bare[0] - 40):bare[0] + 20]!r}"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from figures import DISPLAYED_FORMULA
 from labdriver import chromium_available, launch_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
@@ -101,13 +102,11 @@ def test_page_carries_the_formulas_answers_and_limits(site, offline_page, name):
     """Each displayed formula of the notebook is on its page as MathML that the browser lays out (a box
     with height, not raw LaTeX); the answers sit in a closed <details>; the limits section is there; no
     dollar sign of money was eaten as maths."""
-    import re
-
     import nbformat
 
     nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
     md = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    n_formulas = len(re.findall(r"^\$\$\n.+?\n\$\$$", md, re.S | re.M))
+    n_formulas = len(DISPLAYED_FORMULA.findall(md))
     _open(offline_page, site, name)
     boxes = offline_page.evaluate("() => [...document.querySelectorAll('.formula math')].map("
                                   "m => m.getBoundingClientRect().height)")
