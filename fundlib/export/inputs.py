@@ -9,14 +9,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from openpyxl.styles import Font
 from scipy.interpolate import PchipInterpolator
 
 from fundlib import projects as P
-from fundlib.export.sheet import HEAD_FONT, NOTE_FONT, TOTAL, Book, _plain, _style, FORMATS
+from fundlib.export.sheet import FORMATS, TOTAL, Book, _plain, unit_label
 from fundlib.export.spec import SECTOR_WEIGHT_IDS, ExportSpec
 
-__all__ = ["InputsSheet", "inputs_sheet", "profile_sheet", "curves_sheet", "annual_par", "INPUT_NAMES"]
+__all__ = ["InputsSheet", "inputs_sheet", "profile_sheet", "curves_sheet", "annual_par", "INPUT_NAMES", "on_inputs", "PRESET_ONLY"]
 
 SHEET = "Inputs"
 FIRST_ROW = 6
@@ -27,6 +26,26 @@ INPUT_NAMES = {"leverage_x": "Leverage", "sofr": "SOFR", "us_treasury_share": "S
 _PROFILE_PREFIXES = {"data_centres": ("dc_",), "power": ("ccgt_", "power_price"), "chip_packaging": ("pkg_",),
                      "logistics": ("logi_",)}
 _MARKET_IDS = ("sofr", "tona", "usdjpy", "usdjpy_basis_bp")
+# Register ids the Inputs sheet writes besides the Profile's (some only under a preset or a shock).
+_WRITTEN_IDS = frozenset({
+    "equity_usd_bn", "leverage_x", "sub_debt_share", "senior_spread_bp", "guarantee_fee_bp", "sub_spread_bp",
+    "deploy_years", "fund_life_years", "debt_tenor_years", "debt_hedge_share", "dsra_months", "lockup_dscr",
+    "exim_share_of_guarantees", "us_treasury_share", "other_lp_share", "us_retail_share", "japan_retail_share",
+    "management_fee", "carried_interest", "hurdle_rate", "retail_pref_rate", "retail_preset_share", "mou_deemed_rate",
+    "mou_japan_share_before_recoup", "mou_us_share_after_recoup", "asset_return", "asset_risk_premium",
+    "w_data_centres", "w_power", "w_chip_packaging", "w_logistics", "sofr", "tona", "usdjpy", "usdjpy_basis_bp",
+    "filp_tenor_years", "ai_bust_utilization_cut", "ai_bust_capex_up"})
+
+
+# Ids written only under one preset's terms (the workbook holds one set of terms).
+PRESET_ONLY = {"retail_pref_rate": "retail_first", "retail_preset_share": "retail_first", "mou_deemed_rate": "mou_2025",
+               "mou_japan_share_before_recoup": "mou_2025", "mou_us_share_after_recoup": "mou_2025"}
+
+
+def on_inputs(id: str) -> bool:
+    """True when the Inputs sheet writes register id ``id``: an input of the formulas, or a value the
+    Profile sheet was computed from."""
+    return id in _WRITTEN_IDS or id.startswith(tuple(p for ps in _PROFILE_PREFIXES.values() for p in ps))
 
 
 @dataclass
@@ -78,35 +97,32 @@ class InputsSheet:
     def calc(self, label, unit, formula, name, source="formula") -> Entry:
         return self._add(Entry(label, unit, None, name, None, source, "calc", formula=formula))
 
-    def _write(self, sheets) -> None:
-        ws = sheets[SHEET]
-        ws["A1"] = "Inputs: every number the workbook starts from"
-        ws["A1"].font = Font(bold=True, size=13)
-        ws["A2"] = ("Blue on yellow: inputs (change them and every sheet recomputes). Black: formulas. Grey: values from "
-                    "fundlib kept for the record or fixed at export (a structural input such as the fund's life needs a new export).")
-        ws["A2"].font = NOTE_FONT
+    def _write(self, grids) -> None:
+        g = grids[SHEET]
+        g.put(1, 1, "Inputs: every number the workbook starts from", "title")
+        g.put(2, 1, "Blue on yellow: inputs (change them and every sheet recomputes). Black: formulas. Grey: values from "
+                    "fundlib kept for the record or fixed at export (a structural input such as the fund's life needs a "
+                    "new export).", "about")
         for c, h in enumerate(("Item", "Unit", "Value", "Register id", "Low", "High", "Source", "Source tier"), start=1):
-            ws.cell(4, c, h).font = HEAD_FONT
+            g.put(4, c, h, "head")
         for e in self.entries:
-            ws.cell(e.row, 1, e.label)
             if e.kind == "heading":
-                ws.cell(e.row, 1).font = HEAD_FONT
+                g.put(e.row, 1, e.label, "heading")
                 continue
-            ws.cell(e.row, 2, e.unit)
+            g.put(e.row, 1, e.label)
+            g.put(e.row, 2, unit_label(e.unit))
             v = self.book.render(e.formula, TOTAL, None) if e.formula else e.value
-            cell = ws.cell(e.row, 3, v)
-            cell.number_format = FORMATS.get(e.unit, "General")
-            _style(cell, {"input": "input", "calc": "calc"}.get(e.kind, "value"))
-            ws.cell(e.row, 4, e.id)
+            g.put(e.row, 3, v, {"input": "input", "calc": ""}.get(e.kind, "value"), FORMATS.get(e.unit, "General"))
+            g.put(e.row, 4, e.id)
             if e.low is not None:
-                ws.cell(e.row, 5, e.low)
-                ws.cell(e.row, 6, e.high)
-            ws.cell(e.row, 7, e.source)
+                g.put(e.row, 5, e.low)
+                g.put(e.row, 6, e.high)
+            g.put(e.row, 7, e.source)
             if e.id in self.spec.register:          # how far the source can be trusted (fundlib.data.TIERS)
-                ws.cell(e.row, 8, self.spec.register[e.id].tier)
-        for col, w in zip("ABCDEFGH", (56, 16, 14, 30, 9, 9, 120, 12)):
-            ws.column_dimensions[col].width = w
-        ws.freeze_panes = "C5"
+                g.put(e.row, 8, self.spec.register[e.id].tier)
+        g.widths.update(dict(zip(range(1, 9), (56, 16, 14, 30, 9, 9, 120, 12))))
+        g.freeze = (5, 3)
+        g.label_cols = 2
 
 
 def inputs_sheet(book: Book, spec: ExportSpec) -> InputsSheet:

@@ -14,21 +14,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.workbook.defined_name import DefinedName
 
-__all__ = ["Book", "Sheet", "Row", "FIRST", "HEADER_ROW"]
+__all__ = ["Book", "Sheet", "Row", "Grid", "FIRST", "HEADER_ROW", "UNIT_LABELS", "unit_label"]
 
 LABEL, UNIT, TOTAL, OPEN, FIRST = 1, 2, 3, 4, 5        # columns A..D, then year 0 in column E
 HEADER_ROW = 4
-INPUT_FONT, INPUT_FILL = Font(color="0000FF"), PatternFill("solid", fgColor="FFF2CC")
-VALUE_FONT, VALUE_FILL = Font(color="595959", italic=True), PatternFill("solid", fgColor="EDEDED")
-HEAD_FONT, HEAD_FILL = Font(bold=True, color="1F3864"), PatternFill("solid", fgColor="DDEBF7")
-NOTE_FONT = Font(italic=True, color="7F6000")
-CHECK_FONT = Font(color="375623", italic=True)
-RESULT_FONT = Font(bold=True)
 FORMATS = {"usd_bn": "#,##0.000", "jpy_tn": "#,##0.000", "decimal": "0.000%", "x": "0.000", "years": "0",
            "year": "0", "flag": "0", "bp": "0.0", "jpy_per_usd": "0.000", "date": "yyyy-mm-dd",
            "per $1 of assets": "0.000000", "factor": "0.000000", "text": "@"}
@@ -150,102 +141,102 @@ class Book:
     def render(self, template: str, col: int, here: Sheet) -> str:
         return "=" + _REF.sub(lambda m: self.cell(m.group(1), col, here, m.group(2)), template)
 
-    # ------------------------------------------------------------------ writing
+    # ------------------------------------------------------------------ laying out
 
-    def workbook(self, first_sheets=()) -> Workbook:
+    def grids(self, first_sheets=()) -> dict:
+        """Every sheet as a :class:`Grid` (cells with their style and number format), in workbook order:
+        ``first_sheets`` first, then the rest as built."""
         for s in self.sheets:                      # first pass: find the rows read with @prev
             for row in s.rows:
                 for t in (row.f, None if row.total == "sum" else row.total, row.open_f):
                     if t:
                         self.render(t, FIRST, s)
-        wb = Workbook()
-        wb.remove(wb.active)
-        by_name = {}
-        for name in first_sheets:
-            by_name[name] = wb.create_sheet(name)
+        grids = {name: Grid(name) for name in first_sheets}
         for s in self.sheets:
-            ws = by_name[s.name] if s.name in by_name else wb.create_sheet(s.name)
-            by_name[s.name] = ws
-            self._write(s, ws)
+            g = grids.setdefault(s.name, Grid(s.name))
+            self._write(s, g)
         for fn in self.special:
-            fn(by_name)
-        for name, (sheet, cell) in self.names.items():
-            wb.defined_names[name] = DefinedName(name, attr_text=f"'{sheet}'!{cell}")
-        return wb
+            fn(grids)
+        return grids
 
-    def _write(self, s: Sheet, ws) -> None:
-        ws["A1"] = s.title
-        ws["A1"].font = Font(bold=True, size=13)
-        ws["A2"] = s.about
-        ws["A2"].font = NOTE_FONT
-        heads = {LABEL: "Item", UNIT: "Unit", TOTAL: "Total / value", OPEN: "Opening"}
-        for c, h in heads.items():
-            ws.cell(HEADER_ROW, c, h).font = HEAD_FONT
+    def _write(self, s: Sheet, g: "Grid") -> None:
+        g.put(1, LABEL, s.title, "title")
+        g.put(2, LABEL, s.about, "about")
+        for c, h in {LABEL: "Item", UNIT: "Unit", TOTAL: "Total / value", OPEN: "Opening"}.items():
+            g.put(HEADER_ROW, c, h, "head")
         for j in range(s.width):
-            ws.cell(HEADER_ROW, FIRST + j, f"{s.year_label} {j + s.start}").font = HEAD_FONT
+            g.put(HEADER_ROW, FIRST + j, f"{s.year_label} {j + s.start}", "head")
         for row in s.rows:
-            self._write_row(s, ws, row)
+            self._write_row(s, g, row)
         for r, c, v, style in s.extra:
-            cell = ws.cell(r, c, v)
-            _style(cell, style)
-        ws.column_dimensions["A"].width = 64
-        ws.column_dimensions["B"].width = 16
-        ws.column_dimensions["C"].width = 15
-        ws.column_dimensions["D"].width = 9
-        for j in range(s.width):
-            ws.column_dimensions[get_column_letter(FIRST + j)].width = 11
-        ws.freeze_panes = ws.cell(HEADER_ROW + 1, FIRST)
+            g.put(r, c, v, style)
+        g.widths.update({LABEL: 64, UNIT: 16, TOTAL: 15, OPEN: 9})
+        g.widths.update({FIRST + j: 11 for j in range(s.width)})
+        g.freeze = (HEADER_ROW + 1, FIRST)
+        g.label_cols = OPEN if any(r.opening or r.open_f for r in s.rows) else TOTAL
 
-    def _write_row(self, s: Sheet, ws, row: Row) -> None:
+    def _write_row(self, s: Sheet, g: "Grid", row: Row) -> None:
         r = row.number
-        ws.cell(r, LABEL, row.label)
         if row.style in ("heading", "note"):
-            ws.cell(r, LABEL).font = HEAD_FONT if row.style == "heading" else NOTE_FONT
+            g.put(r, LABEL, row.label, row.style)
             if row.style == "heading":
-                for c in range(LABEL, FIRST + s.width):
-                    ws.cell(r, c).fill = HEAD_FILL
+                for c in range(LABEL + 1, FIRST + s.width):
+                    g.put(r, c, None, "band")
             return
-        ws.cell(r, UNIT, row.unit)
+        g.put(r, LABEL, row.label, "bold" if row.style == "result" else "")
+        g.put(r, UNIT, unit_label(row.unit))
         fmt = row.fmt or FORMATS.get(row.unit, "General")
         w = row.width or s.width
-        cells = []
+        style = row.style
         if row.f is not None:
             for j in range(w):
-                cells.append(ws.cell(r, FIRST + j, self.render(row.f, FIRST + j, s)))
+                g.put(r, FIRST + j, self.render(row.f, FIRST + j, s), style, fmt)
         elif row.values is not None:
             for j, v in enumerate(row.values):
-                cells.append(ws.cell(r, FIRST + j, _plain(v)))
+                g.put(r, FIRST + j, _plain(v), "value", fmt)
         if row.total == "sum":
             last = get_column_letter(FIRST + w - 1)
-            cells.append(ws.cell(r, TOTAL, f"=SUM({get_column_letter(FIRST)}{r}:{last}{r})"))
+            g.put(r, TOTAL, f"=SUM({get_column_letter(FIRST)}{r}:{last}{r})", style, fmt)
         elif row.total:
-            cells.append(ws.cell(r, TOTAL, self.render(row.total, TOTAL, s)))
+            g.put(r, TOTAL, self.render(row.total, TOTAL, s), style, fmt)
         if row.open_f:
-            cells.append(ws.cell(r, OPEN, self.render(row.open_f, OPEN, s)))
+            g.put(r, OPEN, self.render(row.open_f, OPEN, s), style, fmt)
         elif row.opening:
-            cells.append(ws.cell(r, OPEN, 0))
-        for c in cells:
-            c.number_format = fmt
-            _style(c, "value" if row.values is not None and c.column >= FIRST else row.style)
-        ws.cell(r, LABEL).font = RESULT_FONT if row.style == "result" else Font()
+            g.put(r, OPEN, 0, style, fmt)
+
+
+@dataclass
+class Grid:
+    """One sheet's cells as they will be written: (row, column) → [value or "=formula", style, number
+    format], with column widths, the first scrolling cell and the columns printed on every page."""
+
+    name: str
+    cells: dict = field(default_factory=dict)
+    widths: dict = field(default_factory=dict)
+    freeze: tuple | None = None
+    label_cols: int = TOTAL          # columns A.. this one repeat on every printed page
+    header_row: int = HEADER_ROW     # rows 1.. this one repeat on every printed page
+    landscape: bool = True
+
+    def put(self, r: int, c: int, v=None, style: str = "", fmt: str | None = None) -> None:
+        self.cells[(r, c)] = [v, style, fmt]
+
+
+# What a reader sees in the Unit column for the model's unit codes.
+UNIT_LABELS = {"usd_bn": "$bn", "jpy_tn": "¥tn", "decimal": "%", "x": "×", "years": "years", "year": "year",
+               "flag": "1 = yes, 0 = no", "bp": "bp", "jpy_per_usd": "¥ per $", "date": "date", "months": "months",
+               "mw": "MW", "usd_m_per_mw": "$m per MW", "usd_per_mwh": "$ per MWh", "usd_per_kw_month": "$ per kW-month",
+               "usd_per_kw": "$ per kW", "usd_per_w": "$ per W", "usd_per_sqft": "$ per sq ft", "msqft": "million sq ft",
+               "usd_per_sqft_year": "$ per sq ft a year", "jpy_bn": "¥bn", "usd_m": "$m", "text": "text"}
+
+
+def unit_label(unit: str) -> str:
+    """The Unit column's words for a unit code ("usd_bn" → "$bn"); other units as they are."""
+    return UNIT_LABELS.get(unit, unit)
 
 
 def _plain(v):
-    """numpy scalars as plain Python numbers (openpyxl writes only those)."""
+    """numpy scalars as plain Python numbers."""
     if hasattr(v, "item"):
         return v.item()
     return v
-
-
-def _style(cell, style: str) -> None:
-    if style == "input":
-        cell.font, cell.fill = INPUT_FONT, INPUT_FILL
-    elif style == "value":
-        cell.font, cell.fill = VALUE_FONT, VALUE_FILL
-    elif style == "check":
-        cell.font = CHECK_FONT
-    elif style == "result":
-        cell.font = RESULT_FONT
-    elif style == "note":
-        cell.font = NOTE_FONT
-        cell.alignment = Alignment(wrap_text=False)
