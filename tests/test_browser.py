@@ -10,6 +10,7 @@ from fundlib.market import Market
 from fundlib.structure import FundStructure
 from fundlib.treasury import compare_us
 
+from chartpage import cut_texts, overlaps, render_and_measure
 from figures import DISPLAYED_FORMULA
 from labdriver import (LabServer, chart_slider, chromium_available, error_outputs, launch_browser, nudge_slider,
                        open_and_run_all, shot_hash, wait_changed)
@@ -84,9 +85,7 @@ def _open(lab, page, notebook):
                           " return (c.textContent.match(/\\$/g) || []).length; }).reduce((a, b) => a + b, 0)")
     heights = page.evaluate("() => [...document.querySelectorAll('.fundlib-app')].map("
                             "e => Math.round(e.getBoundingClientRect().height))")
-    cut = page.evaluate("""() => [...document.querySelectorAll(
-            '.fundlib-app .widget-label, .fundlib-app .widget-toggle-button, .fundlib-app .lm-TabBar-tabLabel')]
-        .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)""")
+    cut = _cut_labels(page)
     READING[notebook] = {"typeset maths": mjx, "displayed formulas": formulas, "money $ shown": shown,
                          "money $ in source": money, "app heights (px)": heights, "cut-off labels": cut}
     _write_reading()
@@ -97,6 +96,16 @@ def _open(lab, page, notebook):
     assert max(heights) <= 900, f"{notebook}: app heights {heights} px; at most 900 at 1400x1000"
     assert cut == [], f"{notebook}: labels cut off: {cut}"
     return app
+
+
+def _cut_labels(page) -> list[str]:
+    """Every app's labels, buttons, read-outs and tab titles whose text is cut off (scrolls, or runs past
+    its box or a clipping container: "ee charged"), every tab of each app shown in turn; then the first
+    app is scrolled back into view."""
+    apps_ = page.locator(".fundlib-app")
+    cut = sorted({t for i in range(apps_.count()) for t in cut_texts(page, apps_.nth(i))})
+    apps_.first.scroll_into_view_if_needed()
+    return cut
 
 
 def _maths_and_money(notebook):
@@ -392,3 +401,50 @@ def test_the_odds_runs_and_responds(lab, page):
     page.wait_for_function("() => !document.querySelector('.fundlib-app a.fundlib-download')", timeout=60_000)
     _every_app_repaints(page, "07_the_odds.ipynb")
     page.screenshot(path=str(ARTIFACTS / "07_the_odds_page.png"), full_page=True)
+
+
+def test_chart_axis_labels_never_collide(browser):
+    """Every chart the suite builds (each app at its defaults, the dashboard's panels, every chart a
+    notebook draws) drawn by the apps' own Vega in Chromium with the SVG renderer: no two tick labels of
+    one axis overlap or touch (under 2 px apart), as "$450$500" did. The boxes are the browser's own
+    measure of the drawn text."""
+    from suite_charts import every_spec
+
+    specs = every_spec()
+    drawn = render_and_measure(browser, specs)
+    assert sorted(c["name"] for c in drawn) == sorted(specs)
+    collide = {f"{c['name']} / {a['title'] or 'untitled axis'}": overlaps(a) for c in drawn for a in c["axes"] if overlaps(a)}
+    assert collide == {}
+    axes = [a for c in drawn for a in c["axes"] if len(a["labels"]) >= 2]
+    assert len(axes) >= 80
+    # the measure sees a collision when there is one: the same labels, crowded, with Vega's thinning off
+    crowded = {"$schema": specs["build_stress_app/losses"]["$schema"], "width": 120, "height": 20,
+               "data": {"values": [{"x": -250.0}, {"x": 0.0}]}, "mark": "point",
+               "encoding": {"x": {"field": "x", "type": "quantitative", "title": "x ($bn)",
+                                  "axis": {"format": "$,.0f", "tickCount": 10, "labelOverlap": False, "labelSeparation": 0}}}}
+    (axis,) = [a for a in render_and_measure(browser, {"crowded": crowded})[0]["axes"] if a["labels"]]
+    assert overlaps(axis), axis
+
+
+def test_dashboard_labels_and_buttons_are_whole(browser):
+    """The Voilà dashboard at 1400 px: no button, label, read-out or tab title is cut off, in the header
+    (the "Export to Excel" button read "ort to Excel"), the shared panel or any panel, every tab shown."""
+    from labdriver import VoilaServer
+
+    server = VoilaServer(Path(__file__).resolve().parent.parent / "app" / "dashboard.ipynb")
+    try:
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        page.goto(server.url, timeout=300_000)
+        page.wait_for_function("() => document.querySelectorAll('.fundlib-app').length === 7"
+                               " && [...document.querySelectorAll('.fundlib-app .vega-embed')]"
+                               ".every(e => e.querySelector('svg, canvas'))", timeout=300_000)
+        page.wait_for_timeout(2000)
+        button = page.locator(".fundlib-dashboard .fundlib-export button", has_text="Export to Excel").first
+        assert button.evaluate("e => e.scrollWidth <= e.clientWidth && e.getBoundingClientRect().left"
+                               " >= e.closest('.fundlib-export').getBoundingClientRect().left")
+        cut = cut_texts(page, page.locator(".fundlib-dashboard"))
+        page.screenshot(path=str(ARTIFACTS / "dashboard_header.png"))
+        page.close()
+    finally:
+        server.stop()
+    assert cut == [], f"cut off in the dashboard: {cut}"

@@ -5,7 +5,8 @@ No state and no widgets here. Every axis title carries its unit; money is $bn (o
 
 from __future__ import annotations
 
-from fundlib.charts.theme import GREY, OWNER_COLORS, PALETTE, THEME, USD_BN, owner_scale, save, theme_config
+from fundlib.charts.theme import (GREY, MINUS, OWNER_COLORS, PALETTE, SERIES_COLORS, THEME, USD_BN, jpy_tn, owner_scale, save,
+                                  series_color, signed, theme_config, usd_bn)
 from fundlib.charts.vl import Spec
 from fundlib.charts.structure import (PAYEE_COLORS, capital_stack_chart, preset_comparison_chart, scale_chart,
                                       waterfall_chart)
@@ -22,7 +23,7 @@ from fundlib.charts.odds import (VIEW_COLORS, backtest_fan_chart, calibration_ch
                                   pit_histogram_chart, sensitivity_chart, vintages_chart)
 
 __all__ = [
-    "PALETTE", "GREY", "OWNER_COLORS", "PAYEE_COLORS", "MARKET_COLORS", "COMPONENT_COLORS", "ROUTE_COLORS",
+    "PALETTE", "GREY", "OWNER_COLORS", "SERIES_COLORS", "series_color", "MINUS", "usd_bn", "jpy_tn", "signed", "PAYEE_COLORS", "MARKET_COLORS", "COMPONENT_COLORS", "ROUTE_COLORS",
     "THEME", "USD_BN", "owner_scale", "save", "Spec", "theme_config",
     "capital_stack_chart", "waterfall_chart", "preset_comparison_chart", "scale_chart",
     "roe_vs_leverage_chart", "debt_schedule_chart", "return_histogram",

@@ -79,7 +79,10 @@ def ownership_client_chart(profit_usd_bn: float, us_share: float) -> alt.Chart:
 
 
 def irr_hurdle_client_chart(irrs, hurdle: float, bins: int = 60) -> alt.LayerChart:
-    """The IRR histogram (aggregated) with a hurdle slider; bars below the hurdle turn vermilion."""
+    """The IRR histogram (aggregated) with a hurdle slider; bars below the hurdle turn vermilion, a rule
+    marks the hurdle, and the share of scenarios below it is exact: counted in Python over every
+    scenario for each position the slider can take (not summed over the bins, which would snap it to a
+    bin edge)."""
     import numpy as np
 
     x = np.asarray(irrs, float)
@@ -87,7 +90,10 @@ def irr_hurdle_client_chart(irrs, hurdle: float, bins: int = 60) -> alt.LayerCha
     lo, hi = np.quantile(x, [0.001, 0.999])
     counts, edges = np.histogram(np.clip(x, lo, hi), bins=bins, range=(lo, hi))
     df = pd.DataFrame({"x0": edges[:-1], "x1": edges[1:], "share": counts / x.size})
-    h = _range_param("mc_hurdle_pct", round(hurdle * 100, 2), 0.0, 15.0, 0.1, "Funding cost to beat (%) ")
+    h = _range_param("mc_hurdle_pct", round(hurdle * 100, 4), 0.0, 15.0, 0.1, "Funding cost to beat (%) ")
+    stops = sorted({round(i * 0.1, 1) for i in range(151)} | {h.param.value})
+    xs = np.sort(x)
+    below = pd.DataFrame({"h": stops, "below": np.searchsorted(xs, np.asarray(stops) / 100, side="left") / x.size})
     bars = alt.Chart(df).transform_calculate(
         below=f"datum.x1 * 100 <= {h.name} ? 'below the funding cost' : 'above'"
     ).mark_bar().encode(
@@ -96,11 +102,13 @@ def irr_hurdle_client_chart(irrs, hurdle: float, bins: int = 60) -> alt.LayerCha
         color=alt.Color("below:N", title=None, scale=alt.Scale(domain=["below the funding cost", "above"], range=["#D55E00", "#0072B2"])),
         tooltip=[alt.Tooltip("x0:Q", title="from", format=".1%"), alt.Tooltip("share:Q", format=".2%")],
     ).add_params(h)
-    total = alt.Chart(df).transform_filter(f"datum.x1 * 100 <= {h.name}").transform_aggregate(
-        s="sum(share)").transform_calculate(text="'below: ' + format(datum.s, '.1%')").mark_text(
+    mine = alt.Chart(below).transform_filter(f"abs(datum.h - {h.name}) < 1e-6")
+    rule = mine.transform_calculate(x=f"{h.name} / 100").mark_rule(color="#000000", strokeDash=[6, 3], strokeWidth=2).encode(
+        x="x:Q", tooltip=[alt.Tooltip("h:Q", title="funding cost (%)"), alt.Tooltip("below:Q", title="share below", format=".1%")])
+    total = mine.transform_calculate(text="'below: ' + replace(format(datum.below, '.1%'), '-', '\u2212')").mark_text(
         align="left", x=5, y=10, fontWeight="bold", fontSize=13).encode(text="text:N")
-    return alt.layer(bars, total, title=alt.Title("Scenarios below a funding cost (works without a kernel)",
-                                                  subtitle="Move the slider: the share below is summed in your browser (to the bin edge)")).properties(width=480, height=240)
+    return alt.layer(bars, rule, total, title=alt.Title("Scenarios below a funding cost (works without a kernel)",
+                                                        subtitle="Move the slider: dashed, the funding cost; the share below counts every scenario")).properties(width=480, height=240)
 
 
 def tariff_client_chart(import_base_usd_bn: float, elasticity: float) -> alt.LayerChart:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from fundlib.charts.theme import series_color, signed
+
 def roe_vs_leverage_chart(curves: pd.DataFrame, point: dict, title: str = "Equity return against leverage") -> alt.LayerChart:
     """Lines of equity return (decimal) vs leverage, one per asset return; the current setting as a point.
 
@@ -78,12 +80,13 @@ def return_histogram(samples, *, title: str = "One-year equity return: simulated
     layers = [bars, zero]
     if markers:
         # Reference lines named in their own legend (with values), so no label sits on the bars.
-        m = pd.DataFrame({"line": [f"{k}: {v:.2%}" for k, v in markers.items()], "x": list(markers.values())})
-        shades = ["#000000", "#CC79A7", "#009E73", "#56B4E9", "#E69F00", "#8C8C8C"]
+        m = pd.DataFrame({"line": [f"{k}: {signed(v, '.2%')}" for k, v in markers.items()], "x": list(markers.values())})
+        shades = iter(["#000000", "#CC79A7", "#8C8C8C", "#56B4E9", "#E69F00", "#5A5A5A"])
+        colours = [(series_color(k) or (None, None))[1] or next(shades) for k in markers]   # a named series keeps its colour
         rule = alt.Chart(m).mark_rule(strokeDash=[6, 3], strokeWidth=2).encode(
             x="x:Q",
             stroke=alt.Stroke("line:N", title="Lines", sort=list(m["line"]),
-                              scale=alt.Scale(domain=list(m["line"]), range=shades[: len(m)]),
+                              scale=alt.Scale(domain=list(m["line"]), range=colours),
                               legend=alt.Legend(orient="right", direction="vertical", columns=1)),
             tooltip=[alt.Tooltip("line:N", title="Line")])
         layers += [rule]

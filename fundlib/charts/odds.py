@@ -7,9 +7,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from fundlib.charts.theme import PALETTE
+from fundlib.charts.theme import PALETTE, SERIES_COLORS
 
-VIEW_COLORS = {"Hedged": PALETTE[0], "Unhedged": PALETTE[4]}
+VIEW_COLORS = {"Hedged": SERIES_COLORS["Hedged"], "Unhedged": SERIES_COLORS["Unhedged"]}
 
 
 def odds_histogram_chart(hist: pd.DataFrame, axis_title: str, title: str, markers: dict[str, float],

@@ -7,7 +7,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from fundlib.charts.theme import PALETTE
+from fundlib.charts.theme import GREY, SERIES_COLORS, series_color
 
 _RATE_LABELS = {
     "jgb_30y": "JGB 30Y (FILP cost)",
@@ -31,7 +31,7 @@ def rates_history_chart(rates: pd.DataFrame, columns=("jgb_30y", "ust_30y", "sof
     domain = [_RATE_LABELS.get(c, c) for c in columns]
     brush = alt.selection_interval(encodings=["x"], name="period")
     color = alt.Color("series:N", title="Series", sort=domain,
-                      scale=alt.Scale(domain=domain, range=PALETTE[: len(domain)]))
+                      scale=alt.Scale(domain=domain, range=[(series_color(d) or (None, GREY))[1] for d in domain]))
     upper = alt.Chart(long, title=alt.Title(title, subtitle=["Month-end yields; SOFR and TONA are monthly averages of daily fixings (SOFR from 2018-04, TONA 2021-08).", "UST 30Y for 2002-03..2006-01 are Treasury estimates (no 30Y bond was issued then).", "Drag across the lower strip to zoom; double-click it to reset."])).mark_line().encode(
         x=alt.X("month:T", title="Month", scale=alt.Scale(domain={"param": "period", "encoding": "x"}),
                 axis=alt.Axis(format="%b %Y", labelOverlap=True)),   # a zoomed view keeps its years
@@ -48,7 +48,7 @@ def rates_history_chart(rates: pd.DataFrame, columns=("jgb_30y", "ust_30y", "sof
     return alt.vconcat(upper, lower).resolve_scale(color="shared")
 
 
-MARKET_COLORS = {"JGB (Japan)": "#D55E00", "US Treasury": "#0072B2"}
+MARKET_COLORS = {"JGB (Japan)": SERIES_COLORS["JGB"], "US Treasury": SERIES_COLORS["UST"]}
 
 
 def curves_chart(points: pd.DataFrame, lines: pd.DataFrame, title: str) -> alt.LayerChart:
@@ -111,10 +111,10 @@ def hedge_history_chart(df: pd.DataFrame, current: float, title: str = "What hed
     long = df.rename_axis("month").reset_index()
     long["month"] = long["month"].dt.to_timestamp(how="end").dt.normalize() if hasattr(long["month"], "dt") else long["month"]
     names = {"sofr": "SOFR (USD overnight)", "tona": "TONA (JPY overnight)", "hedge_cost": "Hedge cost (incl. basis)"}
-    colors = ["#009E73", "#56B4E9", "#000000"]
+    colors = [SERIES_COLORS["SOFR"], SERIES_COLORS["TONA"], SERIES_COLORS["Hedge cost"]]
     if usd_yield is not None and "hedged_yield" in df:
         names["hedged_yield"] = f"USD asset at {usd_yield:.2%}, hedged into yen"
-        colors.append("#D55E00")
+        colors.append(SERIES_COLORS["UST"])   # the dollar asset (a US Treasury by default)
     long = long.melt(id_vars="month", value_vars=list(names), var_name="series", value_name="rate")
     long["series"] = long["series"].map(names)
     dom = list(names.values())
@@ -124,9 +124,9 @@ def hedge_history_chart(df: pd.DataFrame, current: float, title: str = "What hed
         color=alt.Color("series:N", title=None, sort=dom, scale=alt.Scale(domain=dom, range=colors)),
         tooltip=[alt.Tooltip("series:N"), alt.Tooltip("month:T", format="%b %Y"), alt.Tooltip("rate:Q", format=".2%")],
     )
-    marks = pd.DataFrame({"y": [current], "label": ["hedge cost, your setting"], "color": ["#CC79A7"]})
+    marks = pd.DataFrame({"y": [current], "label": ["Hedge cost, your setting"], "color": [SERIES_COLORS["Hedge cost"]]})
     if filp is not None:
-        marks = pd.concat([marks, pd.DataFrame({"y": [filp], "label": ["FILP cost, your setting"], "color": ["#7F3C8D"]})])
+        marks = pd.concat([marks, pd.DataFrame({"y": [filp], "label": ["FILP cost, your setting"], "color": [SERIES_COLORS["FILP"]]})])
     rule = alt.Chart(marks).mark_rule(strokeDash=[6, 3]).encode(
         y="y:Q", color=alt.Color("color:N", scale=None),
         tooltip=[alt.Tooltip("label:N"), alt.Tooltip("y:Q", title="rate", format=".2%")])

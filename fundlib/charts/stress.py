@@ -4,47 +4,79 @@ Used by notebook 06 (the stress app); written as Vega-Lite dicts (see ``vl``) fo
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from fundlib.charts import vl
-from fundlib.charts.theme import PALETTE
+from fundlib.charts.theme import SERIES_COLORS, series_color
 
-_WIDTH = 540
+_WIDTH = 470
+
+
+YOURS = "Your scenario"
+YOURS_COLOR = "#0072B2"
+_MUTED = ["#555555", "#E69F00", "#CC79A7", "#56B4E9", "#8C8C8C", "#F0E442", "#009E73"]
+
+
+def _dscr_domain(dscr: pd.Series, default: float) -> list[float]:
+    """A y-range that spreads the lines: from just under the lowest path (or the default line) to just
+    over the highest, in tenths, capped at 4×."""
+    lo = math.floor((min(float(dscr.min()), default) - 0.1) * 10) / 10
+    hi = math.ceil((min(float(dscr.max()), 4.0) + 0.1) * 10) / 10
+    return [max(0.0, lo), hi]
 
 
 def dscr_paths_chart(long: pd.DataFrame, lockup: float, default: float,
                      title: str = "Debt service cover, year by year") -> vl.Spec:
-    """DSCR per scenario over the debt's life with the lock-up and default thresholds (×)."""
+    """DSCR per scenario over the debt's life with the lock-up and default thresholds (×): the reader's
+    scenario (``"Your scenario"``) thick and blue on top, the named ones thin and muted; the thresholds
+    are labelled beyond the right edge of the plot, off the lines."""
     scen = list(dict.fromkeys(long["scenario"]))
-    d = long[["scenario", "year", "dscr"]].assign(dscr_shown=long["dscr"].clip(upper=4.0))
-    lines = {
-        "data": vl.values(d),
-        "mark": {"type": "line", "point": {"size": 12}},
-        "encoding": {
-            "x": {"field": "year", "type": "quantitative", "title": "Year"},
-            "y": {"field": "dscr_shown", "type": "quantitative", "title": "DSCR (×, capped at 4 for display)",
-                  "scale": {"domain": [0, 4]}},
-            "color": {"field": "scenario", "type": "nominal", "title": None, "sort": scen,
-                      "scale": {"domain": scen, "range": (["#000000"] + PALETTE)[: len(scen)]},
-                      "legend": {"orient": "right", "columns": 1}},
-            "tooltip": [{"field": "scenario", "type": "nominal"}, {"field": "year", "type": "quantitative"},
-                        {"field": "dscr", "type": "quantitative", "title": "DSCR", "format": ".2f"}],
-        },
+    others = [x for x in scen if x != YOURS]
+    domain = _dscr_domain(long["dscr"], default)
+    d = long[["scenario", "year", "dscr"]].assign(dscr_shown=long["dscr"].clip(upper=domain[1]))
+    muted = iter(c for c in _MUTED if c != SERIES_COLORS["SOFR"])
+    colors = {x: (series_color(x) or (None, None))[1] or next(muted, "#8C8C8C") for x in others}   # "SOFR +300 bp": SOFR's green
+    colors[YOURS] = YOURS_COLOR
+    legend_order = ([YOURS] if YOURS in scen else []) + others
+    enc = {
+        "x": {"field": "year", "type": "quantitative", "title": "Year of the debt's life", "axis": {"tickMinStep": 1}},
+        "y": {"field": "dscr_shown", "type": "quantitative", "title": "DSCR (cash ÷ debt service, ×)",
+              "scale": {"domain": domain}, "axis": {"format": ".1f"}},
+        "color": {"field": "scenario", "type": "nominal", "title": None, "sort": legend_order,
+                  "scale": vl.color_scale(legend_order, colors, "#8C8C8C"),
+                  "legend": {"orient": "right", "columns": 1, "offset": 96, "symbolType": "stroke", "symbolStrokeWidth": 3}},
+        "tooltip": [{"field": "scenario", "type": "nominal"}, {"field": "year", "type": "quantitative"},
+                    {"field": "dscr", "type": "quantitative", "title": "DSCR", "format": ".2f"}],
     }
+
+    def lines(names, width, opacity, point):
+        return {"data": vl.values(d[d["scenario"].isin(names)]), "mark": {
+            "type": "line", "strokeWidth": width, "opacity": opacity, "point": {"size": point, "opacity": opacity}},
+            "encoding": enc}
+
     th = [{"y": lockup, "what": f"lock-up {lockup:.2f}×"}, {"y": default, "what": f"default {default:.2f}×"}]
-    rules = {"data": {"values": th}, "mark": {"type": "rule", "strokeDash": [6, 3], "color": "#D55E00"},
-             "encoding": {"y": {"field": "y", "type": "quantitative"}, "tooltip": [{"field": "what", "type": "nominal"}]}}
+    y_th = {"field": "y", "type": "quantitative", "scale": {"domain": domain}}
+    rules = {"data": {"values": th}, "mark": {"type": "rule", "strokeDash": [6, 3], "color": "#333", "strokeWidth": 1.5},
+             "encoding": {"y": y_th, "tooltip": [{"field": "what", "type": "nominal"}]}}
+    gap = (th[0]["y"] - th[1]["y"]) / (domain[1] - domain[0]) * 200   # px between the two lines
+    push = max(0.0, 7 - gap / 2)                                          # labels 14 px apart at least
 
     def label(row, dy):
-        return {"data": {"values": [row]},
-                "mark": {"type": "text", "align": "right", "dy": dy, "color": "#D55E00", "fontSize": 11},
-                "encoding": {"y": {"field": "y", "type": "quantitative"}, "x": {"value": _WIDTH},
+        return {"data": {"values": [row]}, "mark": {"type": "text", "align": "left", "baseline": "middle", "dx": 6, "dy": dy,
+                                                    "color": "#333", "fontSize": 11},
+                "encoding": {"y": y_th, "x": {"value": _WIDTH},
                              "text": {"field": "what", "type": "nominal"}}}
 
+    layer = [rules, lines(others, 1.5, 0.6, 10), label(th[0], -push), label(th[1], push)]
+    if YOURS in scen:
+        layer.insert(2, lines([YOURS], 4, 1.0, 30))
     return vl.top({"title": vl.title(title, [
+        "Blue, thick: your scenario (on Base until you move a slider); thin: the named scenarios.",
         "Below the lock-up line cash is trapped; below the default line the guarantors pay.",
         "A yen shock leaves the dollar fund's cover unchanged: its line lies under Base."]),
-        "width": _WIDTH, "height": 200, "layer": [lines, rules, label(th[0], -7), label(th[1], 12)]})
+        "width": _WIDTH, "height": 200, "layer": layer})
 
 
 def _loss_bars(t: pd.DataFrame, field: str, title: str, subtitle: str | list, x_title: str, fmt: str, tip_fmt: str,
@@ -52,7 +84,7 @@ def _loss_bars(t: pd.DataFrame, field: str, title: str, subtitle: str | list, x_
     y = {"field": "scenario", "type": "nominal", "sort": list(t["scenario"]), "title": None,
          "axis": {"labelLimit": 200} if first else None}
     return {"title": vl.title(title, subtitle), "mark": {"type": "bar"}, "width": width, "height": {"step": 22},
-            "encoding": {"y": y, "x": {"field": field, "type": "quantitative", "title": x_title, "axis": {"format": fmt}},
+            "encoding": {"y": y, "x": {"field": field, "type": "quantitative", "title": x_title, "axis": {"format": fmt, "tickCount": 4}},
                          "color": color,
                          "tooltip": [{"field": "scenario", "type": "nominal"},
                                      {"field": field, "type": "quantitative", "format": tip_fmt}]}}

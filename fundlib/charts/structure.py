@@ -7,7 +7,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from fundlib.charts.theme import GREY, OWNER_COLORS, USD_BN, owner_scale
+from fundlib.charts.theme import GREY, OWNER_COLORS, USD_BN, owner_scale, usd_bn
 
 
 def capital_stack_chart(stack: pd.DataFrame, title: str = "Capital stack") -> alt.Chart:
@@ -18,9 +18,10 @@ def capital_stack_chart(stack: pd.DataFrame, title: str = "Capital stack") -> al
     df = stack.copy()
     df["order"] = range(len(df))
     df["pct"] = df["share_of_assets"]
+    df["label"] = [usd_bn(x) for x in df["amount_usd_bn"]]   # written as the tables write it ($262bn, not $263bn)
     total = float(df["amount_usd_bn"].sum())
     domain = list(df["layer"])
-    base = alt.Chart(df, title=alt.Title(title, subtitle=f"Total assets ${total:,.0f}bn")).encode(
+    base = alt.Chart(df, title=alt.Title(title, subtitle=f"Total assets {usd_bn(total)}")).encode(
         y=alt.Y("amount_usd_bn:Q", title="Amount ($bn)", stack="zero", axis=alt.Axis(format=USD_BN),
                 scale=alt.Scale(domainMin=0)),
         order=alt.Order("order:Q", sort="ascending"),
@@ -36,7 +37,6 @@ def capital_stack_chart(stack: pd.DataFrame, title: str = "Capital stack") -> al
         cum="sum(amount_usd_bn)", sort=[alt.SortField("order")], frame=[None, 0]
     ).transform_calculate(
         mid="datum.cum - datum.amount_usd_bn / 2",
-        label="'$' + format(datum.amount_usd_bn, ',.0f') + 'bn'",
     ).transform_filter(alt.datum.amount_usd_bn > 0.06 * total).mark_text(
         color="white", fontWeight="bold", fontSize=12
     ).encode(y=alt.Y("mid:Q"), text="label:N")
@@ -59,7 +59,7 @@ def waterfall_chart(by_tier: pd.DataFrame, title: str = "Where every dollar paid
     order = list(dict.fromkeys(df["tier"]))
     payees = [p for p in PAYEE_COLORS if p in set(df["payee"])]
     total = df["amount_usd_bn"].sum()
-    return alt.Chart(df, title=alt.Title(title, subtitle=f"Total paid out over the fund's life: ${total:,.0f}bn, tier by tier")).mark_bar().encode(
+    return alt.Chart(df, title=alt.Title(title, subtitle=f"Total paid out over the fund's life: {usd_bn(total)}, tier by tier")).mark_bar().encode(
         y=alt.Y("tier:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
         x=alt.X("amount_usd_bn:Q", title="Paid out over the fund's life ($bn)", axis=alt.Axis(format=USD_BN)),
         color=alt.Color("payee:N", title="Paid to", scale=_payee_scale(payees), sort=payees),
@@ -76,7 +76,7 @@ def preset_comparison_chart(df: pd.DataFrame, title: str = "Same fund, different
     base = alt.Chart(df, title=alt.Title(title, subtitle="Net gain = everything received minus capital paid in, over the fund's life")).encode(
         y=alt.Y("preset:N", sort=presets, title=None, axis=alt.Axis(labelLimit=240)),
         yOffset=alt.YOffset("payee:N", sort=payees),
-        x=alt.X("net_gain_usd_bn:Q", title="Net gain over the fund's life ($bn)", axis=alt.Axis(format=USD_BN)),
+        x=alt.X("net_gain_usd_bn:Q", title="Net gain over the fund's life ($bn)", axis=alt.Axis(format=USD_BN, tickCount=6)),
         color=alt.Color("payee:N", title="Who", scale=_payee_scale(payees), sort=payees),
         tooltip=[alt.Tooltip("preset:N", title="Terms"), alt.Tooltip("payee:N", title="Who"),
                  alt.Tooltip("net_gain_usd_bn:Q", title="Net gain $bn", format=",.1f"),

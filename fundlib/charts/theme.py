@@ -22,8 +22,56 @@ OWNER_COLORS = {
     "Japanese retail savers": "#E69F00",
 }
 
+# One colour per series across the suite (README: the US blue, Japan vermilion): a rate, a market or a
+# view has the same colour in every chart. ``series_color`` names the series a label belongs to.
+SERIES_COLORS = {
+    "UST": "#0072B2",         # US Treasury yields and the US Treasury as owner
+    "JGB": "#D55E00",         # JGB yields and Japan's MoF as owner
+    "FILP": "#D55E00",        # FILP bonds cost what JGBs cost
+    "SOFR": "#009E73",
+    "TONA": "#56B4E9",
+    "Hedge cost": "#000000",
+    "USD/JPY": "#E69F00",
+    "Hedged": "#009E73",
+    "Unhedged": "#CC79A7",
+}
+_SERIES_PREFIXES = [("Hedge cost", ("hedge cost",)), ("FILP", ("filp",)), ("JGB", ("jgb",)),
+                    ("UST", ("ust", "us treasury")), ("SOFR", ("sofr",)), ("TONA", ("tona",)),
+                    ("USD/JPY", ("usd/jpy",)), ("Unhedged", ("unhedged",)), ("Hedged", ("hedged",))]
+
+
+def series_color(label: str) -> tuple[str, str] | None:
+    """(series, colour) of the series ``label`` names by its first words ("JGB 30Y (FILP cost)" → JGB),
+    or None for a label that names none (a route, a scenario, a percentile)."""
+    low = str(label).lower()
+    for name, prefixes in _SERIES_PREFIXES:
+        if low.startswith(prefixes):
+            return name, SERIES_COLORS[name]
+    return None
+
+
 THEME = "fundlib"
-USD_BN = "$,.0f"  # d3 format: $1,234 (the axis title says "$bn")
+USD_BN = "$,.0f"  # d3 format: $1,234 (the axis title says "$bn"); d3 writes negatives with "−" (U+2212)
+MINUS = "\u2212"
+
+
+def usd_bn(x: float) -> str:
+    """$1,234bn / $5.2bn / −$157bn: the suite's one way to write dollars (tables and chart labels alike)."""
+    sign = MINUS if x < 0 and round(abs(x), 1) > 0 else ""
+    a = abs(x)
+    return f"{sign}${a:,.0f}bn" if a >= 10 or a == 0 else f"{sign}${a:,.1f}bn"
+
+
+def jpy_tn(x: float, decimals: int = 1, plus: bool = False) -> str:
+    """¥23.1tn / −¥23.1tn (a minus sign, never a hyphen, before the yen sign); ``plus`` writes +¥5.13tn."""
+    r = round(abs(x), decimals)
+    sign = MINUS if x < 0 and r > 0 else ("+" if plus and r > 0 else "")
+    return f"{sign}¥{abs(x):,.{decimals}f}tn"
+
+
+def signed(x: float, fmt: str) -> str:
+    """``format(x, fmt)`` with the minus sign (U+2212) in place of Python's hyphen-minus."""
+    return format(x, fmt).replace("-", MINUS)
 
 
 @alt.theme.register(THEME, enable=True)
@@ -33,8 +81,11 @@ def _theme() -> alt.theme.ThemeConfig:
         "config": {
             "font": font,
             "view": {"continuousWidth": 520, "continuousHeight": 300, "stroke": None},
-            "axis": {"labelFontSize": 12, "titleFontSize": 13, "titleFontWeight": "normal",
+            # labelSeparation: Vega hides a tick label closer than 6 px to its neighbour ("$450$500" never)
+            "axis": {"labelFontSize": 12, "titleFontSize": 13, "titleFontWeight": "normal", "labelSeparation": 6,
                      "gridColor": "#e6e6e6", "domainColor": "#888", "tickColor": "#888"},
+            "axisQuantitative": {"labelOverlap": True},
+            "axisTemporal": {"labelOverlap": True},
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "columns": 3, "labelLimit": 320,
                        "symbolType": "square"},
             "title": {"fontSize": 15, "anchor": "start", "subtitleFontSize": 12, "subtitleColor": "#555"},

@@ -7,10 +7,10 @@ from __future__ import annotations
 import pandas as pd
 
 from fundlib.charts import vl
-from fundlib.charts.theme import GREY
+from fundlib.charts.theme import GREY, SERIES_COLORS
 
 ROUTE_COLORS = {"Own the fund": "#0072B2", "Tax-credit playbook": "#E69F00", "Tariff (no outlay)": "#8C8C8C",
-                "Hedged": "#009E73", "Unhedged": "#D55E00"}
+                "Hedged": SERIES_COLORS["Hedged"], "Unhedged": SERIES_COLORS["Unhedged"]}
 _ZERO_X = {"data": {"values": [{"x": 0.0}]}, "mark": {"type": "rule", "color": "#444"},
            "encoding": {"x": {"field": "x", "type": "quantitative"}}}
 
