@@ -189,17 +189,22 @@ def _fund(fund) -> "FundStructure":
     return check_instance("fund", fund, FundStructure)
 
 
-def capital_stack(fund: FundStructure) -> pd.DataFrame:
-    """The liability side as a tidy table: one row per layer (debt, then each owner's equity).
+def capital_stack(fund: FundStructure, paid_in: dict | None = None) -> pd.DataFrame:
+    """The liability side as a tidy table: one row per layer (debt, then the equity of each owner
+    that puts capital in).
 
+    ``paid_in``: each owner's share of the equity capital it puts in (owner → fraction, summing to 1;
+    None: the ownership shares). Terms under which the cash does not follow the capital pass their own
+    (the 2025 MOU: Japan's MoF puts in all of it, so the US Treasury, with no capital in, has no layer).
     Columns: ``layer``, ``kind`` ('debt' or 'equity'), ``amount_usd_bn``, ``share_of_assets``.
     Amounts sum to ``fund.assets_usd_bn``.
     """
     _fund(fund)
+    put_in = fund.shares if paid_in is None else _fractions("paid_in", paid_in, "shares of the capital paid in")
     rows = [("Senior guaranteed debt", "debt", fund.senior_debt_usd_bn)]
     if fund.sub_debt_usd_bn > 0:
         rows.append(("Subordinated debt", "debt", fund.sub_debt_usd_bn))
-    rows += [(OWNER_LABELS[o], "equity", fund.stake_usd_bn(o)) for o in OWNERS if fund.shares[o] > 0]
+    rows += [(OWNER_LABELS[o], "equity", fund.equity_usd_bn * put_in[o]) for o in OWNERS if put_in[o] > 0]
     df = pd.DataFrame(rows, columns=["layer", "kind", "amount_usd_bn"])
     df["share_of_assets"] = df["amount_usd_bn"] / fund.assets_usd_bn
     return df

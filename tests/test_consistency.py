@@ -105,3 +105,48 @@ def test_the_readmes_odds_are_notebook_07s_calibration_table():
 
     c = odds.run_odds(20_000, 2025, exact_cap=0).calibration()
     assert (f"{c.loc['p_any_call', 'engine']:.1%}", f"{c.loc['p_any_call', 'anchor_high']:.1%}") == (m.group(1) + "%", m.group(2) + "%")
+
+
+def _markdown(name: str) -> str:
+    nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+    return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+
+
+def test_notebook_07_quotes_the_scenario_count_the_odds_app_opens_at():
+    """The text beside the odds app states the count the app opens at, and its checked output reads the
+    app's own control; the sampling error the text quotes is the app's."""
+    from fundlib.apps import odds as AO
+
+    app = apps.build_odds_app()
+    opening = app.controls["scenarios"].value
+    stated = re.findall(r"app opens at ([\d,]+) scenarios", _markdown("07_the_odds"))
+    assert stated and {int(s.replace(",", "")) for s in stated} == {opening} == {AO.OPENING_SCENARIOS}
+    out = _checked("07_the_odds")
+    assert f"the app opens at {opening:,} scenarios" in out
+    assert f"± {100 * AO.sampling_error(opening):.1f} points at {opening:,} scenarios" in out
+    assert f"±{100 * AO.sampling_error(opening):.1f} points" in html.unescape(app.children[0].children[0].value)
+
+
+def test_the_odds_app_gives_the_caveats_notebook_07_gives():
+    """Every caveat of 07's "What this model leaves out" that concerns the app's run (all but the
+    vintages', which the app does not show) is in the app's intro, with its direction; so are the rate
+    model's anchors and the sampling error."""
+    from fundlib import assumptions as A
+    from fundlib.apps import odds as AO
+
+    app = apps.build_odds_app()
+    intro = re.sub(r"\s+([:.;,)])", r"\1", _text(app.children[0].children[0].value))   # the intro as read
+    text = _markdown("07_the_odds")
+    section = text.split("## What this model leaves out", 1)[1].split("## Exercises", 1)[0]
+    titles = re.findall(r"^- \*\*(.+?)\.\*\*", section, re.M)
+    assert len(titles) >= 5
+    for title in titles:
+        if "vintages" in title:
+            continue
+        assert f"{title}:" in intro, title
+        said = section.split(f"**{title}.**", 1)[1].split("\n- **", 1)[0]
+        direction = re.search(r"understat|overstat|optimistic|too narrow|too wide", said).group(0)
+        assert direction in AO.CAVEATS[title][1], (title, direction)
+    assert f"the FOMC's {A.value('rate_long_run_sofr'):.1%}" in intro and f"the BoJ's {A.value('rate_long_run_tona'):.2%}" in intro
+    assert "Random walk" in app.controls["rate_model"].options and "random walk" in intro
+    assert "Sampling error:" in intro and "sampling error" in text.lower()

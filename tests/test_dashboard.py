@@ -89,3 +89,32 @@ def test_make_screenshots_writes_the_readme_images(tmp_path):
         png = tmp_path / name
         assert png.read_bytes()[:4] == b"\x89PNG" and png.stat().st_size > 10_000, name
         assert f"docs/images/{name}" in readme
+
+
+def test_the_dashboards_stress_columns_say_whose_loss():
+    """The stress panel's loss columns are each government with its guarantor (the US Treasury + Ex-Im
+    Bank, Japan's MoF + JBIC, as stress.run_chain adds them), named as notebook 06 names them."""
+    import re
+
+    import nbformat
+
+    from fundlib import apps
+    from fundlib import assumptions as A
+    from fundlib import stress as ST
+
+    d = apps.build_dashboard()
+    try:
+        st = d.panels["Stress tests"]
+        heads = re.findall(r"<th style='padding:2px 10px;text-align:right'>(.*?)</th>", st.numbers.value)
+        cols = dict(st.last_tables)[next(c for c, _ in st.last_tables if c.startswith("The fund under stress"))].columns
+    finally:
+        A.use_scenario(None)
+    assert "US (Treasury + Ex-Im) loss vs base, PV" in heads and "Japan (MoF + JBIC) loss vs base, ¥tn PV" in heads
+    assert not [h for h in heads if h.startswith(("US loss", "Japan loss"))]
+    assert any(c.startswith("US (Treasury + Ex-Im) loss") for c in cols) and any(c.startswith("Japan (MoF + JBIC) loss") for c in cols)
+    n06 = "\n".join(c.source for c in nbformat.read(ROOT / "notebooks" / "06_stress_tests.ipynb", as_version=4).cells)
+    assert "US (Treasury + Ex-Im) loss" in n06 and "Japan (MoF + JBIC) loss" in n06
+    # and that is what the column holds: the Treasury's PV plus Ex-Im's, against the base
+    base, bust = ST.run_chain(), ST.run_chain(ai_bust=1.0)
+    table, _ = ST.stress_table()
+    assert table.loc["AI capex bust", "US loss vs base ($bn PV)"] == pytest.approx(base["us_pv"] - bust["us_pv"])

@@ -561,3 +561,29 @@ def test_the_sensitivity_rows_are_runs_of_the_engine():
     assert row.p_loss_us == r.governments().loc["US Treasury", "prob_loss"]
     with pytest.raises(InputError, match="knobs"):
         O.sensitivity(300, 4, knobs=("speed",))
+
+
+def test_the_guarantors_gain_reads_as_a_gain(base):
+    """A loss net of fees below zero is a gain: the summary, the app's row and notebook 07's checked
+    output say "gain" (never "expected loss … $-9.1bn"), with a minus sign, never a hyphen, if one shows."""
+    import re
+    from pathlib import Path
+
+    import nbformat
+
+    from fundlib.apps import odds as AO
+
+    q, s = base.guarantors(), base.summary()["value"]
+    assert not any("expected loss net of fees" in k for k in s.index)
+    for w in q.index:
+        assert s[f"{w}: expected gain net of fees ($bn PV)"] == pytest.approx(-q.loc[w, "loss_mean_usd_bn"])
+    assert AO._net_of_fees(-9.1) == "gain $9.1bn" and AO._net_of_fees(5.94) == "loss $5.9bn"
+    assert AO._net_of_fees(-0.01) == "$0bn"
+    shown = AO._guarantors(q)
+    assert q["loss_mean_usd_bn"].lt(0).all() and shown.startswith("gain $") and "−" not in shown and "-" not in shown
+    nb = nbformat.read(Path(__file__).resolve().parent.parent / "notebooks" / "07_the_odds.ipynb", as_version=4)
+    out = "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    lines = [ln for ln in out.splitlines() if "net of fees" in ln]
+    assert len(lines) >= 3 and all("gain" in ln or "loss" in ln for ln in lines)
+    assert not [ln for ln in lines if re.search(r"\$-|-\$|loss[^$]*\$\s*[−-]", ln)], lines
+    assert "US Ex-Im Bank net of fees: expected gain $9.1bn" in out

@@ -15,6 +15,10 @@ from fundlib.apps.live import LiveApp, View
 from fundlib.market import Market
 
 
+# each government with its guarantor (stress.run_chain: the US Treasury + Ex-Im Bank, Japan's MoF + JBIC), as notebook 06 names them
+US_LOSS, JAPAN_LOSS = "US (Treasury + Ex-Im) loss vs base, PV", "Japan (MoF + JBIC) loss vs base, ¥tn PV"
+
+
 def render_stress(sofr_bp: float, usdjpy: float, ai_bust: float, delay_years: int) -> View:
     """The named stresses and your own, through the whole chain, in one dashboard."""
     shocks = ST.named_shocks()
@@ -23,12 +27,13 @@ def render_stress(sofr_bp: float, usdjpy: float, ai_bust: float, delay_years: in
     shown = table[["equity IRR", "change in equity value ($bn)", "min DSCR", "lock-up years", "default years",
                    "guarantee calls ($bn)", "US loss vs base ($bn PV)", "Japan loss vs base (¥tn PV)"]].copy()
     shown.columns = ["equity IRR", "Δ equity value", "min DSCR", "lock-up yrs", "default yrs", "guarantee calls",
-                     "US loss (PV)", "Japan loss (¥tn PV)"]
+                     US_LOSS, JAPAN_LOSS]
     shown.index.name = None
     html_table = frame_html(shown, {"equity IRR": "pct", "Δ equity value": "usd", "min DSCR": ".2f", "lock-up yrs": ".0f",
-                                     "default yrs": ".0f", "guarantee calls": "usd", "US loss (PV)": "usd",
-                                     "Japan loss (¥tn PV)": ",.1f"},
-                             f"The fund under stress (equity $300bn, debt $600bn, pro rata to owners; market of month-end {Market.current().as_of})",
+                                     "default yrs": ".0f", "guarantee calls": "usd", US_LOSS: "usd",
+                                     JAPAN_LOSS: ",.1f"},
+                             f"The fund under stress (equity $300bn, debt $600bn, pro rata to owners; market of month-end {Market.current().as_of}; "
+                             "PVs: the US at the 30-year UST, Japan on the JGB curve)",
                              css_class="fundlib-table fundlib-stress")
     keep = ["Base", "Your scenario"] + [k for k in shocks if k not in ("Base", "Your scenario")]
     paths = long[long["scenario"].isin(keep)]

@@ -131,7 +131,8 @@ class OddsResult:
         g, q = self.governments(), self.guarantors()
         rows = [(f"P(loss): {p}", g.loc[p, "prob_loss"]) for p in g.index]
         rows += [("P(any guarantee call)", self.probability("any_guarantee_call"))]
-        rows += [(f"{w}: expected loss net of fees ($bn PV)", q.loc[w, "loss_mean_usd_bn"]) for w in q.index]
+        # a loss net of fees below zero is a gain, and reads as one (negative here: a loss)
+        rows += [(f"{w}: expected gain net of fees ($bn PV)", -q.loc[w, "loss_mean_usd_bn"]) for w in q.index]
         rows += [(f"P(Japan below its FILP cost), {v}", self.probability(f"japan_below_filp_{v}")) for v in ("hedged", "unhedged")]
         rows += [(f"{p}: median PV ({'$bn' if g.loc[p, 'currency'] == 'USD' else '¥tn'})", g.loc[p, "pv_p50"]) for p in g.index]
         return pd.DataFrame(rows, columns=["measure", "value"]).set_index("measure")
