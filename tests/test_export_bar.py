@@ -6,6 +6,7 @@ import inspect
 import io
 import re
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -43,17 +44,22 @@ def test_every_app_has_the_bar():
 
 @pytest.mark.parametrize("name", sorted(BUILDERS))
 def test_csv_download_of_every_table_an_app_shows(name, in_tmp):
+    """One CSV of the controls, one per table shown (the same rows and numbers), and for a Monte
+    Carlo app two of its run; each link carries its file's bytes."""
     app = BUILDERS[name]()
     paths = app.export_bar.export_csv()
-    assert len(paths) == len(app.last_tables)
+    run_files = 2 if app.last_run is not None else 0
+    assert len(paths) == 1 + len(app.last_tables) + run_files
+    assert paths[0].name.endswith("_controls.csv")
     links = _link_bytes(app.export_bar.links.value)
     assert [fn for fn, _ in links] == [p.name for p in paths]
-    for (caption, df), path, (_, data) in zip(app.last_tables, paths, links):
+    for path, (_, data) in zip(paths, links):
         assert path.read_bytes() == data
-        back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False)
-        assert back.shape[0] == df.shape[0], caption
-        assert list(back.iloc[:, -1]) == [str(v) if not isinstance(v, float) else back.iloc[i, -1]
-                                          for i, v in enumerate(df.iloc[:, -1])], caption
+    for (caption, df), path in zip(app.last_tables, paths[1:]):
+        back = pd.read_csv(path, encoding="utf-8-sig", index_col=0 if df.index.name or not isinstance(df.index, pd.RangeIndex) else None)
+        assert back.shape == df.shape, caption
+        num = df.select_dtypes("number")
+        assert np.allclose(back[num.columns].to_numpy(float), num.to_numpy(float), equal_nan=True), caption
 
 
 def test_excel_export_carries_the_apps_inputs(in_tmp):
@@ -85,7 +91,10 @@ def test_dashboard_export_uses_the_shared_panel(in_tmp):
         wb = openpyxl.load_workbook(path)
         assert _input(wb, "Leverage") == pytest.approx(2.5)
         paths = dash.export_bar.export_csv()
-        assert len(paths) == sum(len(a.last_tables) for a in dash.panels.values()) > 0
+        runs = 2 if any(a.last_run is not None for a in dash.panels.values()) else 0
+        assert len(paths) == 1 + sum(len(a.last_tables) for a in dash.panels.values()) + runs > 1
+        controls = pd.read_csv(paths[0], encoding="utf-8-sig")
+        assert float(controls.set_index("control").loc["Shared: Leverage (assets / equity, ×)", "value"]) == 2.5
     assert A.current_overrides() == {}
 
 

@@ -14,7 +14,7 @@ from fundlib import assumptions as A
 from fundlib._validate import InputError
 from fundlib.apps.export_bar import ExportBar
 from fundlib.apps.leverage import build_roe_app
-from fundlib.apps.live import LiveApp, error_html, setup, slider
+from fundlib.apps.live import LiveApp, control_row, error_html, setup, slider
 from fundlib.apps.projects import build_monte_carlo_app
 from fundlib.apps.rates import build_funding_app, build_hedging_app
 from fundlib.apps.stress import build_stress_app
@@ -43,7 +43,10 @@ class Dashboard(widgets.VBox):
     def __init__(self, panels: dict[str, LiveApp], scenario_dir=None):
 
         self.panels = panels
-        self.shared = {k: slider(id, label, step=step, fmt=fmt, scale=sc) for k, (id, sc, label, step, fmt) in SHARED.items()}
+        self.shared = {k: slider(id, label, step=step, fmt=fmt, scale=sc, width="560px") for k, (id, sc, label, step, fmt)
+                       in SHARED.items()}
+        for w in self.shared.values():    # the longest label, "Senior debt swapped to fixed (%)", needs 217 px
+            w.style.description_width = "250px"
         folder = Path(scenario_dir) if scenario_dir else Path(__file__).resolve().parents[2] / "scenarios"
         files = sorted(folder.glob("*.json")) if folder.exists() else []
         self.scenario_files = {"(register defaults)": None, **{f.stem.replace("_", " "): f for f in files}}
@@ -56,7 +59,7 @@ class Dashboard(widgets.VBox):
         head = widgets.HTML("<h2 style='margin:4px 0'>Shared scenario</h2><div style='color:#444'>These inputs feed "
                             "every panel below (the panels do not repeat them). Each panel keeps its own sliders for everything else. Market numbers are "
                             f"of month-end {Market.current().as_of} (the latest month with every series) until you move them.</div>")
-        self.export_bar = ExportBar("dashboard", lambda: {"overrides": self.overrides()},
+        self.export_bar = ExportBar("dashboard", lambda: {"overrides": self.overrides(), "screen": self.screen()},
                                     lambda: [(f"{t} - {c}", df) for t, app in panels.items() for c, df in app.last_tables])
         head.layout.flex = "1 1 auto"
         head = widgets.HBox([head, self.export_bar], layout=widgets.Layout(align_items="flex-start"))
@@ -108,6 +111,19 @@ class Dashboard(widgets.VBox):
         others = sum(A.get(i).value for i in ("other_lp_share", "us_retail_share", "japan_retail_share"))
         o["japan_mof_share"] = max(0.0, 1.0 - us - others)
         return o
+
+    def screen(self):
+        """What the page shows, for the export: the shared panel's controls, then each panel's own (a
+        panel's copy of a shared input is hidden and left out), every table, the Monte Carlo panel's run."""
+        from fundlib.export import Screen
+
+        rows = [control_row(k, w, False, "Shared: ") for k, w in self.shared.items()]
+        for title, app in self.panels.items():
+            rows += [control_row(k, w, app.export_kw is not None, f"{title}: ") for k, w in app.controls.items()
+                     if w.layout.display != "none"]
+        tables = [(f"{t} - {c}", df) for t, app in self.panels.items() for c, df in app.last_tables]
+        run = next((app.last_run for app in self.panels.values() if app.last_run is not None), None)
+        return Screen("Dashboard", rows, tables, run)
 
     def apply(self) -> float:
         """Push the shared inputs into the register and every app; returns the seconds it took."""

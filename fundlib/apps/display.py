@@ -5,24 +5,35 @@ Used by every app and by notebook 00's assumption table.
 from __future__ import annotations
 
 import html
+import re
 from contextlib import contextmanager
 
 import pandas as pd
 
 from fundlib import assumptions as A
+from fundlib.charts import theme as _theme
 
 _TABLES: list | None = None   # while an app renders: every table it shows, for its CSV download
+_RUNS: list | None = None     # … and its Monte Carlo run (fundlib.export.Run), for the export
 
 
 @contextmanager
-def collecting_tables():
-    """Collect (caption, DataFrame) of every table built inside the block; yields the list."""
-    global _TABLES
+def collecting_tables(runs: list | None = None):
+    """Collect (caption, DataFrame) of every table built inside the block, as numbers with units in
+    the headers; yields the list. Monte Carlo runs recorded inside go to ``runs``."""
+    global _TABLES, _RUNS
     saved, _TABLES = _TABLES, []
+    saved_runs, _RUNS = _RUNS, runs
     try:
         yield _TABLES
     finally:
-        _TABLES = saved
+        _TABLES, _RUNS = saved, saved_runs
+
+
+def record_run(run) -> None:
+    """Called by a Monte Carlo app's render: the run the reader sees, for the Excel and CSV export."""
+    if _RUNS is not None:
+        _RUNS.append(run)
 
 
 def _collect(caption: str, df: pd.DataFrame) -> None:
@@ -30,8 +41,36 @@ def _collect(caption: str, df: pd.DataFrame) -> None:
         _TABLES.append((caption or f"Table {len(_TABLES) + 1}", df))
 
 
+_SHOWN = re.compile(r"^(?P<minus>[−-])?(?P<cur>[$¥])?(?P<minus2>[−-])?(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?)"
+                    r"(?P<suffix>bn|tn|%| bp|×| years?| months?)?(?P<per> per \$)?$")
+_UNITS = {("$", "bn"): "$bn", ("¥", "tn"): "¥tn", ("", "%"): "%", ("", "×"): "×", ("", " bp"): "bp",
+          ("", " years"): "years", ("", " year"): "years", ("", " months"): "months", ("", " month"): "months",
+          ("$", ""): "$", ("", ""): ""}
+
+
+def as_number(text: str) -> tuple[float, str]:
+    """A figure as the apps show it, back to (number, unit): "−$157bn" → (−157.0, "$bn"), "5.72%" →
+    (5.72, "%"), "¥147.20 per $" → (147.2, "¥ per $"); anything else (several figures, words) → (NaN, "")."""
+    m = _SHOWN.match(text.strip()) if isinstance(text, str) else None
+    if m is None:
+        return float("nan"), ""
+    cur, suffix = m["cur"] or "", m["suffix"] or ""
+    unit = "¥ per $" if (cur, suffix, bool(m["per"])) == ("¥", "", True) else _UNITS.get((cur, suffix))
+    if unit is None or (m["per"] and unit != "¥ per $"):
+        return float("nan"), ""
+    x = float(m["num"].replace(",", ""))
+    return (-x if (m["minus"] or m["minus2"]) else x), unit
+
+
+def rows_frame(rows: list[tuple[str, str]]) -> pd.DataFrame:
+    """An app's (item, shown) rows as a table of numbers: item, value, unit, and the text as shown."""
+    parsed = [as_number(v) for _, v in rows]
+    return pd.DataFrame({"item": [k for k, _ in rows], "value": [x for x, _ in parsed],
+                         "unit": [u for _, u in parsed], "as shown": [v for _, v in rows]})
+
+
 def table_html(rows: list[tuple[str, str]], caption: str = "") -> str:
-    _collect(caption, pd.DataFrame(list(rows), columns=["item", "value"]))
+    _collect(caption, rows_frame(rows))
     cells = "".join(f"<tr><td style='padding:2px 12px 2px 0'>{html.escape(k)}</td>"
                     f"<td style='text-align:right;font-variant-numeric:tabular-nums'><b>{html.escape(v)}</b></td></tr>"
                     for k, v in rows)
@@ -45,16 +84,13 @@ def shown(x: float, fmt: str, reason: str) -> str:
 
 
 def usd_bn(x: float) -> str:
-    """$1,234bn / $5.2bn / −$157bn (a minus sign before the dollar sign)."""
-    sign = "−" if x < 0 and round(abs(x), 1) > 0 else ""
-    a = abs(x)
-    return f"{sign}${a:,.0f}bn" if a >= 10 or a == 0 else f"{sign}${a:,.1f}bn"
+    """$1,234bn / $5.2bn / −$157bn (a minus sign before the dollar sign); the charts' labels use the same."""
+    return _theme.usd_bn(x)
 
 
 def jpy_tn(x: float) -> str:
     """¥23.1tn / −¥23.1tn (a minus sign before the yen sign), one decimal."""
-    sign = "−" if x < 0 and round(abs(x), 1) > 0 else ""
-    return f"{sign}¥{abs(x):,.1f}tn"
+    return _theme.jpy_tn(x)
 
 
 def format_value(value: float, unit: str) -> str:
@@ -128,9 +164,27 @@ def assumption_table(ids: list[str] | None = None):
     return HTML(f"<div class='mathjax_ignore fundlib-register'><table><tr>{head}</tr>{rows}</table></div>")
 
 
+FORMAT_UNITS = {"usd": ("$bn", 1.0), "pct": ("%", 100.0), "x": ("×", 1.0)}
+
+
+def numeric_frame(df: pd.DataFrame, formats: dict[str, str]) -> pd.DataFrame:
+    """``df`` for a CSV or workbook: a column shown as $bn, % or × keeps its numbers (percent × 100)
+    with the unit in its header, "Equity" → "Equity ($bn)"."""
+    out = df.copy()
+    for c, f in formats.items():
+        if c in out.columns and f in FORMAT_UNITS:
+            unit, k = FORMAT_UNITS[f]
+            vals = pd.to_numeric(out[c], errors="coerce") * k
+            pos = list(out.columns).index(c)
+            out.insert(pos, f"{c} ({unit})", vals)
+            out = out.drop(columns=c)
+    return out
+
+
 def frame_html(df: pd.DataFrame, formats: dict[str, str], caption: str = "", css_class: str = "fundlib-table") -> str:
     """A small HTML table with per-column formats ('usd', 'pct', 'x', or a format spec)."""
-    _collect(caption, df.copy())
+    _collect(caption, numeric_frame(df, formats))
+
     def fmt(v, f):
         if isinstance(v, str):
             return html.escape(v)
@@ -139,10 +193,10 @@ def frame_html(df: pd.DataFrame, formats: dict[str, str], caption: str = "", css
         if f == "usd":
             return usd_bn(v)
         if f == "pct":
-            return f"{v:.1%}"
+            return f"{v:.1%}".replace("-", "−")          # the suite's minus sign, as usd_bn writes it
         if f == "x":
-            return f"{v:.2f}×"
-        return format(v, f)
+            return f"{v:.2f}×".replace("-", "−")
+        return format(v, f).replace("-", "−")
 
     head = "".join(f"<th style='padding:2px 10px;text-align:right'>{html.escape(c)}</th>" for c in df.columns)
     body = ""

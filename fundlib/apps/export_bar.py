@@ -41,13 +41,14 @@ def download_link(data: bytes, filename: str, mime: str, label: str | None = Non
 
 def table_csv(df: pd.DataFrame) -> bytes:
     """A table as UTF-8 CSV (with a byte-order mark, so spreadsheet programs read ¥ and − right)."""
-    index = not isinstance(df.index, pd.RangeIndex)
+    index = df.index.name is not None or not isinstance(df.index, pd.RangeIndex)
     return df.to_csv(index=index).encode("utf-8-sig")
 
 
 class ExportBar(widgets.VBox):
     """Two buttons and the links they produce. ``scenario()`` returns the keyword arguments of
-    :func:`fundlib.export.to_excel` for what the app shows; ``tables()`` the tables it shows."""
+    :func:`fundlib.export.to_excel` for what the app shows (with its ``screen``: controls, tables and
+    Monte Carlo run); ``tables()`` the tables it shows, as numbers with units in the headers."""
 
     def __init__(self, name: str, scenario: Callable[[], dict], tables: Callable[[], list]):
         self.name = slug(name)
@@ -62,7 +63,7 @@ class ExportBar(widgets.VBox):
         self.excel.on_click(lambda _b: self.export_excel())
         self.csv.on_click(lambda _b: self.export_csv())
         super().__init__([widgets.HBox([self.excel, self.csv]), self.links],
-                         layout=widgets.Layout(align_items="flex-end"))
+                         layout=widgets.Layout(align_items="flex-end", flex="0 0 auto"))   # never squeezed: "ort to Excel"
         self.add_class("fundlib-export")
 
     def clear(self) -> None:
@@ -89,14 +90,33 @@ class ExportBar(widgets.VBox):
         return Path(path)
 
     def export_csv(self) -> list[Path]:
-        """Write ``exports/<app>_<table>.csv`` for every table shown and show their links."""
+        """Write ``exports/<app>_<table>.csv`` for the controls, every table shown and the Monte Carlo
+        run (its summary over every scenario, and the scenarios up to ``fundlib.export.RUN_ROWS``);
+        show their links."""
+        from fundlib.export import RUN_ROWS, run_summary
+
         EXPORT_DIR.mkdir(exist_ok=True)
+        screen = self.scenario().get("screen")
+        files = [(caption, slug(caption), df) for caption, df in self.tables()]
+        if screen is not None:
+            files.insert(0, ("Controls as set", "controls", pd.DataFrame(screen.controls, columns=CONTROL_COLUMNS)))
+            run = screen.run
+            if run is not None:
+                summary = run.summary if run.summary is not None else run_summary(run.draws)
+                k = min(len(run.draws), RUN_ROWS)
+                listed = run.draws.iloc[:k].copy()
+                listed.index = pd.RangeIndex(1, k + 1, name="scenario")
+                files += [(f"Monte Carlo run: summary of all {run.count:,} scenarios (seed {run.seed})", "run_summary", summary),
+                          (f"Monte Carlo run: scenarios 1 to {k:,}", "run_scenarios", listed)]
         paths, links = [], []
-        for caption, df in self.tables():
+        for caption, name, df in files:
             data = table_csv(df)
-            path = EXPORT_DIR / f"{self.name}_{slug(caption)}.csv"
+            path = EXPORT_DIR / f"{self.name}_{name}.csv"
             path.write_bytes(data)
             paths.append(path)
             links.append(download_link(data, path.name, "text/csv", caption))
         self.links.value = " ".join(links) if links else "<span style='color:#666'>No table shown.</span>"
         return paths
+
+
+CONTROL_COLUMNS = ["control", "value", "unit", "as shown", "in the workbook"]

@@ -14,8 +14,10 @@ from fundlib import charts as C
 from fundlib import leverage as LV
 from fundlib import structure as S
 from fundlib._validate import InputError
-from fundlib.apps.display import shown, table_html, usd_bn
+from fundlib.export import Run
+from fundlib.apps.display import record_run, shown, table_html, usd_bn
 from fundlib.apps.live import LiveApp, View, pct_slider, slider
+from fundlib.charts.theme import signed
 from fundlib.finance import irr
 from fundlib.market import Market
 
@@ -46,7 +48,7 @@ def render_roe(leverage: float, asset_return_pct: float, sofr_pct: float, spread
     curves = pd.DataFrame({
         "leverage": np.tile(L, grid.size),
         "equity_return": LV.levered_return(grid[:, None], r_d, L[None, :]).ravel(),
-        "asset_return_label": np.repeat([f"{g:.1%}" + (" (yours)" if i == 1 else "") for i, g in enumerate(grid)], L.size),
+        "asset_return_label": np.repeat([signed(g, ".1%") + (" (yours)" if i == 1 else "") for i, g in enumerate(grid)], L.size),
     })
     rows = [
         ("Stress applied", stress),
@@ -77,7 +79,14 @@ def build_roe_app() -> LiveApp:
         "stress": widgets.ToggleButtons(options=list(STRESSES), value="none", description="Stress",
                                         style={"description_width": "210px", "button_width": "140px"}),
     }
-    return LiveApp("What leverage does to the return on equity", controls, render_roe)
+    return LiveApp("What leverage does to the return on equity", controls, render_roe, export=_roe_export)
+
+
+def _roe_export(v: dict) -> dict:
+    """The stress the app applies, in the workbook: SOFR's rise as the what-if after close, the asset
+    return's fall in the asset return (as the app's whole-chain IRR runs it)."""
+    d_sofr, d_ra = STRESSES[v["stress"]]
+    return {"asset_return": max(v["asset_return_pct"] / 100 + d_ra, -0.05), "shocks": CH.Shocks(sofr_bp=d_sofr * 1e4)}
 
 
 def render_project_finance(cfads_usd_bn: float, shape: str, project_life: float, target_dscr: float,
@@ -159,9 +168,15 @@ def render_risk(asset_volatility_pct: float, leverage: float, asset_return_pct: 
         ("P(equity loses money in a year), formula", f"{p_loss:.2%}"),
         ("… by simulation (seed " + str(int(seed)) + ")", f"{np.mean(draws < 0):.2%}"),
         ("P(equity wiped out in a year), formula", f"{p_wipe:.3%}"),
-        ("5% worst case (5th percentile)", f"{max(np.quantile(draws, 0.05), -1.0):.1%}"),
+        ("5% worst case (5th percentile)", signed(max(np.quantile(draws, 0.05), -1.0), ".1%")),
         ("Draws below −100%, shown at −100% (limited liability)", f"{np.mean(draws < -1.0):.2%}"),
     ]
+    record_run(Run("One-year equity returns", int(seed), int(scenarios),
+                   [("Asset volatility", asset_volatility_pct, "% a year"), ("Leverage", leverage, "×"),
+                    ("Expected asset return", asset_return_pct, "% a year"), ("Debt rate", debt_rate_pct, "% a year"),
+                    ("Distribution of asset returns", distribution, "")],
+                   pd.DataFrame({"equity return, before the −100% floor (%)": draws * 100,
+                                 "equity return, floored at −100% (%)": np.maximum(draws, -1.0) * 100})))
     # Limited liability: owners cannot lose more than their equity; a loss beyond −100% falls on the
     # lenders (here on the guarantors, who pay the bondholders), so the chart floors returns at −100%.
     return View(table_html(rows, "Leverage multiplies risk"),

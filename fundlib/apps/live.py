@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import time
 import traceback
 from contextlib import contextmanager
@@ -26,6 +27,7 @@ from fundlib._validate import InputError
 from fundlib.apps import chartwidget
 from fundlib.apps.display import collecting_tables
 from fundlib.apps.export_bar import ExportBar
+from fundlib.export.inputs import PRESET_ONLY, on_inputs
 
 _READY = False
 _ACTIVE = None   # the app whose render is running (its progress bar shows long computations)
@@ -160,6 +162,7 @@ class LiveApp(widgets.VBox):
         self.last_seconds = float("nan")
         self.last_view: View | None = None
         self.last_tables: list = []
+        self.last_run = None
         self.export_kw = export
         first = self._compute()
         charts = {k: self._chart_widget(k, c) for k, c in (first.charts if first else {}).items()}
@@ -222,8 +225,9 @@ class LiveApp(widgets.VBox):
         _ACTIVE = self
         if hasattr(self, "export_bar"):
             self.export_bar.clear()   # a link to the previous scenario's file must not outlive it
+        runs: list = []
         try:
-            with collecting_tables() as tables:
+            with collecting_tables(runs) as tables:
                 view = self.render(**self.values())
         except InputError as exc:
             self.message.value = error_html(exc, stale=True)
@@ -240,6 +244,7 @@ class LiveApp(widgets.VBox):
         self.message.value = ""
         self._stale(False)
         self.last_tables = list(tables)
+        self.last_run = runs[-1] if runs else None
         self.numbers.value = view.html
         for key, chart in view.charts.items():
             if key in self.chart_widgets:
@@ -289,7 +294,16 @@ class LiveApp(widgets.VBox):
             kw["preset"] = self.controls["preset"].value
         if self.export_kw is not None:
             kw.update(self.export_kw(self.values()))
+        kw["screen"] = self.screen()
         return kw
+
+    def screen(self, prefix: str = ""):
+        """What the app shows, for the export: every control (value, unit, as shown, how the workbook
+        uses it), the tables as numbers and the Monte Carlo run, if any."""
+        from fundlib.export import Screen
+
+        return Screen(self.title, [control_row(k, w, self.export_kw is not None, prefix) for k, w in self.controls.items()],
+                      list(self.last_tables), self.last_run)
 
     def recompute(self) -> float:
         """Recompute now and return the seconds it took."""
@@ -298,15 +312,8 @@ class LiveApp(widgets.VBox):
 
     def snapshot(self) -> dict:
         """The app at its current inputs as plain data: title, inputs, numbers (HTML) and chart specs."""
-        def shown(w):
-            if isinstance(w, (widgets.Dropdown, widgets.ToggleButtons)):
-                return next((lbl for lbl, val in w.options if val == w.value), str(w.value)) if w.options and isinstance(w.options[0], tuple) else str(w.value)
-            if isinstance(w, widgets.FloatSlider):
-                return format(w.value, w.readout_format.replace(",", ""))
-            return str(w.value)
-
         title = self.children[0].children[0].value if self.children else ""
-        return {"title_html": title, "inputs": [(w.description, shown(w)) for w in self.controls.values()],
+        return {"title_html": title, "inputs": [(w.description, shown_value(w)) for w in self.controls.values()],
                 "numbers_html": self.numbers.value, "message_html": self.message.value,
                 "charts": [c.to_dict(validate=False) for c in (self.last_view.charts.values() if self.last_view else [])]}
 
@@ -314,6 +321,47 @@ class LiveApp(widgets.VBox):
         if static_mode():
             return {APP_MIMETYPE: self.snapshot(), "text/plain": "fundlib app (static snapshot)"}
         return super()._repr_mimebundle_(**kwargs)
+
+
+# Controls an app passes to the workbook through its ``export`` (not the register): where they land.
+EXPORT_USES = {"preset": "Inputs: distribution terms (waterfall preset)",
+               "sofr_bp": "Inputs: SOFR shock (SofrShock_bp)", "usdjpy": "Inputs: USD/JPY from year 1 (UsdJpyShock)",
+               "ai_bust": "Inputs: AI capex bust severity (Profile sheet)",
+               "delay_years": "Inputs: construction delay (Profile sheet)",
+               "yen_appreciation_pct": "Inputs: yen appreciation a year (YenAppreciation)",
+               "fee_basis": "Inputs: fee on committed capital (1) or on capital paid in (0), FeeOnCommitted",
+               "stress": "Inputs: the SOFR shock (SofrShock_bp) and the asset return (AssetReturn) it applies"}
+
+
+def shown_value(w) -> str:
+    """A control's value as the reader sees it: a dropdown's label, a slider's readout."""
+    if isinstance(w, (widgets.Dropdown, widgets.ToggleButtons, widgets.SelectionSlider)) and w.options \
+            and isinstance(w.options[0], tuple):
+        return next((lbl for lbl, val in w.options if val == w.value), str(w.value))
+    if isinstance(w, widgets.FloatSlider):
+        return format(w.value, w.readout_format.replace(",", ""))
+    return str(w.value)
+
+
+def control_row(key: str, w, exported: bool, prefix: str = "") -> tuple:
+    """(control, value, unit, as shown, in this workbook) for the export's "On screen" sheet."""
+    desc = (w.description or key).strip()
+    m = re.search(r"\(([^()]*)\)\s*$", desc)
+    unit = m.group(1) if m else ""
+    value = w.value if isinstance(w.value, (int, float, str, bool)) else str(w.value)
+    id = getattr(w, "fundlib_id", None)
+    if id is not None and on_inputs(id):
+        uses = f"Inputs: register id {id} = {w.value / w.fundlib_scale:g} (in the register's unit)"
+        if id in PRESET_ONLY:
+            uses += f"; written when the terms are {W.PRESETS[PRESET_ONLY[id]].split(':')[0]}"
+    elif id in ("ust_30y", "jgb_30y"):
+        uses = (f"Inputs and Curves: the {'US Treasury' if id == 'ust_30y' else 'JGB'} par curve, shifted so its "
+                f"30-year yield is {w.value / w.fundlib_scale:g}")
+    elif key in EXPORT_USES and (exported or key == "preset"):
+        uses = EXPORT_USES[key]
+    else:
+        uses = "recorded here as set (the workbook's chain does not take it)"
+    return (prefix + desc, value, unit, shown_value(w), uses)
 
 
 def pct_slider(id: str, description: str, step: float = 0.5, fmt: str = ".1f") -> widgets.FloatSlider:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import numpy as np
+import pandas as pd
 
 from fundlib import assumptions as A
 from fundlib import charts as C
@@ -13,7 +14,8 @@ from fundlib import leverage as LV
 from fundlib import projects as P
 from fundlib import scenarios as SC
 from fundlib._validate import InputError
-from fundlib.apps.display import shown, table_html, usd_bn
+from fundlib.apps.display import record_run, shown, table_html, usd_bn
+from fundlib.export import Run
 from fundlib.apps.live import LiveApp, View, pct_slider, report_progress, slider
 
 
@@ -98,6 +100,11 @@ def render_monte_carlo(w_data_centres_pct: float, w_power_pct: float, w_chip_pac
     rows += [(f"P(IRR below {name}, {rate:.2%})", f"{res.prob_below(rate):.1%}") for name, rate in costs.items()]
     rows.append(("Pairwise correlation of two sectors' shocks (loading²)", f"{macro_corr ** 2:.2f}"))
     rows.append(("Scenarios, seed", f"{int(scenarios):,}, {int(seed)}"))
+    draws = {"portfolio IRR (% a year, unlevered; blank: no IRR)": res.irr * 100}
+    record_run(Run("The portfolio's IRR across scenarios", int(seed), n,
+                   [*((f"Weight: {k.replace('_', ' ')}", v * 100, "%") for k, v in weights.items()),
+                    ("Uncertainty width", width_pct, "% of the base ranges"), ("Macro factor loading", macro_corr, "")],
+                   pd.DataFrame(draws)))
     markers = {"P10": q[0.1], "P50": q[0.5], "P90": q[0.9]}
     markers.update({name: rate for name, rate in costs.items()})
     hist = C.return_histogram(res.irr[np.isfinite(res.irr)], title="Portfolio IRR across scenarios",

@@ -16,8 +16,10 @@ from fundlib import curves as CV
 from fundlib import filp as F
 from fundlib import fx as FX
 from fundlib._validate import InputError
-from fundlib.apps.display import table_html, usd_bn
+from fundlib.apps.display import record_run, table_html, usd_bn
+from fundlib.export import Run
 from fundlib.apps.live import LiveApp, View, pct_slider, slider
+from fundlib.charts.theme import jpy_tn, signed
 from fundlib.market import Market
 
 
@@ -122,18 +124,26 @@ def render_funding(issue_jpy_tn: float, tenor: int, month: str, override: bool, 
         ("Coupons over the bond's life", f"¥{issue.total_coupons_jpy_tn:,.2f}tn"),
         ("Modified duration", f"{issue.modified_duration:.1f} years"),
         ("DV01 of the issue (value per 1 bp)", f"¥{issue.dv01_jpy_bn:,.1f}bn"),
-        ("Market value if yields rise 100 bp", f"¥{issue.value_change_up100_jpy_tn:+,.2f}tn"),
-        ("Market value if yields fall 100 bp", f"¥{issue.value_change_down100_jpy_tn:+,.2f}tn"),
+        ("Market value if yields rise 100 bp", jpy_tn(issue.value_change_up100_jpy_tn, 2, plus=True)),
+        ("Market value if yields fall 100 bp", jpy_tn(issue.value_change_down100_jpy_tn, 2, plus=True)),
     ]
     return View(table_html(rows, f"Issuing ¥{issue_jpy_tn:,.1f}tn of {tenor}-year FILP bonds"),
                 {"price": C.price_sensitivity_chart(F.price_sensitivity(int(tenor), y, issue.coupon),
                                                     f"{tenor}-year FILP bond ({issue.coupon:.1%} coupon): price against yield")})
 
 
+def default_issue_jpy_tn() -> float:
+    """Japan's share of the equity in ¥tn at the market snapshot's USD/JPY (notebook 03's issue, 23.1075):
+    the register's ``filp_issue_jpy_tn`` is the same number rounded to 23.1."""
+    japan = A.value("equity_usd_bn") * (1 - A.value("us_treasury_share") - A.value("other_lp_share"))
+    return japan * Market.current().usdjpy / 1000
+
+
 def build_funding_app() -> LiveApp:
     months = [str(m) for m in CV.months_with_curve("jgb", _rates_table())]
     controls = {
-        "issue_jpy_tn": slider("filp_issue_jpy_tn", "Issue size (¥tn)", step=0.5, fmt=".1f"),
+        # starts at the issue notebook 03 prices: Japan's half of the equity at the market's USD/JPY, unrounded
+        "issue_jpy_tn": slider("filp_issue_jpy_tn", "Issue size (¥tn)", step=0.5, fmt=".1f", value=default_issue_jpy_tn()),
         "tenor": widgets.SelectionSlider(options=[10, 15, 20, 25, 30, 40], value=int(A.value("filp_tenor_years")),
                                          description="Tenor (years)", continuous_update=False,
                                          style={"description_width": "210px"}, layout=widgets.Layout(width="520px")),
@@ -169,8 +179,8 @@ def render_hedging(usd_yield_pct: float, sofr_pct: float, tona_pct: float, basis
         ("A life insurer's carry: rolled hedge cost ≈ SOFR − TONA − basis", f"{cost:.2%} a year"),
         ("Yield in yen with that rolled hedge", f"{hedged:.2%}"),
         ("FILP funding cost (JGB of the same maturity)", f"{f:.2%}"),
-        ("Pickup over FILP, with the rolled hedge", f"{(hedged - f) * 1e4:+,.0f} bp"),
-        ("Pickup over FILP, unhedged (if USD/JPY is flat)", f"{(y - f) * 1e4:+,.0f} bp"),
+        ("Pickup over FILP, with the rolled hedge", signed((hedged - f) * 1e4, "+,.0f") + " bp"),
+        ("Pickup over FILP, unhedged (if USD/JPY is flat)", signed((y - f) * 1e4, "+,.0f") + " bp"),
         ("Yearly yen appreciation that wipes out the unhedged pickup", f"{be:.2%}"),
     ]
     hist = FX.hedge_cost_history(_rates_table(), basis_bp, tau)
@@ -211,6 +221,11 @@ def render_fx_risk(volatility_pct: float, horizon_years: float, usd_return_pct: 
         ("P(yen return below the FILP coupon)", f"{np.mean(yen < f):.1%}"),
         ("P(yen loss over the horizon)", f"{np.mean(yen < 0):.1%}"),
     ]
+    record_run(Run(f"USD/JPY and the unhedged yen return over {H:.0f} years", int(seed), int(paths),
+                   [("USD/JPY volatility", volatility_pct, "% a year"), ("Horizon", H, "years"),
+                    ("Dollar return on the stake", usd_return_pct, "% a year"), ("FILP coupon", filp_pct, "% a year"),
+                    ("USD/JPY at the start", spot, "¥ per $")],
+                   pd.DataFrame({"USD/JPY at the horizon (¥ per $)": end, "yen return a year (%)": yen * 100})))
     return View(table_html(rows, f"Unhedged over {H:.0f} years, {int(paths):,} paths, seed {int(seed)}"),
                 {"hist": C.return_histogram(yen, title="Yen return on the dollar stake, unhedged",
                                             label="Annualized return in yen (%)", markers={"FILP coupon": f})})

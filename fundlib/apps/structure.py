@@ -29,6 +29,44 @@ def _structure_fund(us_share_pct, other_share_pct, us_retail_pct, japan_retail_p
                              hedge_share=A.value("debt_hedge_share") if hedge_pct is None else hedge_pct / 100)
 
 
+def _structure_export(v: dict) -> dict:
+    """The fund the app runs (its fee basis too, which the register does not hold) for the workbook."""
+    keys = ("us_share_pct", "other_share_pct", "us_retail_pct", "japan_retail_pct", "us_votes_pct", "leverage",
+            "spread_bp", "sub_debt_pct", "management_fee_pct", "fee_basis", "carry_pct", "hurdle_pct", "deploy_years",
+            "hedge_pct")
+    return {"fund": _structure_fund(*(v[k] for k in keys)), "asset_return": v["asset_return_pct"] / 100}
+
+
+def owners_under_terms(fund: S.FundStructure, preset: str) -> tuple[pd.DataFrame, dict, dict]:
+    """Who puts in what and who gets which share of the cash under the terms ``preset``, from the same
+    :func:`fundlib.waterfall.preset_terms` the chain runs: (table by owner, its column formats, each
+    owner's share of the capital paid in). Pro-rata terms give one economic share; terms that split the
+    cash by fixed shares whatever was paid in (the MOU) give each split's shares instead (votes do not apply)."""
+    ownership, paid_in, tiers = W.preset_terms(preset, fund, fund.fees)
+    splits = [t for t in tiers if getattr(t, "shares", None)]
+    cols = {"capital put in": {o: fund.equity_usd_bn * paid_in[o] for o in S.OWNERS}}
+    if splits:
+        for t in splits:
+            name = "cash share until recouped" if isinstance(t, W.SplitUntilRecouped) else "then"
+            cols[name] = {o: t.shares.get(o, 0.0) for o in S.OWNERS}
+    else:
+        cols["economic share"], cols["board votes"] = ownership, fund.votes
+    keep = [o for o in S.OWNERS if any(c[o] for c in cols.values())]
+    table = pd.DataFrame({k: [v[o] for o in keep] for k, v in cols.items()}, index=[S.OWNER_LABELS[o] for o in keep])
+    formats = {k: ("usd" if k == "capital put in" else "pct") for k in cols}
+    return table, formats, paid_in
+
+
+def _mou_note(table: pd.DataFrame) -> str:
+    """One sentence under the MOU terms: the US Treasury's part is a claim on the cash, not capital."""
+    us, jp = table.loc["US Treasury"], table.loc["Japan MoF"]
+    return ("<p style='max-width:400px;white-space:normal;line-height:1.3;margin:2px 0 6px'><b>Under the MOU</b> "
+            f"Japan's MoF puts in all {usd_bn(jp['capital put in'])}, the US Treasury {usd_bn(us['capital put in'])}: "
+            f"the US holds a claim on the cash, not capital ({us.iloc[1]:.0%} until Japan recoups with deemed interest, "
+            f"then {us.iloc[2]:.0%}), so it has no layer in the stack. A US-chaired committee picks the projects; the owner "
+            "and vote sliders do not apply.</p>")
+
+
 def render_structure(preset: str, us_share_pct: float, other_share_pct: float, us_retail_pct: float,
                      japan_retail_pct: float, us_votes_pct: float, leverage: float, asset_return_pct: float,
                      spread_bp: float, sub_debt_pct: float, management_fee_pct: float, fee_basis: str,
@@ -39,16 +77,20 @@ def render_structure(preset: str, us_share_pct: float, other_share_pct: float, u
                            hedge_pct)
     market = Market.current()
     res = CH.run(fund, market, asset_return=asset_return_pct / 100, preset=preset)
+    own, own_formats, paid_in = owners_under_terms(fund, preset)
     summary = res.summary().set_index("payee")
     summary.index.name = None
     returns = summary.rename(columns={"paid_in_usd_bn": "paid in", "received_usd_bn": "received",
                                       "profit_usd_bn": "net gain", "irr": "IRR", "moic": "MOIC"})
-    own = S.ownership_table(fund).set_index("owner")[["share", "votes", "stake_usd_bn"]]
-    own.index.name = None
-    own.columns = ["economic share", "board votes", "stake"]
+    missing = [o for o in own.index if o not in returns.index]        # an owner with a claim that was paid nothing
+    if missing:
+        returns = pd.concat([pd.DataFrame({"paid in": 0.0, "received": 0.0, "net gain": 0.0, "IRR": np.nan,
+                                           "MOIC": np.nan}, index=missing), returns])
+    cures = sum(res.ledger.total(o, "equity cure", "out")[0].sum() for o in S.OWNERS)
     eq_irr = irr(res.equity_flows()[0])
-    head = table_html([
-        ("Terms", W.PRESETS[preset].split(":")[0]),
+    mou = preset == "mou_2025"
+    rows = [
+        ("Terms", W.PRESETS[preset].split(":")[0].replace(" US–Japan", "").replace(" as reported", "")),   # short: beside the sliders
         ("Debt cost: SOFR + spread + fee" + (" (blended with sub debt)" if fund.sub_debt_share else ""),
          f"{fund.debt_rate(market):.2%}"),
         ("Senior debt swapped to fixed at close", f"{fund.hedge_share:.0%} at {res.swap_fixed[0]:.2%}"
@@ -59,12 +101,16 @@ def render_structure(preset: str, us_share_pct: float, other_share_pct: float, u
         ("Owners' equity IRR, all owners together", f"{eq_irr:.2%}" if np.isfinite(eq_irr) else "n/a (never paid back)"),
         ("Fund life", f"{fund.life_years} years"),
         ("Market as of", market.as_of),
-    ], "The fund")
-    body = (head + frame_html(own, {"economic share": "pct", "board votes": "pct", "stake": "usd"},
-                                        "Who owns and who decides")
+    ]
+    if cures > 0.05:
+        rows.insert(6, ("Equity cures paid in on top of the capital put in", usd_bn(cures)))
+    head = table_html(rows, "The fund")
+    body = (head + frame_html(own, own_formats, "Who puts in what and who gets the cash" if mou else "Who owns and who decides")
+            + (_mou_note(own) if mou else "")
             + frame_html(returns, {"paid in": "usd", "received": "usd", "net gain": "usd", "IRR": "pct", "MOIC": "x"},
-                                   "What each party gets over the fund's life", css_class="fundlib-table fundlib-returns"))
-    return View(body, {"stack": C.capital_stack_chart(S.capital_stack(fund), "Capital stack"),
+                         "What each party gets over the fund's life", css_class="fundlib-table fundlib-returns"))
+    title = "Capital stack: the US puts in no capital" if mou else "Capital stack"
+    return View(body, {"stack": C.capital_stack_chart(S.capital_stack(fund, paid_in), title),
                        "waterfall": C.waterfall_chart(res.by_tier())})
 
 
@@ -90,15 +136,16 @@ def build_structure_app() -> LiveApp:
         "hurdle_pct": pct_slider("hurdle_rate", "Hurdle (preferred return, %)", 0.5, ".1f"),
         "deploy_years": slider("deploy_years", "Years to call the equity", step=1, fmt=".0f"),
     }
-    return LiveApp("Who owns, who decides, who gets paid", controls, render_structure,
+    return LiveApp("Who owns, who decides, who gets paid", controls, render_structure, export=_structure_export,
                    chart_tabs={"stack": "Capital stack", "waterfall": "Where every dollar paid out goes"},
                    groups={"Owners": ["preset", "us_share_pct", "other_share_pct", "us_retail_pct", "japan_retail_pct",
                                       "us_votes_pct"],
                            "Assets and debt": ["leverage", "asset_return_pct", "spread_bp", "sub_debt_pct", "hedge_pct",
                                                "deploy_years"],
                            "Fees": ["management_fee_pct", "fee_basis", "carry_pct", "hurdle_pct"]},
-                   intro="Japan's MoF holds the equity nobody else does. Fees and carry go to a fund manager; "
-                         "under the proposal there are none. The MOU terms ignore the ownership sliders: Japan pays in everything.")
+                   intro="<div style='line-height:1.35'>Japan's MoF holds the equity nobody else does. Fees and carry go "
+                         "to a fund manager (none under the proposal). Under the MOU terms Japan pays in everything, the US "
+                         "nothing.</div>")
 
 
 def preset_comparison(asset_return: float, deemed_rate: float, life_years: int | None = None,
