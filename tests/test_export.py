@@ -203,6 +203,9 @@ def _expected(ex, r) -> dict:
         out.update({f"out_{p}": led(p, None, "out"), f"in_{p}": led(p), f"net_{p}": net, f"pv_{p}": [F.npv(pv_rate, net)]})
         if f"irr_{p}" in ex.book.keys:          # the guarantors and the swap counterparty have a PV only
             out.update({f"irr_{p}": [_irr(net)], f"moic_{p}": [F.moic(net)], f"xirr_{p}": [F.xirr(dates, net)]})
+    owners = sum(L.net(o)[0] for o in ("us_treasury", "japan_mof", "other_lp", "us_retail", "japan_retail"))
+    out["net_owners"] = owners
+    out["irr_owners"] = [_irr(owners)]
     for hedged, tag in ((True, "h"), (False, "u")):
         jy = r.japan_yen(hedged)
         out.update({f"issued_{tag}": jy["filp_issued_jpy_tn"][0], f"got_{tag}": jy["jpy_received_tn"][0],
@@ -343,7 +346,8 @@ def test_pandas_reads_the_summary_first(built):
     assert rows["US Treasury: IRR"] == ("%", pytest.approx(F.irr(net), abs=1e-12))
     assert rows["US Treasury: paid in"] == ("$bn", pytest.approx(r.ledger.total("us_treasury", None, "out")[0].sum(), rel=1e-12))
     assert rows["Leverage (assets ÷ equity)"] == ("×", 3.0)
-    assert rows["Japan MoF in yen, hedged: PV of the net yen against its FILP bonds"][0] == "¥tn"
+    assert next(u for k, (u, _) in rows.items() if k.startswith("Japan MoF in yen, hedged")) == "¥tn"
+    assert rows["All owners together: equity IRR"] == ("%", pytest.approx(F.irr(r.equity_flows()[0]), abs=1e-12))
     listed = [a for a in s[0].iloc[s.index[s[0] == "What each sheet holds"][0] + 1:]]
     assert listed == list(E.SHEETS[1:])
 
@@ -481,3 +485,12 @@ def test_to_excel_writes_the_file_and_leaves_the_register_alone(tmp_path):
     assert out.exists() and A.current_overrides() == before
     wb = openpyxl.load_workbook(out)
     assert wb["Inputs"][wb.defined_names["Leverage"].attr_text.split("!")[1].replace("$", "")].value == 2.0
+
+
+@pytest.mark.parametrize("name,who,why", [("mou", "US Treasury", "n/a: paid nothing in")])
+def test_the_summary_says_why_an_irr_is_missing(built, name, who, why):
+    s = pd.read_excel(built["src"] / f"{name}.xlsx", sheet_name="Summary", header=None)
+    rows = dict(zip(s[0].astype(str), s[2]))
+    assert rows[f"{who}: IRR"] == why
+    assert rows[f"{who}: paid in"] == 0 and rows[f"{who}: received"] > 0
+    assert rows["Japan still to recoup when the fund ends (MOU)"] >= 0       # recouped at this asset return

@@ -182,7 +182,9 @@ def test_display_strings_read_back_as_numbers():
     assert as_number("5.72%") == (5.72, "%")
     assert as_number("¥−3.97tn") == (-3.97, "¥tn")
     assert as_number("¥147.20 per $") == (147.2, "¥ per $")
-    assert as_number("120 bp") == (120.0, "bp")
+    assert as_number("120 bp") == (120.0, "bp") and as_number("+160 bp") == (160.0, "bp")
+    assert as_number("3.70% a year") == (3.7, "% a year") and as_number("$106bn (DSCR binds)") == (106.0, "$bn")
+    assert as_number("¥62.7bn") == (62.7, "¥bn")
     assert np.isnan(as_number("¥120 / ¥150")[0]) and np.isnan(as_number("n/a (never paid back)")[0])
 
 
@@ -214,3 +216,25 @@ def test_inputs_ids_named_by_on_inputs_are_the_ones_written():
         g = E.build(**kw).grids()["Inputs"]
         written |= {v for (r, c), (v, _, _) in g.cells.items() if c == 4 and r > 4 and v}
     assert written == {id for id in A.register() if on_inputs(id)}
+
+
+def test_the_dashboards_file_says_what_it_holds():
+    """The dashboard's workbook is the shared scenario: its panels' own controls are recorded, not
+    claimed as inputs (each panel's own Export holds them)."""
+    dash = apps.build_dashboard()
+    try:
+        rows = dash.screen().controls
+    finally:
+        A.use_scenario(None)
+    shared = [r for r in rows if r[0].startswith("Shared: ")]
+    panels = [r for r in rows if not r[0].startswith("Shared: ")]
+    assert len(shared) == len(dash.shared) and all(r[4].startswith("Inputs") for r in shared)
+    assert panels and all(r[4].startswith("recorded here") for r in panels)
+
+
+def test_an_input_the_app_moves_says_so():
+    app = apps.build_roe_app()
+    app.controls["stress"].value = "asset return −3 pp"
+    row = next(r for r in app.screen().controls if r[0].startswith("Asset return"))
+    assert row[1] == 7.0 and "move it to 0.04 on Inputs" in row[4]
+    assert row[2] == "% a year"

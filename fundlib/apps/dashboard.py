@@ -118,9 +118,10 @@ class Dashboard(widgets.VBox):
         from fundlib.export import Screen
 
         rows = [control_row(k, w, False, "Shared: ") for k, w in self.shared.items()]
+        own = "recorded here as set (this workbook holds the shared scenario; the panel's own export holds it)"
         for title, app in self.panels.items():
-            rows += [control_row(k, w, app.export_kw is not None, f"{title}: ") for k, w in app.controls.items()
-                     if w.layout.display != "none"]
+            rows += [(*control_row(k, w, app.export_kw is not None, f"{title}: ")[:4], own)
+                     for k, w in app.controls.items() if w.layout.display != "none"]
         tables = [(f"{t} - {c}", df) for t, app in self.panels.items() for c, df in app.last_tables]
         run = next((app.last_run for app in self.panels.values() if app.last_run is not None), None)
         return Screen("Dashboard", rows, tables, run)

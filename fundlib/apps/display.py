@@ -41,16 +41,17 @@ def _collect(caption: str, df: pd.DataFrame) -> None:
         _TABLES.append((caption or f"Table {len(_TABLES) + 1}", df))
 
 
-_SHOWN = re.compile(r"^(?P<minus>[−-])?(?P<cur>[$¥])?(?P<minus2>[−-])?(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?)"
-                    r"(?P<suffix>bn|tn|%| bp|×| years?| months?)?(?P<per> per \$)?$")
-_UNITS = {("$", "bn"): "$bn", ("¥", "tn"): "¥tn", ("", "%"): "%", ("", "×"): "×", ("", " bp"): "bp",
+_SHOWN = re.compile(r"^(?P<minus>[−+-])?(?P<cur>[$¥])?(?P<minus2>[−+-])?(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?)"
+                    r"(?P<suffix>bn|tn|%| bp|×| years?| months?)?(?P<per> per \$)?(?P<ayear> a year)?(?: \([^()]*\))?$")
+_UNITS = {("$", "bn"): "$bn", ("¥", "tn"): "¥tn", ("¥", "bn"): "¥bn", ("", "%"): "%", ("", "×"): "×", ("", " bp"): "bp",
           ("", " years"): "years", ("", " year"): "years", ("", " months"): "months", ("", " month"): "months",
-          ("$", ""): "$", ("", ""): ""}
+          ("$", ""): "$", ("¥", ""): "¥", ("", ""): ""}
 
 
 def as_number(text: str) -> tuple[float, str]:
     """A figure as the apps show it, back to (number, unit): "−$157bn" → (−157.0, "$bn"), "5.72%" →
-    (5.72, "%"), "¥147.20 per $" → (147.2, "¥ per $"); anything else (several figures, words) → (NaN, "")."""
+    (5.72, "%"), "¥147.20 per $" → (147.2, "¥ per $"), "3.70% a year", "+160 bp", "$106bn (DSCR binds)" (a
+    note in brackets after the figure); anything else (several figures, words) → (NaN, "")."""
     m = _SHOWN.match(text.strip()) if isinstance(text, str) else None
     if m is None:
         return float("nan"), ""
@@ -58,8 +59,10 @@ def as_number(text: str) -> tuple[float, str]:
     unit = "¥ per $" if (cur, suffix, bool(m["per"])) == ("¥", "", True) else _UNITS.get((cur, suffix))
     if unit is None or (m["per"] and unit != "¥ per $"):
         return float("nan"), ""
+    if m["ayear"]:
+        unit = f"{unit} a year".strip()
     x = float(m["num"].replace(",", ""))
-    return (-x if (m["minus"] or m["minus2"]) else x), unit
+    return (-x if "−" in (m["minus"] or "") + (m["minus2"] or "") or "-" in (m["minus"] or "") + (m["minus2"] or "") else x), unit
 
 
 def rows_frame(rows: list[tuple[str, str]]) -> pd.DataFrame:
@@ -174,10 +177,12 @@ def numeric_frame(df: pd.DataFrame, formats: dict[str, str]) -> pd.DataFrame:
     for c, f in formats.items():
         if c in out.columns and f in FORMAT_UNITS:
             unit, k = FORMAT_UNITS[f]
-            vals = pd.to_numeric(out[c], errors="coerce") * k
+            vals = (pd.to_numeric(out[c], errors="coerce") * k).map(lambda x: float(f"{x:.14g}"))   # 9.999999999999998 → 10
             pos = list(out.columns).index(c)
             out.insert(pos, f"{c} ({unit})", vals)
             out = out.drop(columns=c)
+    if not isinstance(out.index, pd.RangeIndex) and out.index.name is None:
+        out.index.name = "item"          # a named first column, not pandas' "Unnamed: 0"
     return out
 
 

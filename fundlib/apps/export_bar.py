@@ -35,8 +35,8 @@ def download_link(data: bytes, filename: str, mime: str, label: str | None = Non
     b64 = base64.b64encode(data).decode("ascii")
     kb = max(1, round(len(data) / 1024))
     text = html.escape(label or filename)
-    return (f"<a class='fundlib-download' download='{html.escape(filename)}' href='data:{mime};base64,{b64}' "
-            f"style='{LINK_STYLE}'>{text}</a> <span style='color:#666'>({kb} KB)</span>")
+    return (f"<span style='white-space:nowrap'><a class='fundlib-download' download='{html.escape(filename)}' "
+            f"href='data:{mime};base64,{b64}' style='{LINK_STYLE}'>{text}</a> <span style='color:#666'>({kb} KB)</span></span>")
 
 
 def table_csv(df: pd.DataFrame) -> bytes:

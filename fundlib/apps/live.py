@@ -302,8 +302,13 @@ class LiveApp(widgets.VBox):
         uses it), the tables as numbers and the Monte Carlo run, if any."""
         from fundlib.export import Screen
 
-        return Screen(self.title, [control_row(k, w, self.export_kw is not None, prefix) for k, w in self.controls.items()],
-                      list(self.last_tables), self.last_run)
+        rows = [control_row(k, w, self.export_kw is not None, prefix) for k, w in self.controls.items()]
+        moved = self.export_kw(self.values()).get("asset_return") if self.export_kw is not None else None
+        for i, (k, w) in enumerate(self.controls.items()):      # an export that moves a register input says so
+            if getattr(w, "fundlib_id", None) == "asset_return" and moved is not None \
+                    and abs(moved - w.value / w.fundlib_scale) > 1e-12:
+                rows[i] = (*rows[i][:4], rows[i][4] + f"; the app's other settings move it to {moved:g} on Inputs")
+        return Screen(self.title, rows, list(self.last_tables), self.last_run)
 
     def recompute(self) -> float:
         """Recompute now and return the seconds it took."""
@@ -333,6 +338,9 @@ EXPORT_USES = {"preset": "Inputs: distribution terms (waterfall preset)",
                "stress": "Inputs: the SOFR shock (SofrShock_bp) and the asset return (AssetReturn) it applies"}
 
 
+_UNIT = re.compile(r"%( a year)?|bp|×|\$bn|¥tn|¥bn|years?|months?|¥ per \$|\$|¥|MW|scenarios|% of .*")
+
+
 def shown_value(w) -> str:
     """A control's value as the reader sees it: a dropdown's label, a slider's readout."""
     if isinstance(w, (widgets.Dropdown, widgets.ToggleButtons, widgets.SelectionSlider)) and w.options \
@@ -347,8 +355,12 @@ def control_row(key: str, w, exported: bool, prefix: str = "") -> tuple:
     """(control, value, unit, as shown, in this workbook) for the export's "On screen" sheet."""
     desc = (w.description or key).strip()
     m = re.search(r"\(([^()]*)\)\s*$", desc)
-    unit = m.group(1) if m else ""
+    unit = m.group(1).split(", ")[-1] if m else ""            # "(assets / equity, ×)" → "×"
+    if not _UNIT.fullmatch(unit):
+        unit = ""                                               # "(0–0.95)", "(1 = named)": not a unit
     value = w.value if isinstance(w.value, (int, float, str, bool)) else str(w.value)
+    if isinstance(value, float):
+        value = float(f"{value:.14g}")                          # 7.000000000000001 → 7.0
     id = getattr(w, "fundlib_id", None)
     if id is not None and on_inputs(id):
         uses = f"Inputs: register id {id} = {w.value / w.fundlib_scale:g} (in the register's unit)"

@@ -74,7 +74,8 @@ def odds_run(res, rate_model: str, leverage: float, weights: dict, block_months:
     k = {m: (100.0 if unit == "decimal" else 1.0) for m, (_, unit) in METRICS.items()}
     summary = pd.DataFrame({"outcome": [head(*METRICS[m]) for m in st.index], "scenarios with a value": st["n_finite"],
                             **{c: st[c] * [k[m] for m in st.index] for c in ("mean", "std", "p1", "p5", "p50", "p95", "p99", "es5")},
-                            "P(below 0)": st["prob_negative"], "P(above 0)": st["prob_positive"]})
+                            "P(below 0), of all scenarios": st["prob_negative"],
+                            "P(above 0), of all scenarios": st["prob_positive"]})
     summary = summary.rename(columns={"std": "standard deviation", "es5": "mean of the worst 5%"}).reset_index(drop=True)
     draws = pd.DataFrame({head(*METRICS[m]): res.values(m) * k[m] for m in METRICS})
     params = [("Rate paths", rate_model, ""), ("Leverage", leverage, "×"), ("Bootstrap block", block_months, "months"),

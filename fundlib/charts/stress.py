@@ -98,7 +98,7 @@ def stress_losses_chart(table: pd.DataFrame) -> vl.Spec:
     return vl.top({"data": vl.values(t), "hconcat": [
         _loss_bars(t, eq_f, "Fund equity value vs base", ["$bn PV at fair value", "(30-year UST + equity risk premium)"],
                    "Change in equity value ($bn)", "$,.0f", ",.1f", 230, sign, True),
-        _loss_bars(t, us_f, "US Treasury loss", ["$bn PV vs base, with Ex-Im", "at the 30-year UST"], "Loss ($bn PV)",
+        _loss_bars(t, us_f, "US (Treasury + Ex-Im) loss", ["$bn PV vs base,", "at the 30-year UST"], "Loss ($bn PV)",
                    "$,.0f", ",.1f", 170, {"value": "#0072B2"}, False),
-        _loss_bars(t, jp_f, "Japan MoF loss", ["¥tn PV vs base, with JBIC", "unhedged, on the JGB curve"], "Loss (¥tn PV)",
+        _loss_bars(t, jp_f, "Japan (MoF + JBIC) loss", ["¥tn PV vs base, unhedged,", "on the JGB curve"], "Loss (¥tn PV)",
                    ",.0f", ",.2f", 170, {"value": "#D55E00"}, False)]})

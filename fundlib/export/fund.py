@@ -105,8 +105,9 @@ def debt_sheet(book: Book, spec: ExportSpec) -> None:
           style="result")
     s.row("rate_j", "Subordinated rate: SOFR + spread", "decimal", "{sofr_t}+SubMargin")
     s.row("swap_n", "Swap notional: HedgeShare of the senior plan-at-close balance at the start of the year", "usd_bn",
-          "IF({t}>=1,HedgeShare*(1-SubShare)*INDEX({close_bal@row},{t}),0)")
-    s.row("swap_df", "USD discount factor at the year's end (Curves)", "factor", "IF({t}=0,1,INDEX({usd_df@row},{t}))")
+          "IF({t}>=1,HedgeShare*(1-SubShare)*INDEX({close_bal@row},{t}),0)", total="")     # a sum of notionals means nothing
+    s.row("swap_df", "USD discount factor at the year's end (Curves)", "factor", "IF({t}=0,1,INDEX({usd_df@row},{t}))",
+          opening="1")
     s.row("swap_fl", "Floating leg's PV: notional × (discount factor a year before − this one)", "usd_bn",
           "IF({t}>=1,{swap_n}*({swap_df@prev}-{swap_df}),0)", total="")
     s.row("swap_fx", "Fixed leg's PV per unit of rate: notional × discount factor", "usd_bn", "{swap_n}*{swap_df}", total="")

@@ -114,13 +114,13 @@ class InputsSheet:
             v = self.book.render(e.formula, TOTAL, None) if e.formula else e.value
             g.put(e.row, 3, v, {"input": "input", "calc": ""}.get(e.kind, "value"), FORMATS.get(e.unit, "General"))
             g.put(e.row, 4, e.id)
-            if e.low is not None:
-                g.put(e.row, 5, e.low)
-                g.put(e.row, 6, e.high)
-            g.put(e.row, 7, e.source)
+            if e.low is not None:                   # the range in the value's own format (7.000%, not 0.07)
+                g.put(e.row, 5, e.low, "", FORMATS.get(e.unit, "General"))
+                g.put(e.row, 6, e.high, "", FORMATS.get(e.unit, "General"))
+            g.put(e.row, 7, e.source, "wrap")
             if e.id in self.spec.register:          # how far the source can be trusted (fundlib.data.TIERS)
                 g.put(e.row, 8, self.spec.register[e.id].tier)
-        g.widths.update(dict(zip(range(1, 9), (56, 16, 14, 30, 9, 9, 120, 12))))
+        g.widths.update(dict(zip(range(1, 9), (56, 16, 14, 30, 11, 11, 90, 12))))
         g.freeze = (5, 3)
         g.label_cols = 2
 

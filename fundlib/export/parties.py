@@ -25,7 +25,8 @@ PARTY_ROWS = (*OWNERS, "manager", "senior_lenders", "sub_lenders", "swap_counter
 # Parties whose flows change sign more than once (fees in, calls out, recoveries in): a PV, not an IRR.
 NO_IRR = ("swap_counterparty", "exim", "jbic")
 _PARTY_LABELS = {**LABELS, "senior_lenders": "Senior bondholders", "sub_lenders": "Subordinated lenders",
-                 "swap_counterparty": "Swap counterparty", "exim": "US Ex-Im Bank", "jbic": "JBIC"}
+                 "swap_counterparty": "Swap counterparty", "exim": "US Ex-Im Bank", "jbic": "JBIC",
+                 "owners": "All owners together"}
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,9 @@ def _ownership(s, preset: str) -> None:
             f = f"IF(ShareUSRetail+ShareJapanRetail=0,{n}-(RetailPresetShare+RetailPresetShare)*{n}/(ShareUS+ShareJapan),{n})"
         else:
             f = SHARE_NAMES[o]
-        s.scalar(f"own_{o}", f"{LABELS[o]}: share of distributions and of calls", "decimal", f)
+        what = ("share of calls and cures (the cash splits by the tiers below)" if preset == "mou_2025"
+                else "share of distributions and of calls")
+        s.scalar(f"own_{o}", f"{LABELS[o]}: {what}", "decimal", f)
 
 
 def waterfall_sheet(book: Book, spec: ExportSpec) -> list[Tier]:
@@ -169,6 +172,17 @@ def waterfall_sheet(book: Book, spec: ExportSpec) -> list[Tier]:
     return tiers
 
 
+# What each party pays and receives, in its own words (an owner's by default).
+_FLOW_WORDS = {"owner": ("capital calls and equity cures", "distributions"),
+               "manager": ("nothing", "management fees and its share of the distributions (catch-up, carry)"),
+               "senior_lenders": ("the bonds bought (debt drawn) and interest capitalized", "debt service and guarantee calls"),
+               "sub_lenders": ("the subordinated debt lent", "its debt service"),
+               "swap_counterparty": ("the swap settlements it pays the fund (SOFR above the fixed rate)",
+                                     "the swap settlements the fund pays it, and guarantee calls on them"),
+               "exim": ("guarantee calls", "guarantee fees and recoveries"),
+               "jbic": ("guarantee calls", "guarantee fees and recoveries")}
+
+
 def parties_sheet(book: Book, spec: ExportSpec) -> None:
     s = book.sheet("Parties", spec.T, "Parties: each party's cash flows, IRR and present value",
                    "Paid and received by each government, retail saver, the manager, the lenders and the guarantors; IRR "
@@ -183,11 +197,19 @@ def parties_sheet(book: Book, spec: ExportSpec) -> None:
     for p in PARTY_ROWS:
         out, back = flows[p]
         s.heading(_PARTY_LABELS[p])
-        s.row(f"out_{p}", "Paid (capital in, debt lent, guarantee calls)", "usd_bn", out)
-        s.row(f"in_{p}", "Received (distributions, fees, debt service, recoveries)", "usd_bn", back)
+        paid, got = _FLOW_WORDS.get(p, _FLOW_WORDS["owner"])
+        s.row(f"out_{p}", f"Paid: {paid}", "usd_bn", out)
+        s.row(f"in_{p}", f"Received: {got}", "usd_bn", back)
         s.row(f"net_{p}", "Net cash flow: received − paid", "usd_bn", f"{{in_{p}}}-{{out_{p}}}", style="result")
+    s.heading("All owners together")
+    s.row("net_owners", "Net cash flow of all owners: the governments, other LPs and retail savers", "usd_bn",
+          "+".join(f"{{net_{o}}}" for o in OWNERS), style="result")
+    row = "{net_owners@row}"
+    s.scalar("irr_owners", "All owners together: equity IRR (from the root the IRR search sheet brackets)", "decimal",
+             f'IF(AND(MAX({row})>0,MIN({row})<0),IF(ISNUMBER({{seed_owners}}),IFERROR(IRR({row},{{seed_owners}}),'
+             f'{{seed_owners}}),IFERROR(IRR({row}),"")),"")', style="result")
     s.heading("Returns and present values (IRR and XIRR start from the root the IRR search sheet brackets; the swap "
-              "counterparty and the guarantors, whose flows change sign more than once, have a PV and no IRR)")
+              "counterparty and the guarantors, whose flows can change sign more than once, have a PV and no IRR)")
     for p in PARTY_ROWS:
         row, lab = f"{{net_{p}@row}}", _PARTY_LABELS[p]
         sign = f"AND(MAX({row})>0,MIN({row})<0)"
@@ -216,7 +238,7 @@ def irr_search_sheet(book: Book, spec: ExportSpec) -> None:
                    "Each step halves the bracket [IRRLow, IRRHigh] on Inputs, keeping the half where the NPV (XNPV) of the net "
                    "flow changes sign. The Parties sheet's IRR and XIRR start from the result, so they find the same root.",
                    year_label="Step", start=1)
-    for p in (p for p in PARTY_ROWS if p not in NO_IRR):
+    for p in (*(p for p in PARTY_ROWS if p not in NO_IRR), "owners"):
         s.heading(_PARTY_LABELS[p])
         for tag, f, lab in (("", "({net_%s@0}+NPV(%s,{net_%s@row1}))", "NPV"),
                             ("x", "XNPV(%s,{net_%s@row},{date@row})", "XNPV")):

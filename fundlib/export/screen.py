@@ -74,28 +74,56 @@ def run_summary(draws: pd.DataFrame) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- the Summary
 
 
+def _irr_or_why(p: str) -> str:
+    """An IRR cell, or why there is none: nothing paid in, or nothing (or too little) back."""
+    return (f'IF(ISNUMBER({{irr_{p}}}),{{irr_{p}}},IF({{out_{p}@c}}<=Tiny,"n/a: paid nothing in",'
+            f'IF({{in_{p}@c}}<=Tiny,"n/a: nothing came back (−100%)","n/a: no rate discounts the flows to 0")))')
+
+
 def _headlines(spec: ExportSpec) -> list:
     """(label, unit, template, where) of the headline figures; templates refer to workbook rows."""
-    out = [("Equity", "usd_bn", "Equity", "Inputs"), ("Leverage (assets ÷ equity)", "x", "Leverage", "Inputs"),
-           ("Assets", "usd_bn", "Equity*Leverage", "Inputs"),
-           ("Gross return on the assets", "decimal", "AssetReturn", "Inputs"), ("SOFR", "decimal", "SOFR", "Inputs"),
-           ("Cost of debt: SOFR + margins", "decimal", "DebtRate", "Inputs"),
-           ("US Treasury's share of the equity", "decimal", "ShareUS", "Inputs"),
-           ("Japan MoF's share of the equity", "decimal", "ShareJapan", "Inputs"),
-           ("Fund life", "years", "Life", "Inputs"), ("SOFR shock after close", "bp", "SofrShock_bp", "Inputs")]
-    figures = []
+    scenario = [("Equity", "usd_bn", "Equity", "Inputs"), ("Leverage (assets ÷ equity)", "x", "Leverage", "Inputs"),
+                ("Assets", "usd_bn", "Equity*Leverage", "Inputs"), ("Debt: assets − equity", "usd_bn", "Equity*(Leverage-1)", "Inputs"),
+                ("Gross return on the assets (unlevered IRR)", "decimal", "AssetReturn", "Inputs"),
+                ("US Treasury's share of the equity", "decimal", "ShareUS", "Inputs"),
+                ("Japan MoF's share of the equity", "decimal", "ShareJapan", "Inputs"),
+                ("Fund life", "years", "Life", "Inputs")]
+    debt = [("Senior debt: tenor of the principal plan", "years", "DebtTenor", "Inputs"),
+            ("Senior spread over SOFR", "bp", "SeniorSpread_bp", "Inputs"),
+            ("Guarantee fee to Ex-Im Bank and JBIC", "bp", "GuaranteeFee_bp", "Inputs"),
+            ("SOFR (the market month's)", "decimal", "SOFR", "Inputs"),
+            ("Cost of debt before the swap: SOFR + spread + fee (blended with any subordinated debt)", "decimal",
+             "DebtRate", "Inputs"),
+            ("Share of the senior debt swapped to fixed", "decimal", "HedgeShare", "Inputs"),
+            ("Swap fixed rate K (paid on the swapped share, plus the spread and fee)", "decimal", "{swap_k}", "Debt"),
+            ("SOFR shock after close (added to SOFR every year from year 1)", "bp", "SofrShock_bp", "Inputs"),
+            ("Debt-service reserve funded at close", "usd_bn", "{dsra}", "Plan"),
+            ("Lock-up test: distributions stop below this DSCR", "x", "LockupDSCR", "Inputs"),
+            ("Lowest debt-service cover ratio (DSCR) in any year", "x", "MIN({dscr@row})", "Debt"),
+            ("Guarantee calls, all years (Ex-Im + JBIC)", "usd_bn", "{call_exim@c}+{call_jbic@c}", "Debt"),
+            ("Still owed to the guarantors when the fund ends", "usd_bn", "{owed@last}", "Debt")]
+    figures = [("All owners together: equity IRR", "decimal",
+                'IF(ISNUMBER({irr_owners}),{irr_owners},"n/a: nothing came back (−100%)")', "Parties")]
     for p, lab in (("us_treasury", "US Treasury"), ("japan_mof", "Japan MoF")):
         figures += [(f"{lab}: paid in", "usd_bn", f"{{out_{p}@c}}", "Parties"),
                     (f"{lab}: received", "usd_bn", f"{{in_{p}@c}}", "Parties"),
-                    (f"{lab}: IRR", "decimal", f"{{irr_{p}}}", "Parties"),
-                    (f"{lab}: PV of the net flow at the US Treasury 30-year par yield", "usd_bn", f"{{pv_{p}}}", "Parties")]
-    figures += [("US Ex-Im Bank: PV of fees − calls + recoveries", "usd_bn", "{pv_exim}", "Parties"),
+                    (f"{lab}: IRR", "decimal", _irr_or_why(p), "Parties"),
+                    (f"{lab}: PV of the net flow, in dollars at the discount rate below (the US budget view)", "usd_bn",
+                     f"{{pv_{p}}}", "Parties")]
+    figures += [("Discount rate of the PVs: the US Treasury par yield at 30 years", "decimal", "PVRate", "Inputs"),
+                ("US Ex-Im Bank: PV of fees − calls + recoveries", "usd_bn", "{pv_exim}", "Parties"),
                 ("JBIC: PV of fees − calls + recoveries", "usd_bn", "{pv_jbic}", "Parties"),
-                ("Guarantee calls, all years (Ex-Im + JBIC)", "usd_bn", "{call_exim@c}+{call_jbic@c}", "Debt"),
-                ("Lowest debt-service cover ratio (DSCR) in any year", "x", "MIN({dscr@row})", "Debt"),
-                ("Japan MoF in yen, hedged: PV of the net yen against its FILP bonds", "jpy_tn", "{jpv_h}", "Japan in yen"),
-                ("Japan MoF in yen, unhedged: the same on the spot path", "jpy_tn", "{jpv_u}", "Japan in yen")]
-    return [("The scenario (Inputs)", out), ("Headline figures (formulas on the sheets named)", figures)]
+                ("FILP yield: what Japan pays on the bonds that fund its stake", "decimal", "FilpYield", "Inputs"),
+                ("Japan MoF in yen, hedged (each dollar converted at its date's locked forward): PV of the net yen "
+                 "against its FILP bonds, on the JGB curve", "jpy_tn", "{jpv_h}", "Japan in yen"),
+                ("Japan MoF in yen, unhedged (on the spot path: spot × (1 − the yen's appreciation a year)^t)", "jpy_tn",
+                 "{jpv_u}", "Japan in yen"),
+                ("… the yen's appreciation a year on that path (0: spot held flat)", "decimal", "YenAppreciation", "Inputs")]
+    if spec.preset == "mou_2025":
+        figures += [("MOU deemed rate Japan's recoup accrues at", "decimal", "DeemedRate", "Inputs"),
+                    ("Japan still to recoup when the fund ends (MOU)", "usd_bn", "{recoup0@last}", "Waterfall")]
+    return [("The scenario (Inputs)", scenario), ("Debt and cover", debt),
+            ("Headline figures (formulas on the sheets named)", figures)]
 
 
 def summary_sheet(book: Book, spec: ExportSpec, screen: Screen | None, sheets: dict) -> None:
@@ -107,9 +135,11 @@ def summary_sheet(book: Book, spec: ExportSpec, screen: Screen | None, sheets: d
         g.put(1, 1, "Summary: this scenario, its headline figures and what each sheet holds", "title")
         g.put(2, 1, "Every figure below is a formula on the sheet named beside it: change an input on Inputs and the "
                     "whole workbook recomputes. Each formula also stores its value, so a reader that does not recalculate "
-                    "sees the same numbers. Percentages are stored as fractions (7% is 0.07) and shown as %.", "about")
-        for c, h in enumerate(("Item", "Unit", "Value", "Sheet"), start=1):
-            g.put(4, c, h, "head")
+                    "sees the same numbers. Here and on the model sheets a percentage is stored as a fraction (7% is 0.07) and "
+                    "shown as %; the sheets On screen and Monte Carlo run hold numbers as the app shows them, in the unit "
+                    "their column names (7 under \u201c(%)\u201d is 7%).", "about")
+        for c, h in enumerate(("Item", "Unit", "Value", "Sheet (and, below, what it holds)"), start=1):
+            g.put(4, c, h, "headright" if c == 3 else ("headindent" if c == 4 else "head"))
         r = 5
         if screen is not None:
             g.put(r, 1, f"Exported from the app \u201c{screen.app}\u201d: its controls and tables are on the sheet "
@@ -118,11 +148,21 @@ def summary_sheet(book: Book, spec: ExportSpec, screen: Screen | None, sheets: d
             r += 1
         g.put(r, 1, "Distribution terms")
         g.put(r, 3, W.PRESETS[spec.preset].split(":")[0], "")
-        g.put(r, 4, "Inputs")
+        g.put(r, 4, "Inputs", "indent")
         g.put(r + 1, 1, "Market snapshot (month-end)")
         g.put(r + 1, 3, spec.market.as_of)
-        g.put(r + 1, 4, "Inputs")
+        g.put(r + 1, 4, "Inputs", "indent")
         r += 2
+        _, fx, bust, delay = spec.shocks.arrays()
+        for label, unit, v in (("What-if after close: AI capex bust severity (shapes the Profile)", "x", float(bust)),
+                               ("What-if after close: construction delay (shapes the Profile)", "years", float(delay)),
+                               ("What-if after close: USD/JPY from year 1", "jpy_per_usd", None if fx is None else float(fx))):
+            if v:
+                g.put(r, 1, label)
+                g.put(r, 2, unit_label(unit))
+                g.put(r, 3, v, "value", FORMATS.get(unit))
+                g.put(r, 4, "Inputs")
+                r += 1
         for heading, rows in _headlines(spec):
             r += 1
             g.put(r, 1, heading, "heading")
@@ -130,10 +170,10 @@ def summary_sheet(book: Book, spec: ExportSpec, screen: Screen | None, sheets: d
                 g.put(r, c, None, "band")
             r += 1
             for label, unit, template, where in rows:
-                g.put(r, 1, label)
+                g.put(r, 1, label, "wrap" if len(label) > 62 else "")
                 g.put(r, 2, unit_label(unit))
                 g.put(r, 3, book.render(template, TOTAL, None), "result", FORMATS.get(unit, "General"))
-                g.put(r, 4, where)
+                g.put(r, 4, where, "indent")
                 r += 1
         r += 1
         g.put(r, 1, "What each sheet holds", "heading")
@@ -142,7 +182,7 @@ def summary_sheet(book: Book, spec: ExportSpec, screen: Screen | None, sheets: d
         r += 1
         for name, about in sheets.items():
             g.put(r, 1, name, "toplabel")
-            g.put(r, 4, about, "wrap")
+            g.put(r, 4, about, "wrapindent")
             r += 1
         g.widths.update({1: 62, 2: 10, 3: 16, 4: 110})
         g.freeze, g.label_cols, g.header_row = (5, 1), 1, 4
@@ -161,15 +201,25 @@ def _cell(v):
     return v if isinstance(v, (int, float, str, bool)) or v is None else str(v)
 
 
+def _number_format(v) -> str | None:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return None
+    return "#,##0" if float(v).is_integer() else "#,##0.0000"
+
+
 def _frame(g, r: int, df: pd.DataFrame, index: bool) -> int:
-    """Write ``df`` with its header at row ``r``; returns the next free row."""
+    """Write ``df`` with its header at row ``r`` (a numeric column's header aligned right, over its
+    numbers); returns the next free row."""
     cols = ([df.index.name or ""] if index else []) + [str(c) for c in df.columns]
+    rows = [([idx] if index else []) + list(row) for idx, row in df.iterrows()]
+    numeric = [any(_number_format(_cell(r_[c])) for r_ in rows) for c in range(len(cols))]
     for c, h in enumerate(cols, start=1):
-        g.put(r, c, h, "head")
-    for i, (idx, row) in enumerate(df.iterrows(), start=1):
-        vals = ([idx] if index else []) + list(row)
+        g.put(r, c, h, "headright" if numeric[c - 1] else "head")
+    for i, vals in enumerate(rows, start=1):
         for c, v in enumerate(vals, start=1):
-            g.put(r + i, c, _cell(v), "", "#,##0.0000" if isinstance(_cell(v), float) else None)
+            v = _cell(v)
+            long = isinstance(v, str) and len(v) > g.widths.get(c, 14)
+            g.put(r + i, c, v, "wrap" if long else "", _number_format(v))
     return r + len(df) + 2
 
 
@@ -180,24 +230,27 @@ def screen_sheets(book: Book, screen: Screen) -> list[str]:
 
     def write(grids):
         g = grids["On screen"]
+        g.widths.update({1: 58, 2: 16, 3: 22, 4: 30, 5: 44, 6: 18, 7: 18})
         g.put(1, 1, f"On screen: the app \u201c{screen.app}\u201d when it was exported", "title")
-        g.put(2, 1, "Every control with the value it had, and every table the app showed, as numbers (units in the "
-                    "headers). A control the workbook's chain takes is an input on the Inputs sheet, named in the last "
-                    "column; the others are recorded here as set.", "about")
+        g.put(2, 1, "Every control with the value it had, and every table the app showed, as numbers rounded as the app "
+                    "shows them, in the unit each column or row names (7 under \u201c%\u201d is 7%; the model sheets hold "
+                    "the figures in full). A control the workbook's chain takes is an input on the Inputs sheet, named in "
+                    "the last column; the others are recorded here as set.", "about")
         g.put(4, 1, "Controls", "heading")
         r = _frame(g, 5, pd.DataFrame(screen.controls, columns=["Control", "Value", "Unit", "As shown", "In this workbook"]),
                    False)
         for caption, df in screen.tables:
             g.put(r, 1, f"Table: {caption}", "heading")
             r = _frame(g, r + 1, df, not isinstance(df.index, pd.RangeIndex))
-        g.widths.update({1: 58, 2: 16, 3: 14, 4: 30, 5: 60, 6: 16, 7: 16})
         g.label_cols, g.header_row = 1, 2
         if screen.run is None:
             return
         run, g = screen.run, grids["Monte Carlo run"]
+        g.widths.update({c: (44 if c == 1 else 19) for c in range(1, 20)})
         shown = min(len(run.draws), RUN_ROWS)
         g.put(1, 1, f"Monte Carlo run: {run.title}", "title")
-        g.put(2, 1, f"{run.count:,} scenarios, seed {run.seed}. The summary and percentiles cover all {run.count:,}; "
+        g.put(2, 1, f"{run.count:,} scenarios, seed {run.seed}. The summary and percentiles cover all {run.count:,} (percentiles "
+                    "interpolated linearly between scenarios, the standard deviation the sample's); "
                     f"the first {shown:,} are listed below"
                     + (" (every one)." if shown == run.count else f" (at most {RUN_ROWS:,} are listed)."), "about")
         g.put(4, 1, "Settings", "heading")
@@ -205,11 +258,11 @@ def screen_sheets(book: Book, screen: Screen) -> list[str]:
         r = _frame(g, 5, pd.DataFrame(params, columns=["Setting", "Value", "Unit"]), False)
         g.put(r, 1, "Across all scenarios", "heading")
         r = _frame(g, r + 1, run.distribution(), False)
-        g.put(r, 1, f"Scenarios 1 to {shown:,}", "heading")
+        g.print_rows = r - 1            # the print-out stops before the scenario list (it stays in the file)
+        g.put(r, 1, f"Scenarios 1 to {shown:,} (not printed: {shown:,} rows)", "heading")
         listed = run.draws.iloc[:shown].copy()
         listed.index = pd.RangeIndex(1, shown + 1, name="Scenario")
         _frame(g, r + 1, listed, True)
-        g.widths.update({c: (40 if c == 1 else 14) for c in range(1, 16)})
         g.label_cols, g.header_row = 1, 2
 
     book.special.append(write)

@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 __all__ = ["Book", "Sheet", "Row", "Grid", "FIRST", "HEADER_ROW", "UNIT_LABELS", "unit_label"]
 
 LABEL, UNIT, TOTAL, OPEN, FIRST = 1, 2, 3, 4, 5        # columns A..D, then year 0 in column E
+LABEL_WIDTH = 64
 HEADER_ROW = 4
 FORMATS = {"usd_bn": "#,##0.000", "jpy_tn": "#,##0.000", "decimal": "0.000%", "x": "0.000", "years": "0",
            "year": "0", "flag": "0", "bp": "0.0", "jpy_per_usd": "0.000", "date": "yyyy-mm-dd",
@@ -170,7 +171,7 @@ class Book:
             self._write_row(s, g, row)
         for r, c, v, style in s.extra:
             g.put(r, c, v, style)
-        g.widths.update({LABEL: 64, UNIT: 16, TOTAL: 15, OPEN: 9})
+        g.widths.update({LABEL: LABEL_WIDTH, UNIT: 16, TOTAL: 15, OPEN: 12})
         g.widths.update({FIRST + j: 11 for j in range(s.width)})
         g.freeze = (HEADER_ROW + 1, FIRST)
         g.label_cols = OPEN if any(r.opening or r.open_f for r in s.rows) else TOTAL
@@ -183,7 +184,8 @@ class Book:
                 for c in range(LABEL + 1, FIRST + s.width):
                     g.put(r, c, None, "band")
             return
-        g.put(r, LABEL, row.label, "bold" if row.style == "result" else "")
+        long = len(row.label) > LABEL_WIDTH      # wrapped over two lines, not cut at the Unit column
+        g.put(r, LABEL, row.label, ("boldwrap" if long else "bold") if row.style == "result" else ("wrap" if long else ""))
         g.put(r, UNIT, unit_label(row.unit))
         fmt = row.fmt or FORMATS.get(row.unit, "General")
         w = row.width or s.width
@@ -217,6 +219,7 @@ class Grid:
     label_cols: int = TOTAL          # columns A.. this one repeat on every printed page
     header_row: int = HEADER_ROW     # rows 1.. this one repeat on every printed page
     landscape: bool = True
+    print_rows: int | None = None    # rows printed (all when None)
 
     def put(self, r: int, c: int, v=None, style: str = "", fmt: str | None = None) -> None:
         self.cells[(r, c)] = [v, style, fmt]

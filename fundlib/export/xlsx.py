@@ -30,11 +30,16 @@ STYLES = {
     "check": {"font_color": "#375623", "italic": True},
     "result": {"bold": True},
     "bold": {"bold": True},
+    "boldwrap": {"bold": True, "text_wrap": True, "valign": "top"},
     "toplabel": {"bold": True, "valign": "top"},
+    "headright": {"bold": True, "font_color": "#1F3864", "align": "right"},
+    "headindent": {"bold": True, "font_color": "#1F3864", "indent": 1},
+    "indent": {"indent": 1},
+    "wrapindent": {"text_wrap": True, "valign": "top", "indent": 1},
     "wrap": {"text_wrap": True, "valign": "top"},
     "about": {"italic": True, "font_color": "#7F6000", "text_wrap": True, "valign": "top"},
 }
-WRAPPED = ("wrap", "about")
+WRAPPED = ("wrap", "about", "wrapindent", "boldwrap")
 LINE_HEIGHT = 15.0       # points per line of wrapped text (the default font)
 YEARS_PER_PAGE = 10      # year columns on one printed page beside the repeated labels (about 70% scale)
 
@@ -125,3 +130,5 @@ def _print_setup(ws, g) -> None:
     years = max(0, last - g.label_cols)
     ws.fit_to_pages(max(1, math.ceil(years / YEARS_PER_PAGE)), 0)
     ws.set_footer(f"&L{g.name}&RPage &P of &N")
+    if g.print_rows:
+        ws.print_area(0, 0, g.print_rows - 1, last - 1)
