@@ -27,11 +27,16 @@ def render(record: dict) -> str:
              f"Measured {record['measured']} on {m['cores']} cores, Python {m['python']} "
              f"(load average {m['load_average_1m']} at the end of the run).",
              "",
-             "| measure | time | comparison |",
-             "|---|---:|---|"]
+             "Every figure is measured at the size it names; \"÷ previous\" is this run's time over the previous full",
+             "run's (below 1: faster).",
+             "",
+             "| measure | time | ÷ previous | comparison |",
+             "|---|---:|---:|---|"]
     for r in record["rows"]:
         measure = r["measure"].strip().replace("|", r"\|")
-        lines.append(f"| {measure} | {_figure(r['seconds'], r['note'])} | {r['note'].replace('|', chr(92) + '|')} |")
+        k = r.get("ratio_to_previous")
+        lines.append(f"| {measure} | {_figure(r['seconds'], r['note'])} | {'new' if k is None else f'{k:.2f}×'} "
+                     f"| {r['note'].replace('|', chr(92) + '|')} |")
     lines.append(END)
     return "\n".join(lines)
 
