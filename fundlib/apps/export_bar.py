@@ -93,7 +93,7 @@ class ExportBar(widgets.VBox):
         """Write ``exports/<app>_<table>.csv`` for the controls, every table shown and the Monte Carlo
         run (its summary over every scenario, and the scenarios up to ``fundlib.export.RUN_ROWS``);
         show their links."""
-        from fundlib.export import RUN_ROWS, run_summary
+        from fundlib.export import RUN_ROWS
 
         EXPORT_DIR.mkdir(exist_ok=True)
         screen = self.scenario().get("screen")
@@ -102,7 +102,7 @@ class ExportBar(widgets.VBox):
             files.insert(0, ("Controls as set", "controls", pd.DataFrame(screen.controls, columns=CONTROL_COLUMNS)))
             run = screen.run
             if run is not None:
-                summary = run.summary if run.summary is not None else run_summary(run.draws)
+                summary = run.distribution()
                 k = min(len(run.draws), RUN_ROWS)
                 listed = run.draws.iloc[:k].copy()
                 listed.index = pd.RangeIndex(1, k + 1, name="scenario")

@@ -14,7 +14,6 @@ from fundlib import charts as C
 from fundlib import leverage as LV
 from fundlib import structure as S
 from fundlib._validate import InputError
-from fundlib.export import Run
 from fundlib.apps.display import record_run, shown, table_html, usd_bn
 from fundlib.apps.live import LiveApp, View, pct_slider, slider
 from fundlib.charts.theme import signed
@@ -171,6 +170,8 @@ def render_risk(asset_volatility_pct: float, leverage: float, asset_return_pct: 
         ("5% worst case (5th percentile)", signed(max(np.quantile(draws, 0.05), -1.0), ".1%")),
         ("Draws below −100%, shown at −100% (limited liability)", f"{np.mean(draws < -1.0):.2%}"),
     ]
+    from fundlib.export import Run      # the export package loads on first use, not with the notebook
+
     record_run(Run("One-year equity returns", int(seed), int(scenarios),
                    [("Asset volatility", asset_volatility_pct, "% a year"), ("Leverage", leverage, "×"),
                     ("Expected asset return", asset_return_pct, "% a year"), ("Debt rate", debt_rate_pct, "% a year"),

@@ -27,7 +27,6 @@ from fundlib._validate import InputError
 from fundlib.apps import chartwidget
 from fundlib.apps.display import collecting_tables
 from fundlib.apps.export_bar import ExportBar
-from fundlib.export.inputs import PRESET_ONLY, on_inputs
 
 _READY = False
 _ACTIVE = None   # the app whose render is running (its progress bar shows long computations)
@@ -292,18 +291,21 @@ class LiveApp(widgets.VBox):
         kw = {"overrides": overrides}
         if "preset" in self.controls:
             kw["preset"] = self.controls["preset"].value
-        if self.export_kw is not None:
-            kw.update(self.export_kw(self.values()))
-        kw["screen"] = self.screen()
+        extra = self.export_kw(self.values()) if self.export_kw is not None else {}
+        kw.update(extra)
+        kw["screen"] = self.screen(extra)
         return kw
 
-    def screen(self, prefix: str = ""):
+    def screen(self, extra: dict | None = None):
         """What the app shows, for the export: every control (value, unit, as shown, how the workbook
-        uses it), the tables as numbers and the Monte Carlo run, if any."""
+        uses it), the tables as numbers and the Monte Carlo run, if any. ``extra`` is what the app's
+        ``export`` adds to the scenario (computed here when not given)."""
         from fundlib.export import Screen
 
-        rows = [control_row(k, w, self.export_kw is not None, prefix) for k, w in self.controls.items()]
-        moved = self.export_kw(self.values()).get("asset_return") if self.export_kw is not None else None
+        if extra is None:
+            extra = self.export_kw(self.values()) if self.export_kw is not None else {}
+        rows = [control_row(k, w, self.export_kw is not None) for k, w in self.controls.items()]
+        moved = extra.get("asset_return")
         for i, (k, w) in enumerate(self.controls.items()):      # an export that moves a register input says so
             if getattr(w, "fundlib_id", None) == "asset_return" and moved is not None \
                     and abs(moved - w.value / w.fundlib_scale) > 1e-12:
@@ -353,6 +355,8 @@ def shown_value(w) -> str:
 
 def control_row(key: str, w, exported: bool, prefix: str = "") -> tuple:
     """(control, value, unit, as shown, in this workbook) for the export's "On screen" sheet."""
+    from fundlib.export.inputs import PRESET_ONLY, on_inputs     # loads the export package on first use only
+
     desc = (w.description or key).strip()
     m = re.search(r"\(([^()]*)\)\s*$", desc)
     unit = m.group(1).split(", ")[-1] if m else ""            # "(assets / equity, ×)" → "×"

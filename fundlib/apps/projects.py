@@ -15,7 +15,6 @@ from fundlib import projects as P
 from fundlib import scenarios as SC
 from fundlib._validate import InputError
 from fundlib.apps.display import record_run, shown, table_html, usd_bn
-from fundlib.export import Run
 from fundlib.apps.live import LiveApp, View, pct_slider, report_progress, slider
 
 
@@ -101,6 +100,8 @@ def render_monte_carlo(w_data_centres_pct: float, w_power_pct: float, w_chip_pac
     rows.append(("Pairwise correlation of two sectors' shocks (loading²)", f"{macro_corr ** 2:.2f}"))
     rows.append(("Scenarios, seed", f"{int(scenarios):,}, {int(seed)}"))
     draws = {"portfolio IRR (% a year, unlevered; blank: no IRR)": res.irr * 100}
+    from fundlib.export import Run      # the export package loads on first use, not with the notebook
+
     record_run(Run("The portfolio's IRR across scenarios", int(seed), n,
                    [*((f"Weight: {k.replace('_', ' ')}", v * 100, "%") for k, v in weights.items()),
                     ("Uncertainty width", width_pct, "% of the base ranges"), ("Macro factor loading", macro_corr, "")],

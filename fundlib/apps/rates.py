@@ -17,7 +17,6 @@ from fundlib import filp as F
 from fundlib import fx as FX
 from fundlib._validate import InputError
 from fundlib.apps.display import record_run, table_html, usd_bn
-from fundlib.export import Run
 from fundlib.apps.live import LiveApp, View, pct_slider, slider
 from fundlib.charts.theme import jpy_tn, signed
 from fundlib.market import Market
@@ -221,6 +220,8 @@ def render_fx_risk(volatility_pct: float, horizon_years: float, usd_return_pct: 
         ("P(yen return below the FILP coupon)", f"{np.mean(yen < f):.1%}"),
         ("P(yen loss over the horizon)", f"{np.mean(yen < 0):.1%}"),
     ]
+    from fundlib.export import Run      # the export package loads on first use, not with the notebook
+
     record_run(Run(f"USD/JPY and the unhedged yen return over {H:.0f} years", int(seed), int(paths),
                    [("USD/JPY volatility", volatility_pct, "% a year"), ("Horizon", H, "years"),
                     ("Dollar return on the stake", usd_return_pct, "% a year"), ("FILP coupon", filp_pct, "% a year"),

@@ -4,6 +4,7 @@ and the three-terms app (the proposal, a retail-first variant and the 2025 MOU o
 
 from __future__ import annotations
 
+import inspect
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
@@ -31,10 +32,8 @@ def _structure_fund(us_share_pct, other_share_pct, us_retail_pct, japan_retail_p
 
 def _structure_export(v: dict) -> dict:
     """The fund the app runs (its fee basis too, which the register does not hold) for the workbook."""
-    keys = ("us_share_pct", "other_share_pct", "us_retail_pct", "japan_retail_pct", "us_votes_pct", "leverage",
-            "spread_bp", "sub_debt_pct", "management_fee_pct", "fee_basis", "carry_pct", "hurdle_pct", "deploy_years",
-            "hedge_pct")
-    return {"fund": _structure_fund(*(v[k] for k in keys)), "asset_return": v["asset_return_pct"] / 100}
+    fund = _structure_fund(**{k: v[k] for k in inspect.signature(_structure_fund).parameters})
+    return {"fund": fund, "asset_return": v["asset_return_pct"] / 100}
 
 
 def owners_under_terms(fund: S.FundStructure, preset: str) -> tuple[pd.DataFrame, dict, dict]:

@@ -108,7 +108,9 @@ def _headlines(spec: ExportSpec) -> list:
         figures += [(f"{lab}: paid in", "usd_bn", f"{{out_{p}@c}}", "Parties"),
                     (f"{lab}: received", "usd_bn", f"{{in_{p}@c}}", "Parties"),
                     (f"{lab}: IRR", "decimal", _irr_or_why(p), "Parties"),
-                    (f"{lab}: PV of the net flow, in dollars at the discount rate below (the US budget view)", "usd_bn",
+                    (f"{lab}: PV of the net flow in dollars, at the US Treasury yield below "
+                     + ("(the Treasury's budget view)" if p == "us_treasury" else
+                        "(for comparison; Japan's own budget view, in yen on the JGB curve, is below)"), "usd_bn",
                      f"{{pv_{p}}}", "Parties")]
     figures += [("Discount rate of the PVs: the US Treasury par yield at 30 years", "decimal", "PVRate", "Inputs"),
                 ("US Ex-Im Bank: PV of fees − calls + recoveries", "usd_bn", "{pv_exim}", "Parties"),

@@ -59,14 +59,11 @@ class _Formats:
 
 
 def _cached(v):
-    """A formula's value as XlsxWriter stores it (an error as its code, a blank as "")."""
+    """A formula's value as XlsxWriter stores it (an error as its code, a blank as ""); the evaluator
+    has already turned any non-finite result into #NUM!."""
     if isinstance(v, XlError):
         return v.code
-    if v is None:
-        return ""
-    if isinstance(v, float) and not math.isfinite(v):
-        return "#NUM!"
-    return v
+    return "" if v is None else v
 
 
 def write(path: Path, grids: dict, names: dict, properties: dict) -> dict:
