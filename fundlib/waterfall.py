@@ -208,11 +208,16 @@ def run_waterfall(contributions, distributable, tiers, ownership: dict | None = 
     dist = np.maximum(dist, 0.0)
     c_own = _contributions(contributions, dist)
     n_p = len(PAYEES)
-    contrib = np.zeros((n_p,) + dist.shape)
-    contrib[: len(OWNERS)] = c_own
     S, T = dist.shape[:-1], dist.shape[-1]
+    # the loop runs over periods, so each period's amounts lie together: time first, (T, payee, ...)
+    contrib_t = np.zeros((T, n_p) + S)
+    contrib_t[:, : len(OWNERS)] = np.moveaxis(c_own, -1, 0)
+    contrib = np.moveaxis(contrib_t, 0, -1)                  # [payee, ..., t], the same numbers
+    dist_t = np.ascontiguousarray(np.moveaxis(dist, -1, 0))
     if ownership is None:
-        tot = contrib.sum(axis=-1)
+        tot = np.zeros((n_p,) + dist.shape)
+        tot[: len(OWNERS)] = c_own
+        tot = tot.sum(axis=-1)
         own_w = _pro_rata(np.ones(S), tot)
     else:
         from fundlib.structure import _fractions
@@ -235,7 +240,7 @@ def run_waterfall(contributions, distributable, tiers, ownership: dict | None = 
         else:
             split_vectors.append(None)
 
-    paid = np.zeros((len(tiers), n_p) + dist.shape)
+    paid_t = np.zeros((len(tiers), T, n_p) + S)
     unreturned = np.zeros((n_p,) + S)
     pref_due = [np.zeros((n_p,) + S) for _ in tiers]
     recoup = [np.zeros(S) for _ in tiers]
@@ -248,9 +253,9 @@ def run_waterfall(contributions, distributable, tiers, ownership: dict | None = 
                 pref_due[k] += tier.rate * (unreturned + pref_due[k]) * _owner_mask(tier.owners).reshape((n_p,) + (1,) * len(S))
             if isinstance(tier, SplitUntilRecouped):
                 i = PAYEES.index(tier.payee)
-                recoup[k] = recoup[k] * (1.0 + tier.rate) + contrib[i, ..., t]
-        unreturned += contrib[..., t]
-        avail = dist[..., t].copy()
+                recoup[k] = recoup[k] * (1.0 + tier.rate) + contrib_t[t, i]
+        unreturned += contrib_t[t]
+        avail = dist_t[t].copy()
         for k, tier in enumerate(tiers):
             if isinstance(tier, ReturnOfCapital):
                 owed = unreturned * _owner_mask(tier.owners).reshape((n_p,) + (1,) * len(S))
@@ -279,9 +284,9 @@ def run_waterfall(contributions, distributable, tiers, ownership: dict | None = 
                 pay = split_vectors[k] * avail
                 owner_profit += pay[: len(OWNERS)].sum(axis=0)
                 manager_carry += pay[mgr]
-            paid[k, ..., t] = pay
+            paid_t[k, t] = pay
             avail = np.maximum(avail - pay.sum(axis=0), 0.0)
-    return WaterfallResult(tiers, paid, contrib, fee_arr)
+    return WaterfallResult(tiers, np.moveaxis(paid_t, 1, -1), contrib, fee_arr)
 
 
 def _tiers(tiers) -> tuple:

@@ -76,16 +76,24 @@ def _portfolio(w: dict, ai_bust, d: dict, horizon: int) -> np.ndarray:
             continue
         a = P.archetype(key)
         ai = np.asarray(ai_bust, float) if s == "data_centres" else 0.0
+        if np.ndim(ai) and np.all(ai == ai.flat[0]):   # the same bust everywhere: one profile serves every scenario
+            ai = ai.flat[0]
         c = P.cashflows(a, horizon, utilization=a.utilization * np.clip(1 - cut * ai, 0, 1),
                         maintenance_mult=1 + up * ai, components=True)
-        on_time = np.broadcast_to(c["operating"] - c["maintenance"] - c["refresh"] + c["terminal"], n + (horizon,))
+        own = c["operating"] - c["maintenance"] - c["refresh"] + c["terminal"]
+        on_time = np.broadcast_to(own, n + (horizon,))
         late = np.broadcast_to(np.asarray(d[s], float), n)
         whole = np.floor(late)
         frac = (late - whole)[..., None]
+        if np.ndim(own) == 1:            # one profile for every scenario: gather from it with zeros in front
+            padded = np.concatenate([np.zeros(horizon), own])
 
-        def shifted(years):
-            idx = t - years[..., None].astype(int)
-            return np.where(idx >= 0, np.take_along_axis(on_time, np.clip(idx, 0, horizon - 1), axis=-1), 0.0)
+            def shifted(years):
+                return padded[(horizon + t) - years[..., None].astype(int)]
+        else:
+            def shifted(years):
+                idx = t - years[..., None].astype(int)
+                return np.where(idx >= 0, np.take_along_axis(on_time, np.clip(idx, 0, horizon - 1), axis=-1), 0.0)
 
         cf = shifted(whole) if np.any(whole > 0) else on_time
         if np.any(frac > 0):                           # months: blend the whole years either side

@@ -32,7 +32,7 @@ date (hedged) or on the FX path (unhedged).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -40,7 +40,7 @@ from fundlib import assumptions as A
 from fundlib import waterfall as W
 from fundlib.chain import year as Y
 from fundlib.chain.assets import buy_assets
-from fundlib.chain.debt import roll_forward, sculpt_plan, service_due, strike_swap
+from fundlib.chain.debt import DebtPlan, roll_forward, sculpt_plan, service_due, strike_swap
 from fundlib.chain.inputs import MAX_HORIZON, Shocks, prepare
 from fundlib.chain.ledger import Ledger
 from fundlib.chain.rates import floating_rates, fx_rates
@@ -49,6 +49,9 @@ from fundlib.market import Market
 from fundlib.structure import OWNERS, FundStructure
 
 __all__ = ["ChainResult", "run", "MAX_HORIZON"]
+
+_year_major = np.asfortranarray   # the year loop's copies of (n, T) inputs: one year's numbers together
+_PATH_ORDER = "F"                 # and the paths it writes year by year
 
 
 @dataclass
@@ -113,22 +116,32 @@ def run(fund: FundStructure | None = None, market: Market | None = None, *, asse
     exim, test = A.value("exim_share_of_guarantees"), A.value("lockup_dscr")
 
     L = Ledger(n, T)
-    paths = {k: np.zeros((n, T)) for k in ("due", "distributable", "cures", "senior", "sub", "arrears", "exposure")}
-    paths["dscr"] = np.full((n, T), np.nan)
+    # the year loop reads and writes one year of each (n, T) array at a time: it works on copies laid
+    # out year by year (the same numbers; the results are handed back in the usual layout)
+    by_year = _year_major
+    y_plan = DebtPlan(by_year(plan.service), by_year(plan.balance), by_year(plan.principal))
+    y_rates = replace(rates, sofr=by_year(rates.sofr), coupon=by_year(rates.coupon), senior=by_year(rates.senior),
+                      sub=by_year(rates.sub))
+    y_swap = replace(swap, notional=by_year(swap.notional))
+    y_assets = replace(assets, purchases=by_year(assets.purchases), cfads=by_year(assets.cfads),
+                       exit_value=by_year(assets.exit_value))
+    paths = {k: np.zeros((n, T), order=_PATH_ORDER) for k in ("due", "distributable", "cures", "senior", "sub",
+                                                              "arrears", "exposure")}
+    paths["dscr"] = np.full((n, T), np.nan, order=_PATH_ORDER)
     sen_bal, sub_bal, reserve, arrears, owed = (np.zeros(n) for _ in range(5))
     for s in range(T):                                                       # 4. year by year
         last = s == T - 1
-        reserve = reserve + Y.capital_in(L, s, own, assets, fund)
-        floor = np.where((sen_bal > 1e-9) | (assets.draws[s] > 0), dsra, 0.0)   # kept for debt service
-        due = service_due(s, last, fund, plan, rates, swap, sen_bal, sub_bal)
-        cash = Y.operations(L, s, last, assets, fee[s], due.swap_get)
+        reserve = reserve + Y.capital_in(L, s, own, y_assets, fund)
+        floor = np.where((sen_bal > 1e-9) | (y_assets.draws[s] > 0), dsra, 0.0)   # kept for debt service
+        due = service_due(s, last, fund, y_plan, y_rates, y_swap, sen_bal, sub_bal)
+        cash = Y.operations(L, s, last, y_assets, fee[s], due.swap_get)
         cash, reserve, paths["cures"][:, s] = Y.cover_shortfall(L, s, cash, reserve, own, floor)
-        sen_bal, sub_bal = roll_forward(fund, due, assets.draws[s], sen_bal, sub_bal)
+        sen_bal, sub_bal = roll_forward(fund, due, y_assets.draws[s], sen_bal, sub_bal)
         paths["due"][:, s] = due.bonds + due.swap_pay - due.swap_get + due.fee + due.sub
-        paths["dscr"][:, s] = Y.cover_ratio(assets.cfads[:, s], due.scheduled)
+        paths["dscr"][:, s] = Y.cover_ratio(y_assets.cfads[:, s], due.scheduled)
         cash, reserve, call, fee_unpaid = Y.pay_senior(L, s, cash, reserve, due, exim)
         cash, reserve, owed = Y.repay_guarantors(L, s, cash, reserve, owed, call + fee_unpaid,
-                                                 rates.senior[:, s] if s else 0.0, exim)
+                                                 y_rates.senior[:, s] if s else 0.0, exim)
         floor = np.where(sen_bal > 1e-9, dsra, 0.0) * (not last)          # after this year's senior service
         cash, reserve, sub_bal, arrears = Y.pay_subordinated(L, s, cash, reserve, due.sub, arrears, sub_bal, floor)
         trap = Y.locked_up(paths["due"][:, s], paths["dscr"][:, s], call, owed, arrears, test)
@@ -138,6 +151,7 @@ def run(fund: FundStructure | None = None, market: Market | None = None, *, asse
     wres = Y.distribute(L, assets.calls, paths["cures"], paths["distributable"], terms)   # 5. the waterfall
     fx_hedged, fx_path = fx_rates(inp)                                       # 6. the yen views' rates
     L.close()
+    paths = {k: np.ascontiguousarray(v) for k, v in paths.items()}
     return ChainResult(L, fund, inp.market, preset, inp.asset_return, rates.senior, rates.sub, swap.fixed,
                        swap.notional, dsra, assets.cfads,
                        assets.exit_value, paths["due"], paths["dscr"], paths["senior"], paths["sub"], paths["arrears"],

@@ -43,39 +43,51 @@ class Ledger:
         self.n = check_int("n", self.n, 1, 100_000_000)
         self.T = check_int("T", self.T, 1, 200)
         self.rows = check_mapping("rows", self.rows, "a dict (item, payer, payee) → (n, T) array")
+        self._years = {}      # key → the row's (T, n) storage: one year's amounts lie together
 
     def add(self, item: str, payer: str, payee: str, amount, year: int | None = None) -> None:
         """Record ``amount`` (≥ 0) paid by ``payer`` to ``payee`` in ``year`` (an (n,) array or a
         number), or over all years at once (``year=None``, an (n, T) array). :meth:`close` checks
         every amount once the chain has run."""
-        row = self.rows.get((item, payer, payee))
+        key = (item, payer, payee)
+        row = self.rows.get(key)
         if row is None:
             check_str("item", item)
             _party("payer", payer)
             _party("payee", payee)
-            row = np.zeros((self.n, self.T))
+            store = np.zeros((self.T, self.n))          # stored year-major; the row is its (n, T) view
+            self._years[key] = store
+            row = store.T
         if year is not None and not (isinstance(year, (int, np.integer)) and 0 <= year < self.T):
             year = check_int("year", year, 0, self.T - 1)
         try:
             if year is None:
                 row += amount
             else:
-                row[:, year] += amount
+                store = self._years.get(key)
+                if store is None:                        # a row given at construction
+                    row[:, year] += amount
+                else:
+                    store[year] += amount
         except (TypeError, ValueError):
             as_numbers("amount", amount)
             raise InputError("amount", f"an array of shape {np.shape(amount)}",
                              f"a number or an array that fits ({self.n},)" if year is not None
                              else f"a number or an array that fits ({self.n}, {self.T})") from None
-        self.rows[(item, payer, payee)] = row
+        self.rows[key] = row
 
     def close(self, tol: float = 1e-9) -> "Ledger":
         """Check that every transfer is finite and non-negative (rounding dust below ``tol``, a relative
         tolerance in [0, 1e-3], is set to zero). A failure is a broken invariant of the chain: AssertionError."""
         tol = check_number("tol", tol, 0.0, 1e-3)
-        for (item, payer, payee), a in self.rows.items():
-            if not np.all(np.isfinite(a)) or a.min(initial=0.0) < -tol * max(1.0, np.abs(a).max(initial=0.0)):
+        for key, a in self.rows.items():
+            a = self._years.get(key, a)                 # the same numbers, read in the order they are stored
+            lo, hi = float(a.min(initial=0.0)), float(a.max(initial=0.0))   # NaN and ±inf reach one of them
+            if not (np.isfinite(lo) and np.isfinite(hi)) or lo < -tol * max(1.0, -lo, hi):
+                item, payer, payee = key
                 raise AssertionError(f"transfer {item!r} {payer} → {payee} must be finite and ≥ 0")
-            np.maximum(a, 0.0, out=a)
+            if lo < 0.0:
+                np.maximum(a, 0.0, out=a)
         return self
 
     def net(self, party: str) -> np.ndarray:

@@ -231,6 +231,30 @@ def _block_starts(seed, start, n, months, block) -> np.ndarray:
     return np.floor(_uniforms(seed, start, n, -(-months // block)) * H).astype(np.int64)
 
 
+class _BlockRows:
+    """:func:`resample_rows` month by month without the (n, months) table: ``starts`` (blocks, n) where
+    each scenario's blocks begin, ``block`` their length. Month m reads history row
+    ``(starts[m // block] + m % block) mod H``; :meth:`month` leaves out the ``mod H``, so it indexes a
+    table of the H months followed by its first ``block`` again (:meth:`wrap`)."""
+
+    def __init__(self, starts: np.ndarray, block: int):
+        self.starts, self.block = starts, block
+
+    def month(self, m: int) -> np.ndarray:
+        return self.starts[m // self.block] + (m % self.block)
+
+    def wrap(self, table: np.ndarray) -> np.ndarray:
+        """``table`` (…, H) with its first ``block`` columns repeated after the last."""
+        return np.concatenate([table, table[..., : self.block]], axis=-1)
+
+
+def _block_rows(n: int, months: int, *, seed: int = 2025, start: int = 0,
+               block_months: int = DEFAULT_BLOCK_MONTHS) -> _BlockRows:
+    """The draws of :func:`resample_rows` (the same rows month by month) as a :class:`_BlockRows`."""
+    n, seed, start, block, months = _validate(n, seed, start, block_months, months=months)
+    return _BlockRows(np.ascontiguousarray(_block_starts(seed, start, n, months, block).T), block)
+
+
 def resample_rows(n: int, months: int, *, seed: int = 2025, start: int = 0,
                   block_months: int = DEFAULT_BLOCK_MONTHS) -> np.ndarray:
     """Which month of history (row of :func:`history_changes`) each simulated month copies, shape

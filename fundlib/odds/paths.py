@@ -51,7 +51,7 @@ from fundlib._validate import check_choice, check_int
 from fundlib.market import Market
 from fundlib.odds.history import (AVERAGED, DEFAULT_BLOCK_MONTHS, LABELS, METHODS, SERIES, STAND_INS, _AVG, _FX, _K,
                                   _changes, _check_bool, _data_key, _politis_white, _uniforms, _validate, _whole,
-                                  check_block_months, history_changes, history_levels, persistence, resample_rows,
+                                  check_block_months, history_changes, history_levels, persistence, resample_rows, _block_rows,
                                   stand_in_table)
 from fundlib.odds.pull import (FX_DRIFTS, LEVELS, MODELS, RATES, _model, _register_key, _step_months, check_pull_scale,
                                rate_model, shocks)
@@ -221,7 +221,7 @@ def _simulate_pull(n, years, seed, start, block, method, lv0, pull_scale, fx_dri
         out[s][:, 0] = lv0[s]
     x0 = np.broadcast_to(_start_vector(lv0)[:, None], (_K, n))
     if method == "bootstrap":
-        rows = resample_rows(n, M, seed=seed, start=start, block_months=block)
+        rows = _block_rows(n, M, seed=seed, start=start, block_months=block)    # resample_rows, month by month
         gaussian = None
     else:
         E = _model(_data_key(), _register_key())["shocks"]

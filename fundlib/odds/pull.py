@@ -31,7 +31,7 @@ import pandas as pd
 
 from fundlib import assumptions as A
 from fundlib._validate import check_choice, check_range
-from fundlib.odds.history import LABELS, SERIES, _changes, _data_key, history_levels, resample_rows
+from fundlib.odds.history import LABELS, SERIES, _BlockRows, _changes, _data_key, history_levels, resample_rows
 
 __all__ = ["RATES", "MODELS", "FX_DRIFTS", "LEVELS", "rate_model", "shocks", "check_pull_scale"]
 
@@ -142,9 +142,11 @@ def _step_months(x0: np.ndarray, shock_rows, months: int, *, pull_scale: float =
     Each rate has a shadow s, pulled and shocked without a floor, s ← s + κ·(θ − s) + ε_m, and is
     r = max(b, s): at the bound while the shadow is below it. Log USD/JPY + ε_m (+ (TONA − SOFR)/12 of
     the rates r with ``fx_drift="uip"``). The shocks ε_m are the rows ``shock_rows[:, m]`` of
-    :func:`shocks` (bootstrap), or ``gaussian(m)`` (shape (7, n)). ``keep``: months whose levels (r and
-    log USD/JPY) to return; ``on_year(year, sums, ends)`` after each twelfth month with the year's sums
-    and year-end levels. Returns {month: levels} for ``keep``."""
+    :func:`shocks` (bootstrap; ``shock_rows`` an (n, months) array or the same draws as a
+    :class:`fundlib.odds.history._BlockRows`), or ``gaussian(m)`` (shape (7, n)). ``keep``: months whose
+    levels (r and log USD/JPY) to return; ``on_year(year, sums, ends)`` after each twelfth month with
+    the year's sums and year-end levels. Returns {month: levels} for ``keep``. Every month is the same
+    few passes over (7, n) buffers, month-major, with no temporary arrays."""
     E, kappa, theta, bound = _params(pull_scale, check_choice("levels", levels, LEVELS))
     R = len(RATES)
     shadow = np.array(x0, float, copy=True)[:R]
@@ -152,13 +154,31 @@ def _step_months(x0: np.ndarray, shock_rows, months: int, *, pull_scale: float =
     np.maximum(x[:R], bound, out=x[:R])
     sums = np.zeros_like(x)
     kept = {0: x.copy()} if 0 in keep else {}
-    Et = np.ascontiguousarray(E.T)
+    if gaussian is None:
+        if isinstance(shock_rows, _BlockRows):
+            table, month = np.ascontiguousarray(shock_rows.wrap(E.T)), shock_rows.month
+        else:
+            table, by_month = np.ascontiguousarray(E.T), np.ascontiguousarray(shock_rows.T)
+            month = by_month.__getitem__
+    eps = np.empty_like(x)
+    step = np.empty_like(shadow)
+    uip = fx_drift == "uip"
     for m in range(months):
-        eps = Et[:, shock_rows[:, m]] if gaussian is None else gaussian(m)
-        drift = (x[1] - x[0]) / 12.0 if fx_drift == "uip" else 0.0
-        shadow += kappa * (theta - shadow) + eps[:R]
+        if gaussian is None:
+            np.take(table, month(m), axis=1, out=eps)
+        else:
+            eps = gaussian(m)
+        np.subtract(theta, shadow, out=step)             # s + κ·(θ − s) + ε, in that order
+        np.multiply(kappa, step, out=step)
+        np.add(step, eps[:R], out=step)
+        shadow += step
+        if uip:
+            drift = (x[1] - x[0]) / 12.0
         np.maximum(shadow, bound, out=x[:R])
-        x[R] += eps[R] + drift
+        if uip:
+            x[R] += eps[R] + drift
+        else:
+            x[R] += eps[R]
         sums += x
         if (m + 1) in keep:
             kept[m + 1] = x.copy()

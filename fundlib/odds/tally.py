@@ -335,14 +335,19 @@ def _first_guess(cf: np.ndarray) -> np.ndarray:
     t = np.arange(T, dtype=float)
     pos, neg = np.maximum(cf, 0.0), np.maximum(-cf, 0.0)
     p, m = pos.sum(axis=-1), neg.sum(axis=-1)
-    sgn = np.sign(cf)
-    at = np.maximum.accumulate(np.where(sgn != 0, np.arange(T), 0), axis=-1)
-    last = np.take_along_axis(sgn, at, axis=-1)           # sign of the latest non-zero flow so far
-    changes = np.count_nonzero((last[:, 1:] != last[:, :-1]) & (last[:, :-1] != 0), axis=-1)
+    # the signs change once (zeros aside) where every outflow comes before every inflow, or after
+    once = _all_before(cf < 0, cf > 0) | _all_before(cf > 0, cf < 0)
     with np.errstate(all="ignore"):
         years = (pos * t).sum(axis=-1) / p - (neg * t).sum(axis=-1) / m
         g = np.clip((p / m) ** (1.0 / years) - 1.0, -0.9, 1.0)
-    return np.where((changes == 1) & np.isfinite(g) & (years > 0), g, 0.1)
+    return np.where(once & np.isfinite(g) & (years > 0), g, 0.1)
+
+
+def _all_before(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Per row: some ``a`` and some ``b``, and the last ``a`` before the first ``b``."""
+    T = a.shape[-1]
+    last_a = T - 1 - np.argmax(a[:, ::-1], axis=-1)
+    return a.any(axis=-1) & b.any(axis=-1) & (last_a < np.argmax(b, axis=-1))
 
 
 def _bisect(cft: np.ndarray) -> np.ndarray:
