@@ -2,7 +2,8 @@
 
 Each notebook is opened and run; for each app the first slider whose key press repaints one of its
 charts is pressed 20 times (right and left in turn) and the time from the key press to the first
-changed frame of a chart is taken each time. Printed as p50 / p95 per app beside the target (300 ms;
+changed frame of a chart is taken each time. An app with no slider (03's curves) is timed the same
+way by clicking between the first two of its toggle buttons. Printed as p50 / p95 per app beside the target (300 ms;
 800 ms for the odds app, which recomputes 2,000 whole-chain scenarios a move).
 """
 
@@ -16,7 +17,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from labdriver import (LabServer, chart_slider, chromium_available, launch_browser, open_and_run_all,  # noqa: E402
+from labdriver import (LabServer, chart_control, chromium_available, launch_browser, open_and_run_all,  # noqa: E402
                        repaint_ms)
 
 PRESSES = 20
@@ -49,14 +50,15 @@ def measure(notebooks: list[str]) -> list[dict]:
                 page.wait_for_timeout(1500)
                 for i in range(apps.count()):
                     app = apps.nth(i)
-                    title, slider = chart_slider(page, app)
-                    if slider is None:
+                    title, control = chart_control(page, app)
+                    if control is None:
                         out.append({"notebook": nb, "app": title, "slider": None, "p50_ms": None, "p95_ms": None})
                         continue
-                    times = [t for t in repaint_ms(page, app, slider, presses=PRESSES) if t >= 0]
+                    times = [t for t in repaint_ms(page, app, control, presses=PRESSES) if t >= 0]
                     p50, p95 = (float(x) for x in np.percentile(times, [50, 95]))
-                    out.append({"notebook": nb, "app": title.strip(), "presses": len(times),
-                                "slider": slider.locator(".widget-label").first.text_content(),
+                    slider = control.locator(".noUi-handle").count() > 0
+                    out.append({"notebook": nb, "app": title.strip(), "presses": len(times), "action": "key press" if slider else "click",
+                                "slider": control.locator(".widget-label").first.text_content(),
                                 "p50_ms": round(p50), "p95_ms": round(p95), "target_ms": target_ms(title)})
                 ctx.close()
             browser.close()

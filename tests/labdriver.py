@@ -183,8 +183,14 @@ HANG_GUARD_MS = 20_000   # a chart that has not repainted 20 s after a key press
 def repaint_ms(page, app, slider, presses: int = 20, guard_ms: int = HANG_GUARD_MS) -> list[float]:
     """Key press -> one of the app's charts repainted, in ms, for ``presses`` presses that alternate
     right and left (so a slider at either end still moves); -1 for a press after which no chart
-    changed within ``guard_ms``. The browser tests use it as a hang guard, ``make bench`` for timing."""
-    nudge_slider(page, slider, presses=1, key="ArrowLeft")   # focus the handle (and one move)
+    changed within ``guard_ms``. The browser tests use it as a hang guard, ``make bench`` for timing.
+    ``slider`` may instead be a row of toggle buttons (an app with no slider): each press clicks the
+    second button and the first in turn."""
+    buttons = slider.locator(".widget-toggle-button").all() if not slider.locator(".noUi-handle").count() else None
+    if buttons is None:
+        nudge_slider(page, slider, presses=1, key="ArrowLeft")   # focus the handle (and one move)
+    else:
+        buttons[0].click()                                      # start from the first option
     page.wait_for_timeout(800)
     charts = app.locator(".vega-embed")
     snap = """els => els.map(el => { const c = el.querySelector('canvas'), s = el.querySelector('svg');
@@ -192,7 +198,10 @@ def repaint_ms(page, app, slider, presses: int = 20, guard_ms: int = HANG_GUARD_
     times = []
     for i in range(presses):
         charts.evaluate_all(f"els => {{ window.__fundlib_t0 = performance.now(); window.__fundlib_img = ({snap})(els); }}")
-        page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
+        if buttons is None:
+            page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
+        else:
+            buttons[1 if i % 2 == 0 else 0].click()
         ms = charts.evaluate_all(f"""els => new Promise((resolve) => {{
             const tick = () => {{
                 if (({snap})(els) !== window.__fundlib_img) resolve(performance.now() - window.__fundlib_t0);
@@ -214,6 +223,18 @@ def chart_slider(page, app, guard_ms: int = HANG_GUARD_MS):
     for sl in [sl for sl in app.locator(".widget-slider").all() if sl.is_visible()]:
         if repaint_ms(page, app, sl, presses=1, guard_ms=guard_ms)[0] >= 0:
             return title, sl
+    return title, None
+
+
+def chart_control(page, app, guard_ms: int = HANG_GUARD_MS):
+    """:func:`chart_slider`, or for an app with no slider that repaints a chart its first row of
+    toggle buttons that does (03's curves: the curve method); (title, None) if neither does."""
+    title, control = chart_slider(page, app, guard_ms)
+    if control is not None:
+        return title, control
+    for row in [r for r in app.locator(".widget-toggle-buttons").all() if r.is_visible()]:
+        if row.locator(".widget-toggle-button").count() >= 2 and repaint_ms(page, app, row, presses=1, guard_ms=guard_ms)[0] >= 0:
+            return title, row
     return title, None
 
 

@@ -45,8 +45,8 @@ which they pay at least ``guarantee_call_min_usd_bn``.
 :class:`fundlib.odds.tally.Tally`; tallies merge in any order to the same result. With ``client=`` a
 ``dask.distributed.Client`` the same chunks run on the cluster (:func:`local_cluster` makes a local
 one with the settings this engine needs). Memory is bounded by the chunk (a
-process peaks near 0.3 GB with the default 5,000 scenarios of a 40-year fund) plus what the tally
-keeps. The result is bit-identical for any ``chunk`` and with or without a cluster because every
+process peaks near 0.4 GB with the default 5,000 scenarios of a 40-year fund, ``make bench``'s
+1,000,000-scenario run included) plus what the tally keeps. The result is bit-identical for any ``chunk`` and with or without a cluster because every
 random draw is counter-based per scenario, every per-scenario step works row by row, and each chain run
 uses one BLAS thread with its rows padded to a multiple of :data:`ALIGN`: the BLAS matrix-vector
 product inside the chain rounds the ragged last rows of a block, and rows split among threads,
