@@ -30,7 +30,8 @@ def target_ms(title: str) -> int:
 
 
 def measure(notebooks: list[str]) -> list[dict]:
-    """One record per app: notebook, app title, slider, p50 and p95 in ms over PRESSES presses."""
+    """One record per app: notebook, app title, the control pressed (a slider, or toggle buttons) and how
+    (key press or click), p50 and p95 in ms over PRESSES presses."""
     from playwright.sync_api import sync_playwright
 
     if not chromium_available():
@@ -52,13 +53,13 @@ def measure(notebooks: list[str]) -> list[dict]:
                     app = apps.nth(i)
                     title, control = chart_control(page, app)
                     if control is None:
-                        out.append({"notebook": nb, "app": title, "slider": None, "p50_ms": None, "p95_ms": None})
+                        out.append({"notebook": nb, "app": title, "control": None, "p50_ms": None, "p95_ms": None})
                         continue
                     times = [t for t in repaint_ms(page, app, control, presses=PRESSES) if t >= 0]
                     p50, p95 = (float(x) for x in np.percentile(times, [50, 95]))
-                    slider = control.locator(".noUi-handle").count() > 0
-                    out.append({"notebook": nb, "app": title.strip(), "presses": len(times), "action": "key press" if slider else "click",
-                                "slider": control.locator(".widget-label").first.text_content(),
+                    key = control.locator(".noUi-handle").count() > 0
+                    out.append({"notebook": nb, "app": title.strip(), "presses": len(times), "action": "key press" if key else "click",
+                                "control": control.locator(".widget-label").first.text_content(),
                                 "p50_ms": round(p50), "p95_ms": round(p95), "target_ms": target_ms(title)})
                 ctx.close()
             browser.close()

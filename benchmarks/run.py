@@ -171,7 +171,8 @@ def browser_rows() -> list[tuple[str, float, str]]:
             continue
         label = f"browser {r['notebook'][:2]} {r['app']}: {r['action']} -> chart repainted, p50"
         ok = "ok" if r["p95_ms"] <= r["target_ms"] else "SLOW"
-        rows.append((label, r["p50_ms"] / 1e3, f"p95 {r['p95_ms']} ms over {r['presses']} presses ({r['slider'].strip()});"
+        rows.append((label, r["p50_ms"] / 1e3, f"p95 {r['p95_ms']} ms over {r['presses']} {'presses' if r['action'] == 'key press' else 'clicks'} "
+                     f"({r['control'].strip()});"
                      f" target p95 < {r['target_ms']} ms: {ok}"))
     return rows
 

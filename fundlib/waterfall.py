@@ -214,7 +214,7 @@ def run_waterfall(contributions, distributable, tiers, ownership: dict | None = 
     contrib_t[:, : len(OWNERS)] = np.moveaxis(c_own, -1, 0)
     contrib = np.moveaxis(contrib_t, 0, -1)                  # [payee, ..., t], the same numbers
     dist_t = np.ascontiguousarray(np.moveaxis(dist, -1, 0))
-    if ownership is None:
+    if ownership is None:            # each owner's total over time, summed in the usual layout (the same bits)
         tot = np.zeros((n_p,) + dist.shape)
         tot[: len(OWNERS)] = c_own
         tot = tot.sum(axis=-1)
@@ -286,7 +286,8 @@ def run_waterfall(contributions, distributable, tiers, ownership: dict | None = 
                 manager_carry += pay[mgr]
             paid_t[k, t] = pay
             avail = np.maximum(avail - pay.sum(axis=0), 0.0)
-    return WaterfallResult(tiers, np.moveaxis(paid_t, 1, -1), contrib, fee_arr)
+    # handed back in the usual layout, so that a reader's sums over time round as they always did
+    return WaterfallResult(tiers, np.ascontiguousarray(np.moveaxis(paid_t, 1, -1)), np.ascontiguousarray(contrib), fee_arr)
 
 
 def _tiers(tiers) -> tuple:

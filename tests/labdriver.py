@@ -180,15 +180,15 @@ def nudge_slider(page, slider, presses: int = 2, key: str = "ArrowRight") -> Non
 HANG_GUARD_MS = 20_000   # a chart that has not repainted 20 s after a key press is frozen, not slow
 
 
-def repaint_ms(page, app, slider, presses: int = 20, guard_ms: int = HANG_GUARD_MS) -> list[float]:
+def repaint_ms(page, app, control, presses: int = 20, guard_ms: int = HANG_GUARD_MS) -> list[float]:
     """Key press -> one of the app's charts repainted, in ms, for ``presses`` presses that alternate
     right and left (so a slider at either end still moves); -1 for a press after which no chart
     changed within ``guard_ms``. The browser tests use it as a hang guard, ``make bench`` for timing.
-    ``slider`` may instead be a row of toggle buttons (an app with no slider): each press clicks the
-    second button and the first in turn."""
-    buttons = slider.locator(".widget-toggle-button").all() if not slider.locator(".noUi-handle").count() else None
+    ``control`` is a slider, or a row of toggle buttons (an app with no slider): then each press
+    clicks the second button and the first in turn."""
+    buttons = control.locator(".widget-toggle-button").all() if not control.locator(".noUi-handle").count() else None
     if buttons is None:
-        nudge_slider(page, slider, presses=1, key="ArrowLeft")   # focus the handle (and one move)
+        nudge_slider(page, control, presses=1, key="ArrowLeft")   # focus the handle (and one move)
     else:
         buttons[0].click()                                      # start from the first option
     page.wait_for_timeout(800)

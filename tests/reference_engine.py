@@ -23,6 +23,7 @@ from fundlib import waterfall as W
 from fundlib.chain import assets as CA
 from fundlib.chain import engine as CE
 from fundlib.chain import ledger as CL
+from fundlib.odds import engine as OE
 from fundlib.odds import history as H
 from fundlib.odds import paths as PA
 from fundlib.odds import pull as PU
@@ -246,7 +247,9 @@ def reference_path():
              (PU, "_step_months", step_months), (PA, "_step_months", step_months), (TL, "_first_guess", first_guess),
              (PA, "_block_rows", lambda n, months, **kw: H.resample_rows(n, months, **kw))]
     saved = [(m, k, getattr(m, k)) for m, k, _ in swaps]
-    CA._portfolio_cached.cache_clear()                 # the one-shock profiles are cached: build them again
+    caches = (CA._portfolio_cached, OE._base_irr, OE._market_factor)
+    for c in caches:                                   # cached results: computed again by the reference forms
+        c.cache_clear()
     try:
         for m, k, v in swaps:
             setattr(m, k, v)
@@ -254,4 +257,5 @@ def reference_path():
     finally:
         for m, k, v in saved:
             setattr(m, k, v)
-        CA._portfolio_cached.cache_clear()
+        for c in caches:
+            c.cache_clear()

@@ -3,7 +3,9 @@ ledger, the chain's year loop, the waterfall, the pulled rate model, the sector 
 first guess) gives the same bits as its reference form in tests/reference_engine.py, scenario by
 scenario for the same seeds, and a 40-year run gives the same bits in any chunks."""
 
+import copy
 import dataclasses
+import pickle
 
 import numpy as np
 import pytest
@@ -14,6 +16,7 @@ from fundlib import assumptions as A
 from fundlib import chain as CH
 from fundlib import odds as O
 from fundlib import waterfall as W
+from fundlib.chain import assets as CA
 from fundlib.chain import engine as CE
 from fundlib.chain.inputs import Shocks
 from fundlib.odds import engine as E
@@ -22,7 +25,7 @@ from fundlib.odds import pull as PU
 from fundlib.odds import tally as TL
 from fundlib.structure import OWNERS, Fees, FundStructure
 
-from reference_engine import ReferenceLedger, first_guess, reference_path, run_waterfall, step_months
+from reference_engine import ReferenceLedger, first_guess, portfolio, reference_path, run_waterfall, step_months
 
 
 def _equal(a, b, where=""):
@@ -58,7 +61,8 @@ def test_the_engine_equals_its_reference_path_bit_for_bit(case):
             ref = E.simulate_chunk(spec, seed, start, size, detail=True)
             assert CE.Ledger is ReferenceLedger                      # the reference forms did run
     assert isinstance(ref["chain"].ledger, ReferenceLedger) and not isinstance(fast["chain"].ledger, ReferenceLedger)
-    assert ref["chain"].waterfall.paid.flags.c_contiguous and not fast["chain"].waterfall.paid.flags.c_contiguous
+    row = next(iter(fast["chain"].ledger.rows.values()))
+    assert row.T.flags.c_contiguous and next(iter(ref["chain"].ledger.rows.values())).flags.c_contiguous
     for part in ("metrics", "events", "inputs"):
         assert fast[part].keys() == ref[part].keys()
         for k in fast[part]:
@@ -103,6 +107,7 @@ def test_the_chain_equals_its_reference_path_in_every_array(case):
         _equal(a[k], b[k], f"{case}: {k}")
     for k in ("debt_service_due", "dscr", "senior_balance", "cfads"):              # handed back in the usual layout
         assert getattr(fast, k).flags.c_contiguous
+    assert fast.waterfall.paid.flags.c_contiguous and fast.waterfall.contributions.flags.c_contiguous
 
 
 def test_a_40_year_run_gives_the_same_bits_in_any_chunks():
@@ -181,7 +186,9 @@ def test_the_first_guess_equals_its_reference(seed, T):
     cf[:, 0] = np.where(r.random(400) < 0.8, -1.0, cf[:, 0])
     both = np.any(cf > 0, axis=1) & np.any(cf < 0, axis=1)
     _equal(TL._first_guess(cf[both]), first_guess(cf[both]))
-    _equal(TL.row_irr(cf, guess=None), TL.row_irr(cf, guess=None))
+    fast = TL.row_irr(cf, guess=None)
+    with reference_path():
+        _equal(fast, TL.row_irr(cf, guess=None))
 
 
 def test_the_ledger_stores_by_year_and_reads_as_before():
@@ -206,3 +213,31 @@ def test_the_ledger_stores_by_year_and_reads_as_before():
     bad.add("x", "fund", "reserve", np.array([1.0, np.nan]), year=0)
     with pytest.raises(AssertionError, match="'x' fund → reserve"):
         bad.close()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**31), st.integers(2, 60), st.sampled_from(["none", "same", "each"]))
+def test_the_sector_profiles_equal_their_reference(seed, horizon, bust):
+    """Delays of whole years and months, up to 15 years, beyond short horizons too; one AI bust for
+    all, none, or one per scenario."""
+    r = np.random.default_rng(seed)
+    n = int(r.integers(1, 12))
+    w = {s: float(x) for s, x in zip(("data_centres", "power", "chip_packaging", "logistics"), r.dirichlet(np.ones(4)))}
+    d = {s: np.round(r.uniform(0, 15, n) * 12) / 12 for s in w if r.random() < 0.7}
+    ai = {"none": 0.0, "same": np.full(n, 0.8), "each": r.uniform(0, 2, n)}[bust]
+    fast = CA._portfolio(w, np.broadcast_to(ai, (n,)) if bust != "none" else ai, {s: d.get(s, np.zeros(n)) for s in w},
+                         horizon)
+    ref = portfolio(w, np.broadcast_to(ai, (n,)) if bust != "none" else ai, {s: d.get(s, np.zeros(n)) for s in w}, horizon)
+    _equal(fast, ref)
+
+
+def test_a_copied_ledger_keeps_adding_to_its_rows():
+    for clone in (copy.deepcopy, lambda x: pickle.loads(pickle.dumps(x))):
+        L = CH.Ledger(2, 3)
+        L.add("a", "fund", "reserve", np.array([1.0, 2.0]), year=0)
+        c = clone(L)
+        c.add("a", "fund", "reserve", np.array([5.0, 5.0]), year=1)
+        c.add("b", "fund", "reserve", 1.0, year=2)
+        _equal(c.rows[("a", "fund", "reserve")], [[1.0, 5.0, 0.0], [2.0, 5.0, 0.0]])
+        _equal(c.net("reserve"), [[1.0, 5.0, 1.0], [2.0, 5.0, 1.0]])
+        _equal(L.net("reserve"), [[1.0, 0.0, 0.0], [2.0, 0.0, 0.0]])

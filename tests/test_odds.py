@@ -271,7 +271,10 @@ def test_a_two_worker_dask_cluster_gives_the_same_bits(base):
         env = client.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_"))
         seen = []
         r = O.run_odds(3000, 11, chunk=700, client=client, callback=seen.append)
+        again = [O.run_odds(400, 11, chunk=100, client=client) for _ in range(4)]   # the same spec, run after run
     _same(r, base)
+    for a in again[1:]:
+        _same(a, again[0])
     assert r.workers == 2 and seen[-1] == 1.0
     assert set(env.values()) == {os.environ.get("MALLOC_TRIM_THRESHOLD_")}
 

@@ -86,10 +86,11 @@ def _portfolio(w: dict, ai_bust, d: dict, horizon: int) -> np.ndarray:
         whole = np.floor(late)
         frac = (late - whole)[..., None]
         if np.ndim(own) == 1:            # one profile for every scenario: gather from it with zeros in front
-            padded = np.concatenate([np.zeros(horizon), own])
+            pad = int(np.max(whole, initial=0.0)) + 2                   # more than any shift asked for
+            padded = np.concatenate([np.zeros(pad), own])
 
             def shifted(years):
-                return padded[(horizon + t) - years[..., None].astype(int)]
+                return padded[(pad + t) - years[..., None].astype(int)]
         else:
             def shifted(years):
                 idx = t - years[..., None].astype(int)

@@ -40,7 +40,7 @@ from fundlib import assumptions as A
 from fundlib import waterfall as W
 from fundlib.chain import year as Y
 from fundlib.chain.assets import buy_assets
-from fundlib.chain.debt import DebtPlan, roll_forward, sculpt_plan, service_due, strike_swap
+from fundlib.chain.debt import roll_forward, sculpt_plan, service_due, strike_swap
 from fundlib.chain.inputs import MAX_HORIZON, Shocks, prepare
 from fundlib.chain.ledger import Ledger
 from fundlib.chain.rates import floating_rates, fx_rates
@@ -119,7 +119,7 @@ def run(fund: FundStructure | None = None, market: Market | None = None, *, asse
     # the year loop reads and writes one year of each (n, T) array at a time: it works on copies laid
     # out year by year (the same numbers; the results are handed back in the usual layout)
     by_year = _year_major
-    y_plan = DebtPlan(by_year(plan.service), by_year(plan.balance), by_year(plan.principal))
+    y_plan = replace(plan, service=by_year(plan.service), balance=by_year(plan.balance), principal=by_year(plan.principal))
     y_rates = replace(rates, sofr=by_year(rates.sofr), coupon=by_year(rates.coupon), senior=by_year(rates.senior),
                       sub=by_year(rates.sub))
     y_swap = replace(swap, notional=by_year(swap.notional))

@@ -33,7 +33,11 @@ def _party(name: str, value) -> str:
 class Ledger:
     """Every transfer, double entry: ``rows`` maps (item, payer, payee) to a (n, T) array of $bn, one
     row of the tidy ledger per scenario, year and key where the amount is non-zero. ``n`` scenarios
-    (a whole number ≥ 1), ``T`` years (in [1, 200]); parties are those of :data:`PARTIES`."""
+    (a whole number ≥ 1), ``T`` years (in [1, 200]); parties are those of :data:`PARTIES`. A row the
+    ledger makes is stored year by year: its (n, T) array is a view of (T, n) storage, as the chain
+    adds a year at a time (``row.T`` is that storage). :meth:`net` and :meth:`total` add rows element by
+    element, so their numbers do not depend on it; a sum over years of a row itself may round in the
+    last bit differently from the same sum over a C-ordered copy."""
 
     n: int
     T: int
@@ -43,7 +47,6 @@ class Ledger:
         self.n = check_int("n", self.n, 1, 100_000_000)
         self.T = check_int("T", self.T, 1, 200)
         self.rows = check_mapping("rows", self.rows, "a dict (item, payer, payee) → (n, T) array")
-        self._years = {}      # key → the row's (T, n) storage: one year's amounts lie together
 
     def add(self, item: str, payer: str, payee: str, amount, year: int | None = None) -> None:
         """Record ``amount`` (≥ 0) paid by ``payer`` to ``payee`` in ``year`` (an (n,) array or a
@@ -55,20 +58,14 @@ class Ledger:
             check_str("item", item)
             _party("payer", payer)
             _party("payee", payee)
-            store = np.zeros((self.T, self.n))          # stored year-major; the row is its (n, T) view
-            self._years[key] = store
-            row = store.T
+            row = np.zeros((self.T, self.n)).T          # stored year-major: one year's amounts lie together
         if year is not None and not (isinstance(year, (int, np.integer)) and 0 <= year < self.T):
             year = check_int("year", year, 0, self.T - 1)
         try:
             if year is None:
                 row += amount
             else:
-                store = self._years.get(key)
-                if store is None:                        # a row given at construction
-                    row[:, year] += amount
-                else:
-                    store[year] += amount
+                row.T[year] += amount                    # row[:, year], read as the row is stored
         except (TypeError, ValueError):
             as_numbers("amount", amount)
             raise InputError("amount", f"an array of shape {np.shape(amount)}",
@@ -81,7 +78,7 @@ class Ledger:
         tolerance in [0, 1e-3], is set to zero). A failure is a broken invariant of the chain: AssertionError."""
         tol = check_number("tol", tol, 0.0, 1e-3)
         for key, a in self.rows.items():
-            a = self._years.get(key, a)                 # the same numbers, read in the order they are stored
+            a = a.T                                     # the same numbers, read in the order they are stored
             lo, hi = float(a.min(initial=0.0)), float(a.max(initial=0.0))   # NaN and ±inf reach one of them
             if not (np.isfinite(lo) and np.isfinite(hi)) or lo < -tol * max(1.0, -lo, hi):
                 item, payer, payee = key

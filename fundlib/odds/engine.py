@@ -44,13 +44,13 @@ which they pay at least ``guarantee_call_min_usd_bn``.
 (parameters, seed, chunk start, chunk size) (:func:`odds_chunk`) returning a
 :class:`fundlib.odds.tally.Tally`; tallies merge in any order to the same result. With ``client=`` a
 ``dask.distributed.Client`` the same chunks run on the cluster (:func:`local_cluster` makes a local
-one with the settings this engine needs). Memory is bounded by the chunk (a
-process peaks near 0.4 GB with the default 5,000 scenarios of a 40-year fund, ``make bench``'s
-1,000,000-scenario run included) plus what the tally keeps. The result is bit-identical for any ``chunk`` and with or without a cluster because every
-random draw is counter-based per scenario, every per-scenario step works row by row, and each chain run
-uses one BLAS thread with its rows padded to a multiple of :data:`ALIGN`: the BLAS matrix-vector
-product inside the chain rounds the ragged last rows of a block, and rows split among threads,
-differently from the rest.
+one with the settings this engine needs). Memory is bounded by the chunk (a process peaks near
+0.4 GB with the default 5,000 scenarios of a 40-year fund, ``make bench``'s 1,000,000-scenario run
+included) plus what the tally keeps. The result is bit-identical for any ``chunk`` and with or
+without a cluster because every random draw is counter-based per scenario, every per-scenario step
+works row by row, and each chain run uses one BLAS thread with its rows padded to a multiple of
+:data:`ALIGN`: the BLAS matrix-vector product inside the chain rounds the ragged last rows of a
+block, and rows split among threads, differently from the rest.
 """
 
 from __future__ import annotations
@@ -373,7 +373,7 @@ def run_odds(n: int = 20_000, seed: int = 2025, *, block_months: int = PA.DEFAUL
         from distributed import as_completed
 
         workers = len(client.scheduler_info().get("workers", {})) or 1
-        spec_f = client.scatter(spec, broadcast=True)
+        spec_f = client.scatter(spec, broadcast=True, hash=False)   # its own key: a second run of the same spec cannot lose it
         futures = client.map(odds_chunk, [spec_f] * len(starts), [seed] * len(starts), starts, sizes, pure=False)
         for fut in as_completed(futures):              # chunk tallies add up in any order to the same bits
             t = fut.result()

@@ -145,8 +145,8 @@ def _step_months(x0: np.ndarray, shock_rows, months: int, *, pull_scale: float =
     :func:`shocks` (bootstrap; ``shock_rows`` an (n, months) array or the same draws as a
     :class:`fundlib.odds.history._BlockRows`), or ``gaussian(m)`` (shape (7, n)). ``keep``: months whose
     levels (r and log USD/JPY) to return; ``on_year(year, sums, ends)`` after each twelfth month with
-    the year's sums and year-end levels. Returns {month: levels} for ``keep``. Every month is the same
-    few passes over (7, n) buffers, month-major, with no temporary arrays."""
+    the year's sums and year-end levels. Returns {month: levels} for ``keep``. Each month's shocks are
+    gathered into a reused (7, n) buffer and the pull is computed in another."""
     E, kappa, theta, bound = _params(pull_scale, check_choice("levels", levels, LEVELS))
     R = len(RATES)
     shadow = np.array(x0, float, copy=True)[:R]
