@@ -209,15 +209,13 @@ def run_waterfall(contributions, distributable, tiers, ownership: dict | None = 
     c_own = _contributions(contributions, dist)
     n_p = len(PAYEES)
     S, T = dist.shape[:-1], dist.shape[-1]
-    # the loop runs over periods, so each period's amounts lie together: time first, (T, payee, ...)
-    contrib_t = np.zeros((T, n_p) + S)
-    contrib_t[:, : len(OWNERS)] = np.moveaxis(c_own, -1, 0)
-    contrib = np.moveaxis(contrib_t, 0, -1)                  # [payee, ..., t], the same numbers
+    contrib = np.zeros((n_p,) + dist.shape)
+    contrib[: len(OWNERS)] = c_own
+    # the loop runs over periods, so it reads copies with each period's amounts together: (T, payee, ...)
+    contrib_t = np.ascontiguousarray(np.moveaxis(contrib, -1, 0))
     dist_t = np.ascontiguousarray(np.moveaxis(dist, -1, 0))
-    if ownership is None:            # each owner's total over time, summed in the usual layout (the same bits)
-        tot = np.zeros((n_p,) + dist.shape)
-        tot[: len(OWNERS)] = c_own
-        tot = tot.sum(axis=-1)
+    if ownership is None:
+        tot = contrib.sum(axis=-1)
         own_w = _pro_rata(np.ones(S), tot)
     else:
         from fundlib.structure import _fractions
@@ -287,7 +285,7 @@ def run_waterfall(contributions, distributable, tiers, ownership: dict | None = 
             paid_t[k, t] = pay
             avail = np.maximum(avail - pay.sum(axis=0), 0.0)
     # handed back in the usual layout, so that a reader's sums over time round as they always did
-    return WaterfallResult(tiers, np.ascontiguousarray(np.moveaxis(paid_t, 1, -1)), np.ascontiguousarray(contrib), fee_arr)
+    return WaterfallResult(tiers, np.ascontiguousarray(np.moveaxis(paid_t, 1, -1)), contrib, fee_arr)
 
 
 def _tiers(tiers) -> tuple:

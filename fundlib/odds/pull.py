@@ -172,13 +172,9 @@ def _step_months(x0: np.ndarray, shock_rows, months: int, *, pull_scale: float =
         np.multiply(kappa, step, out=step)
         np.add(step, eps[:R], out=step)
         shadow += step
-        if uip:
-            drift = (x[1] - x[0]) / 12.0
+        drift = (x[1] - x[0]) / 12.0 if uip else None   # last month's rates
         np.maximum(shadow, bound, out=x[:R])
-        if uip:
-            x[R] += eps[R] + drift
-        else:
-            x[R] += eps[R]
+        x[R] += eps[R] if drift is None else eps[R] + drift
         sums += x
         if (m + 1) in keep:
             kept[m + 1] = x.copy()
